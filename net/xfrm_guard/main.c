@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xfrm_guard: decides whether kernel TCP connections that carry IP block
+ * storage or iWARP are protected by IPsec ESP meeting policy (RFC 3723).
+ *
+ * This is the module skeleton; the policy engine, verdicts and enforcement
+ * are added file by file.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+static int __init xfrm_guard_init(void)
+{
+	return 0;
+}
+
+static void __exit xfrm_guard_exit(void)
+{
+}
+
+module_init(xfrm_guard_init);
+module_exit(xfrm_guard_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("IPsec protection guard for storage and RDMA connections");
+MODULE_AUTHOR("sanguard developers");
