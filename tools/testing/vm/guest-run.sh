@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the test VM (tools/testing/vm/run ... guest-run.sh ...) and
+# leaves raw results in the VM's result share for scripts/check.sh:
+#
+#   guest-run.sh --flavour F [--kunit] [--selftests] [--only NAME...]
+#
+#   kunit/<module>__<suite>.ktap   one KTAP document per suite (debugfs)
+#   kunit/<module>.error           a suite module that failed to load/unload
+#   selftests/<name>.tap, .rc      TAP output and exit status per script
+#
+# KUnit suites are the *_kunit.ko modules among ours (SG_MODDIR); each is
+# loaded alone, its results read from debugfs, then unloaded. Selftests are
+# tools/testing/selftests/sanguard/*.sh whose "# sanguard-flavours:" line
+# names this flavour (default: debug).
+set -u
+
+OUT=/tmp/sgout
+SELFTESTS=$SG_TOP/tools/testing/selftests/sanguard
+FLAVOUR=debug
+DO_KUNIT=
+DO_SELFTESTS=
+ONLY=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--flavour) FLAVOUR=$2; shift 2 ;;
+	--kunit) DO_KUNIT=1; shift ;;
+	--selftests) DO_SELFTESTS=1; shift ;;
+	--only) shift; ONLY=("$@"); break ;;
+	*) echo "guest-run: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+
+selected() {
+	local n
+	[ ${#ONLY[@]} -eq 0 ] && return 0
+	for n in "${ONLY[@]}"; do [ "$n" = "$1" ] && return 0; done
+	return 1
+}
+
+run_kunit() {
+	local ko mod before after suite rc=0 d
+	mkdir -p "$OUT/kunit"
+	while IFS= read -r ko; do
+		mod=$(basename "$ko" .ko)
+		selected "$mod" || continue
+		before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
+		echo "guest-run: kunit $mod"
+		if ! modprobe "$mod" >"$OUT/kunit/$mod.load" 2>&1; then
+			echo "modprobe $mod failed: $(cat "$OUT/kunit/$mod.load")" >"$OUT/kunit/$mod.error"
+			rc=1
+			continue
+		fi
+		after=$(ls /sys/kernel/debug/kunit 2>/dev/null)
+		for suite in $(comm -13 <(echo "$before") <(echo "$after")); do
+			d=/sys/kernel/debug/kunit/$suite
+			cat "$d/results" >"$OUT/kunit/${mod}__$suite.ktap"
+			# The last line is the suite's own result.
+			if ! tail -n 1 "$OUT/kunit/${mod}__$suite.ktap" | grep -q '^ok '; then
+				echo "guest-run: kunit suite $suite failed"
+				rc=1
+			fi
+		done
+		if ! modprobe -r "$mod" >>"$OUT/kunit/$mod.load" 2>&1; then
+			echo "modprobe -r $mod failed" >"$OUT/kunit/$mod.error"
+			rc=1
+		fi
+	done < <(find "${SG_MODDIR:?}" -name '*_kunit.ko' | sort)
+	return $rc
+}
+
+run_selftests() {
+	local t name flav tmo rc=0 r
+	mkdir -p "$OUT/selftests"
+	for t in "$SELFTESTS"/*.sh; do
+		name=$(basename "$t" .sh)
+		[ "$name" = lib ] && continue
+		selected "$name" || continue
+		flav=$(sed -n 's/^# sanguard-flavours:[[:space:]]*//p' "$t")
+		[ -n "$flav" ] || flav=debug
+		case " $flav " in *" $FLAVOUR "*) ;; *) continue ;; esac
+		tmo=$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$t")
+		echo "guest-run: selftest $name ($FLAVOUR)"
+		(cd "$SELFTESTS" && timeout -k 5 "${tmo:-600}" bash "$t") \
+			>"$OUT/selftests/$name.tap" 2>"$OUT/selftests/$name.err"
+		r=$?
+		echo $r >"$OUT/selftests/$name.rc"
+		cat "$OUT/selftests/$name.tap"
+		[ $r -eq 0 ] || [ $r -eq 4 ] || rc=1
+	done
+	return $rc
+}
+
+status=0
+if [ -n "$DO_KUNIT" ]; then run_kunit || status=1; fi
+if [ -n "$DO_SELFTESTS" ]; then run_selftests || status=1; fi
+exit $status
