@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for the sanguard selftests: TAP output, network namespaces
+# and veth links that each test creates for itself and removes on exit, and
+# modules loaded for the test's lifetime. Source it first thing:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   ns_add a; ns_add b; veth_link a 10.0.0.1/24 b 10.0.0.2/24
+#   check "b answers a ping" ip netns exec "$NS_a" ping -c1 -W2 10.0.0.2
+#   done_testing
+#
+# Namespaces get a per-run prefix, so a test never touches a namespace it
+# did not make. Exit status: 0 all passed, 1 something failed, 4 all
+# skipped (kselftest's KSFT_SKIP).
+
+set -u
+export LC_ALL=C
+
+SG_N=0
+SG_FAILED=0
+SG_SKIPPED=0
+SG_NS=()
+SG_MODS=()
+SG_CLEANUPS=()
+SG_PREFIX=sg$$
+
+echo "TAP version 13"
+
+diag() { printf '# %s\n' "$*"; }
+
+# ok DESC: record a pass; not_ok DESC [DETAIL...]: record a failure.
+ok() {
+	SG_N=$((SG_N + 1))
+	echo "ok $SG_N - $1"
+}
+
+not_ok() {
+	local desc=$1
+	shift
+	SG_N=$((SG_N + 1))
+	SG_FAILED=$((SG_FAILED + 1))
+	echo "not ok $SG_N - $desc"
+	[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/#   /'
+	return 0
+}
+
+skip() {
+	SG_N=$((SG_N + 1))
+	SG_SKIPPED=$((SG_SKIPPED + 1))
+	echo "ok $SG_N - $1 # SKIP $2"
+}
+
+# check DESC CMD...: pass when CMD exits 0; its output is shown on failure.
+check() {
+	local desc=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "command: $*" "exit status: $rc" "$out"
+	fi
+}
+
+# check_fails DESC CMD...: pass when CMD exits non-zero.
+check_fails() {
+	local desc=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "command unexpectedly succeeded: $*" "$out"
+	fi
+}
+
+# check_eq DESC WANT GOT
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "want: $2" "got:  $3"
+	fi
+}
+
+# ns_add NAME: create namespace $SG_PREFIX-NAME, loopback up, and set
+# $NS_NAME to its name.
+ns_add() {
+	local ns=$SG_PREFIX-$1
+	ip netns add "$ns" || return 1
+	SG_NS+=("$ns")
+	ip -n "$ns" link set lo up
+	printf -v "NS_$1" '%s' "$ns"
+}
+
+# veth_link A ADDR_A B ADDR_B [ADDR6_A ADDR6_B]: a veth pair between
+# namespaces A and B (short names as given to ns_add), interfaces named
+# "veth-B" in A and "veth-A" in B.
+veth_link() {
+	local a=$SG_PREFIX-$1 aa=$2 b=$SG_PREFIX-$3 ba=$4
+	ip link add "veth-$3" netns "$a" type veth peer name "veth-$1" netns "$b" || return 1
+	ip -n "$a" addr add "$aa" dev "veth-$3"
+	ip -n "$b" addr add "$ba" dev "veth-$1"
+	if [ $# -ge 6 ]; then
+		ip -n "$a" addr add "$5" dev "veth-$3" nodad
+		ip -n "$b" addr add "$6" dev "veth-$1" nodad
+	fi
+	ip -n "$a" link set "veth-$3" up
+	ip -n "$b" link set "veth-$1" up
+}
+
+# load_module NAME [PARAMS...]: modprobe, and remove again at exit.
+load_module() {
+	modprobe "$@" || return 1
+	SG_MODS+=("$1")
+}
+
+# at_exit CMD...: run CMD (a single string, eval'd) during cleanup, first
+# registered last run.
+at_exit() { SG_CLEANUPS+=("$1"); }
+
+sg_cleanup() {
+	local i
+	for ((i = ${#SG_CLEANUPS[@]} - 1; i >= 0; i--)); do
+		eval "${SG_CLEANUPS[$i]}" >/dev/null 2>&1
+	done
+	for ns in "${SG_NS[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	SG_NS=()
+	for ((i = ${#SG_MODS[@]} - 1; i >= 0; i--)); do
+		modprobe -r "${SG_MODS[$i]}" 2>/dev/null
+	done
+	SG_MODS=()
+}
+trap sg_cleanup EXIT
+
+# done_testing: print the plan and leave with the kselftest exit status.
+done_testing() {
+	echo "1..$SG_N"
+	sg_cleanup
+	if [ $SG_FAILED -gt 0 ]; then
+		diag "$SG_FAILED of $SG_N failed"
+		exit 1
+	fi
+	if [ $SG_N -gt 0 ] && [ $SG_SKIPPED -eq $SG_N ]; then
+		exit 4
+	fi
+	exit 0
+}
