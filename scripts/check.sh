@@ -1,0 +1,230 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# "make check": everything CI runs, in order.
+#
+#   1. the pinned test kernels, debug and base (cached; built when missing)
+#   2. our modules against each, W=1, warnings are failures
+#   3. sparse (C=2) and checkpatch --strict on our sources
+#   4. debug kernel in the VM: every KUnit suite, every functional selftest
+#   5. base kernel in the VM: the selftests tagged for it (data volume,
+#      faults during I/O, demo, benchmarks)
+#
+# Prints one table row per suite and ends with "N passed, N failed,
+# N skipped"; exits non-zero if anything failed. Options (environment):
+#   SANGUARD_FLAVOURS="debug base"   which kernels to run the VM part on
+#   SANGUARD_ONLY="name ..."         only these selftests/KUnit modules
+#   SANGUARD_VM_TIMEOUT=seconds      per VM boot (default 2400)
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$TOP/.build
+FLAVOURS=${SANGUARD_FLAVOURS:-debug base}
+VM_TIMEOUT=${SANGUARD_VM_TIMEOUT:-2400}
+RESULTS=$BUILD/results.tsv
+T0=$SECONDS
+
+mkdir -p "$BUILD"
+: >"$RESULTS"
+
+say() { printf '\n== %s\n' "$*"; }
+
+# record SUITE FLAVOUR PASSED FAILED SKIPPED SECONDS
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
+
+# --- 1. kernels --------------------------------------------------------
+declare -A KDIR
+for f in $FLAVOURS; do
+	say "kernel: $f"
+	t=$SECONDS
+	if k=$("$TOP/scripts/kernel.sh" build "$f"); then
+		KDIR[$f]=$k
+		echo "$k"
+		record "kernel" "$f" 1 0 0 $((SECONDS - t))
+	else
+		record "kernel" "$f" 0 1 0 $((SECONDS - t))
+	fi
+done
+
+# --- 2. modules, W=1 ---------------------------------------------------
+copy_tree() {
+	# Each kernel gets its own copy of the sources: kbuild writes objects
+	# next to them, and the two flavours must not share objects.
+	local dst=$1
+	rm -rf "$dst"
+	mkdir -p "$dst"
+	(cd "$TOP" && git ls-files -co --exclude-standard -z -- Kbuild Kconfig include net drivers tools/testing/drivers |
+		tar --null -T - -cf -) | tar -xf - -C "$dst"
+}
+
+declare -A MODDIR
+for f in $FLAVOURS; do
+	[ -n "${KDIR[$f]:-}" ] || continue
+	say "modules: $f (W=1)"
+	t=$SECONDS
+	src=$BUILD/$f/src
+	copy_tree "$src"
+	log=$BUILD/$f/build.log
+	if SANGUARD_STRICT_BUILD=1 "$TOP/scripts/build-modules.sh" --src "$src" \
+		"${KDIR[$f]}" W=1 -j"$(nproc)" >"$log" 2>&1 &&
+		! grep -E 'warning:|error:' "$log"; then
+		missing=
+		for m in xfrm_guard iscsi_xfrm srnic; do
+			[ -n "$(find "$src" -name "$m.ko")" ] || missing+=" $m"
+		done
+		if [ -z "$missing" ]; then
+			echo "built: $(find "$src" -name '*.ko' -printf '%f ')"
+			record "build W=1" "$f" 1 0 0 $((SECONDS - t))
+			MODDIR[$f]=$src
+		else
+			echo "missing modules:$missing"
+			record "build W=1" "$f" 0 1 0 $((SECONDS - t))
+		fi
+	else
+		tail -n 40 "$log"
+		record "build W=1" "$f" 0 1 0 $((SECONDS - t))
+	fi
+done
+
+# --- 3. sparse and checkpatch -------------------------------------------
+first=${FLAVOURS%% *}
+if [ -n "${MODDIR[$first]:-}" ]; then
+	say "sparse (C=2, $first kernel)"
+	t=$SECONDS
+	log=$BUILD/$first/sparse.log
+	"$TOP/scripts/build-modules.sh" --src "${MODDIR[$first]}" "${KDIR[$first]}" \
+		C=2 >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && ! grep -E 'warning:|error:' "$log"; then
+		echo "sparse: $(grep -c '  CHECK ' "$log") files checked, nothing reported"
+		record "sparse" "$first" 1 0 0 $((SECONDS - t))
+	else
+		[ $rc -eq 0 ] || tail -n 20 "$log"
+		record "sparse" "$first" 0 1 0 $((SECONDS - t))
+	fi
+fi
+
+say "checkpatch --strict"
+t=$SECONDS
+if "$TOP/scripts/checkpatch.sh"; then
+	record "checkpatch" "-" 1 0 0 $((SECONDS - t))
+else
+	record "checkpatch" "-" 0 1 0 $((SECONDS - t))
+fi
+
+# --- 4/5. the VM ---------------------------------------------------------
+collect_kunit() {
+	local f=$1 dir=$2 ktap name js counts ko mod
+	# Every suite module we built must have left results or an error.
+	for ko in $(find "${MODDIR[$f]}" -name '*_kunit.ko' | sort); do
+		mod=$(basename "$ko" .ko)
+		if ! ls "$dir/kunit/${mod}__"*.ktap >/dev/null 2>&1 &&
+			[ ! -e "$dir/kunit/$mod.error" ]; then
+			echo "kunit: $mod left no results"
+			record "kunit:$mod" "$f" 0 1 0 0
+		fi
+	done
+	for e in "$dir"/kunit/*.error; do
+		[ -e "$e" ] || continue
+		echo "kunit: $(cat "$e")"
+		record "kunit:$(basename "$e" .error)" "$f" 0 1 0 0
+	done
+	for ktap in "$dir"/kunit/*.ktap; do
+		[ -e "$ktap" ] || continue
+		name=${ktap##*/}
+		name=${name%.ktap}
+		name=${name#*__}
+		js=$dir/kunit/$name.json
+		python3 "${SRC_TREE}/tools/testing/kunit/kunit.py" parse \
+			--json="$js" "$ktap" >"$dir/kunit/$name.parsed" 2>&1
+		sed -n '/=====/,$p' "$dir/kunit/$name.parsed" | grep -vE '^\[..:..:..\] =+$' | sed 's/^\[..:..:..\] //'
+		counts=$(python3 - "$js" <<'PY'
+import json, sys
+try:
+    data = json.load(open(sys.argv[1]))
+except Exception:
+    print("0 1 0")
+    sys.exit()
+p = f = s = 0
+def walk(g):
+    global p, f, s
+    for c in g.get("test_cases", []):
+        st = c.get("status")
+        if st == "PASS":
+            p += 1
+        elif st == "SKIP":
+            s += 1
+        else:
+            f += 1
+    for sub in g.get("sub_groups", []):
+        walk(sub)
+walk(data)
+if p + f + s == 0:
+    f = 1
+print(p, f, s)
+PY
+)
+		# shellcheck disable=SC2086
+		record "kunit:$name" "$f" $counts 0
+	done
+}
+
+collect_selftests() {
+	local f=$1 dir=$2 tap name rc p fl s
+	for tap in "$dir"/selftests/*.tap; do
+		[ -e "$tap" ] || continue
+		name=$(basename "$tap" .tap)
+		rc=$(cat "$dir/selftests/$name.rc" 2>/dev/null || echo 255)
+		p=$(grep -cE '^ok [0-9]+' "$tap" | tr -d ' ')
+		s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$tap" | tr -d ' ')
+		fl=$(grep -cE '^not ok [0-9]+' "$tap" | tr -d ' ')
+		p=$((p - s))
+		if [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ "$fl" -eq 0 ]; then
+			# Died before reporting a failure (timeout, crash).
+			echo "selftest $name ($f): exit status $rc without a failing test"
+			[ -s "$dir/selftests/$name.err" ] && tail -n 10 "$dir/selftests/$name.err"
+			fl=1
+		fi
+		if [ "$fl" -gt 0 ]; then
+			grep -E '^not ok|^#' "$tap" | head -n 40
+		fi
+		record "selftest:$name" "$f" "$p" "$fl" "$s" 0
+	done
+}
+
+SRC_TREE=$("$TOP/scripts/kernel.sh" src)
+for f in $FLAVOURS; do
+	[ -n "${MODDIR[$f]:-}" ] || continue
+	if [ "$f" = debug ]; then
+		what="--kunit --selftests"
+	else
+		what="--selftests"
+	fi
+	say "VM: $f kernel ($what)"
+	t=$SECONDS
+	out=$BUILD/vm-$f
+	# shellcheck disable=SC2086
+	"$TOP/tools/testing/vm/run" --flavour "$f" --moddir "${MODDIR[$f]}" \
+		--timeout "$VM_TIMEOUT" --out "$out" -- \
+		tools/testing/vm/guest-run.sh --flavour "$f" $what \
+		${SANGUARD_ONLY:+--only $SANGUARD_ONLY} >"$out.log" 2>&1
+	grep -E '^vm/run:' "$out.log"
+	if [ -s "$out/health" ] || [ ! -f "$out/health" ]; then
+		echo "VM health ($f):"
+		sed 's/^/  /' "$out/health" 2>/dev/null
+		record "vm health" "$f" 0 1 0 $((SECONDS - t))
+	else
+		record "vm health" "$f" 1 0 0 $((SECONDS - t))
+	fi
+	collect_kunit "$f" "$out"
+	collect_selftests "$f" "$out"
+done
+
+# --- summary -------------------------------------------------------------
+say "summary ($((SECONDS - T0)) s)"
+awk -F'\t' '
+	BEGIN { printf "%-40s %-7s %6s %6s %7s %6s\n", "suite", "kernel", "passed", "failed", "skipped", "secs" }
+	{ printf "%-40s %-7s %6d %6d %7d %6s\n", $1, $2, $3, $4, $5, $6;
+	  p += $3; f += $4; s += $5 }
+	END { printf "\n%d passed, %d failed, %d skipped\n", p, f, s; exit (f > 0) }
+' "$RESULTS"
