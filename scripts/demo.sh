@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# "make demo": build the base test kernel and our modules (cached), boot the
+# VM and walk through what sanguard does, step by step, on the console.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+FLAVOUR=${SANGUARD_DEMO_FLAVOUR:-base}
+BUILD=$TOP/.build/demo
+
+echo "demo: preparing the $FLAVOUR test kernel (the first run builds it: ~12 min)"
+KDIR=$("$TOP/scripts/kernel.sh" build "$FLAVOUR")
+rm -rf "$BUILD"
+mkdir -p "$BUILD/src"
+(cd "$TOP" && git ls-files -co --exclude-standard -z -- Kbuild Kconfig include net drivers tools/testing/drivers |
+	tar --null -T - -cf -) | tar -xf - -C "$BUILD/src"
+echo "demo: building the modules"
+if ! "$TOP/scripts/build-modules.sh" --src "$BUILD/src" "$KDIR" -j"$(nproc)" \
+	>"$BUILD/build.log" 2>&1; then
+	tail -n 30 "$BUILD/build.log"
+	exit 1
+fi
+echo "demo: booting the VM"
+exec "$TOP/tools/testing/vm/run" --flavour "$FLAVOUR" --moddir "$BUILD/src" \
+	--out "$BUILD/vm" --timeout 900 -- tools/testing/vm/demo-guest.sh
