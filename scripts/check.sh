@@ -15,10 +15,12 @@
 #   SANGUARD_FLAVOURS="debug base"   which kernels to run the VM part on
 #   SANGUARD_ONLY="name ..."         only these selftests/KUnit modules
 #   SANGUARD_VM_TIMEOUT=seconds      per VM boot (default 2400)
+#   SANGUARD_BUILD=dir               work directory (default .build), so
+#                                    two runs can share a checkout
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=$TOP/.build
+BUILD=${SANGUARD_BUILD:-$TOP/.build}
 FLAVOURS=${SANGUARD_FLAVOURS:-debug base}
 VM_TIMEOUT=${SANGUARD_VM_TIMEOUT:-2400}
 RESULTS=$BUILD/results.tsv
