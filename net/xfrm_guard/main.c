@@ -3,8 +3,10 @@
  * xfrm_guard: decides whether kernel TCP connections that carry IP block
  * storage or iWARP are protected by IPsec ESP meeting policy (RFC 3723).
  *
- * This is the module skeleton; the policy engine, verdicts and enforcement
- * are added file by file.
+ * The module so far holds the policy logic only: profiles (policy.c), the
+ * verdict engine (verdict.c) and rule matching (rules.c). Nothing is hooked
+ * into the stack yet, so loading it changes no traffic; netlink, the
+ * netfilter hooks and the socket API come in their own files.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xfrm_guard: the vocabulary shared by the guard and the modules that use it
+ * (iscsi_xfrm, srnic). The same words appear in dmesg, netlink and xguard, so
+ * the numeric values below are stable: append, never renumber.
+ *
+ * The socket attach/detach API is added here once it exists; until then this
+ * header only defines the types an owner needs to understand a verdict.
+ */
+#ifndef _NET_XFRM_GUARD_H
+#define _NET_XFRM_GUARD_H
+
+#include <linux/types.h>
+
+/**
+ * enum xfrm_guard_owner - who attached a connection to the guard
+ * @XFRM_GUARD_OWNER_ANY: in a rule: any owner. In a lookup: a connection
+ *	nobody attached (a listener protected by the portal guard), which only
+ *	rules for @XFRM_GUARD_OWNER_ANY match.
+ * @XFRM_GUARD_OWNER_ISCSI: the iSCSI initiator transport (iscsi_xfrm).
+ * @XFRM_GUARD_OWNER_IWARP: the iWARP provider (srnic).
+ * @__XFRM_GUARD_OWNER_MAX: number of owners; not an owner.
+ */
+enum xfrm_guard_owner {
+	XFRM_GUARD_OWNER_ANY,
+	XFRM_GUARD_OWNER_ISCSI,
+	XFRM_GUARD_OWNER_IWARP,
+	__XFRM_GUARD_OWNER_MAX
+};
+
+/**
+ * enum xfrm_guard_reason - why a connection is, or is not, protected
+ * @XFRM_GUARD_REASON_PROTECTED: every SA meets the profile.
+ * @XFRM_GUARD_REASON_NO_IPSEC: no transform at all: no SA, an empty output
+ *	bundle, or a blackhole/queue route.
+ * @XFRM_GUARD_REASON_NOT_ESP: the transform is not ESP (AH only, IPcomp
+ *	only, ...); RFC 3723 2.3.1 requires ESP.
+ * @XFRM_GUARD_REASON_SA_NOT_VALID: an SA is not in the VALID state (larval,
+ *	expired, dead). A soft-expired ("dying") SA is still valid: it
+ *	protects until its successor replaces it.
+ * @XFRM_GUARD_REASON_WEAK_ALGORITHM: an algorithm is denied, unknown, or used
+ *	with a key or ICV shorter than the profile accepts.
+ * @XFRM_GUARD_REASON_NO_ANTI_REPLAY: the inbound SA has no replay window, or
+ *	one below the profile's minimum (RFC 3723 2.3.1).
+ * @XFRM_GUARD_REASON_MODE_NOT_ALLOWED: transport/tunnel mode not accepted by
+ *	the profile, or a mode that is never accepted (BEET).
+ * @XFRM_GUARD_REASON_CONFIDENTIALITY_REQUIRED: the profile requires
+ *	encryption and an SA has NULL encryption or is authentication only.
+ * @XFRM_GUARD_REASON_NO_INTEGRITY: an SA encrypts without authenticating.
+ * @__XFRM_GUARD_REASON_MAX: number of reasons; not a reason.
+ */
+enum xfrm_guard_reason {
+	XFRM_GUARD_REASON_PROTECTED,
+	XFRM_GUARD_REASON_NO_IPSEC,
+	XFRM_GUARD_REASON_NOT_ESP,
+	XFRM_GUARD_REASON_SA_NOT_VALID,
+	XFRM_GUARD_REASON_WEAK_ALGORITHM,
+	XFRM_GUARD_REASON_NO_ANTI_REPLAY,
+	XFRM_GUARD_REASON_MODE_NOT_ALLOWED,
+	XFRM_GUARD_REASON_CONFIDENTIALITY_REQUIRED,
+	XFRM_GUARD_REASON_NO_INTEGRITY,
+	__XFRM_GUARD_REASON_MAX
+};
+
+/**
+ * enum xfrm_guard_crc - whether an owner computes its application-layer CRC
+ * @XFRM_GUARD_CRC_COMPUTE_SOFTWARE: policy "auto" and at least one direction
+ *	runs software IPsec (or the connection is not protected): keep the
+ *	CRC (RFC 3723 3.6.2 [1]).
+ * @XFRM_GUARD_CRC_SKIP_OFFLOADED: policy "auto" and every SA of both
+ *	directions is offloaded to the NIC: the CRC adds nothing (RFC 3723
+ *	3.6.2).
+ * @XFRM_GUARD_CRC_COMPUTE_FORCED: policy "always".
+ * @XFRM_GUARD_CRC_SKIP_DISABLED: policy "never".
+ */
+enum xfrm_guard_crc {
+	XFRM_GUARD_CRC_COMPUTE_SOFTWARE,
+	XFRM_GUARD_CRC_SKIP_OFFLOADED,
+	XFRM_GUARD_CRC_COMPUTE_FORCED,
+	XFRM_GUARD_CRC_SKIP_DISABLED,
+};
+
+/**
+ * xfrm_guard_crc_wanted() - should the owner negotiate and use its CRC?
+ * @crc: the guard's CRC decision for the connection
+ *
+ * Anything but an explicit "skip" keeps the CRC, so a value this header does
+ * not know yet errs on the side of error detection.
+ *
+ * Return: true if the CRC should be used.
+ */
+static inline bool xfrm_guard_crc_wanted(enum xfrm_guard_crc crc)
+{
+	return crc != XFRM_GUARD_CRC_SKIP_OFFLOADED &&
+	       crc != XFRM_GUARD_CRC_SKIP_DISABLED;
+}
+
+#endif /* _NET_XFRM_GUARD_H */
