@@ -4,21 +4,25 @@
  * storage or iWARP are protected by IPsec ESP meeting policy (RFC 3723).
  *
  * The module so far holds the policy logic only: profiles (policy.c), the
- * verdict engine (verdict.c) and rule matching (rules.c). Nothing is hooked
- * into the stack yet, so loading it changes no traffic; netlink, the
- * netfilter hooks and the socket API come in their own files.
+ * verdict engine (verdict.c), rule matching (rules.c) and the per-namespace
+ * state that holds them (netns.c). Nothing is hooked into the stack yet, so
+ * loading it changes no traffic; netlink, the netfilter hooks and the socket
+ * API come in their own files.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 
+#include "netns.h"
+
 static int __init xfrm_guard_init(void)
 {
-	return 0;
+	return xg_netns_init();
 }
 
 static void __exit xfrm_guard_exit(void)
 {
+	xg_netns_exit();
 }
 
 module_init(xfrm_guard_init);

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xfrm_guard per-network-namespace state. See netns.h for the locking rules.
+ */
+#include <linux/slab.h>
+#include <net/netns/generic.h>
+
+#include "netns.h"
+
+static unsigned int xg_net_id __read_mostly;
+
+static const char * const xg_stat_names[__XG_STAT_MAX] = {
+	[XG_STAT_ATTACHED]	 = "attached",
+	[XG_STAT_REFUSED]	 = "refused",
+	[XG_STAT_AUDITED]	 = "audited",
+	[XG_STAT_LOST]		 = "lost",
+	[XG_STAT_RESTORED]	 = "restored",
+	[XG_STAT_RX_DROPPED]	 = "rx_dropped",
+	[XG_STAT_TX_HELD]	 = "tx_held",
+	[XG_STAT_PORTAL_DROPPED] = "portal_dropped",
+	[XG_STAT_WARNED]	 = "warned",
+};
+
+/**
+ * xg_net() - the xfrm_guard state of a namespace
+ * @net: the namespace
+ *
+ * Return: the state; it exists for as long as @net does.
+ */
+struct xg_net *xg_net(const struct net *net)
+{
+	return net_generic(net, xg_net_id);
+}
+
+static void xg_config_free(struct xg_config *cfg)
+{
+	if (cfg->free_rules)
+		xg_rules_free(cfg->rules);
+	kfree(cfg);
+}
+
+static void xg_config_free_rcu(struct rcu_head *head)
+{
+	xg_config_free(container_of(head, struct xg_config, rcu));
+}
+
+/**
+ * xg_config_update() - change a namespace's configuration
+ * @xn: namespace state
+ * @change: applied to a private copy of the current configuration; returns
+ *	0 to publish the copy, or a negative errno (with a message in @extack)
+ *	to drop it. It may replace the copy's rule table (the old one is then
+ *	freed with the old configuration) but must not free it.
+ * @arg: passed to @change
+ * @extack: for error messages
+ *
+ * Context: process context; sleeps. Writers are serialised, so @change sees
+ * the latest configuration and nothing changes underneath it. On error
+ * nothing is published: no state changes.
+ *
+ * Return: 0 or the error @change returned, or -ENOMEM.
+ */
+int xg_config_update(struct xg_net *xn,
+		     int (*change)(struct xg_config *cfg, void *arg,
+				   struct netlink_ext_ack *extack),
+		     void *arg, struct netlink_ext_ack *extack)
+{
+	struct xg_config *old, *new;
+	int err;
+
+	mutex_lock(&xn->cfg_lock);
+	old = rcu_dereference_protected(xn->cfg,
+					lockdep_is_held(&xn->cfg_lock));
+	new = kmemdup(old, sizeof(*old), GFP_KERNEL);
+	if (!new) {
+		err = -ENOMEM;
+		goto out;
+	}
+	new->free_rules = false;
+	err = change(new, arg, extack);
+	if (err) {
+		/* A rule table @change built for the copy dies with it. */
+		if (new->rules != old->rules)
+			xg_rules_free(new->rules);
+		kfree(new);
+		goto out;
+	}
+	old->free_rules = new->rules != old->rules;
+	rcu_assign_pointer(xn->cfg, new);
+	call_rcu(&old->rcu, xg_config_free_rcu);
+out:
+	mutex_unlock(&xn->cfg_lock);
+	return err;
+}
+
+/**
+ * xg_config_profile() - the profile that applies to a flow
+ * @cfg: configuration, from xg_config_get()
+ * @flow: what is asked about
+ *
+ * A rule naming a profile that does not exist (which writers prevent)
+ * falls back to the default profile rather than to no checking.
+ *
+ * Return: the profile, valid as long as @cfg is.
+ */
+const struct xg_profile *xg_config_profile(const struct xg_config *cfg,
+					   const struct xg_flow *flow)
+{
+	u32 id = XG_PROFILE_DEFAULT;
+
+	if (cfg->rules)
+		id = xg_rules_profile(cfg->rules, flow);
+	if (id >= XG_PROFILES_MAX || !test_bit(id, cfg->profile_used))
+		id = XG_PROFILE_DEFAULT;
+	return &cfg->profiles[id];
+}
+
+/**
+ * xg_stat_add() - count an event
+ * @xn: namespace state
+ * @stat: the counter
+ * @n: by how much
+ *
+ * Context: any.
+ */
+void xg_stat_add(struct xg_net *xn, enum xg_stat stat, u64 n)
+{
+	struct xg_pcpu_stats *s;
+	unsigned long flags;
+
+	/* Pins the CPU and keeps a softirq on it from nesting the update. */
+	local_irq_save(flags);
+	s = this_cpu_ptr(xn->stats);
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->c[stat], n);
+	u64_stats_update_end(&s->syncp);
+	local_irq_restore(flags);
+}
+
+/**
+ * xg_stats_read() - sum the counters over all CPUs
+ * @xn: namespace state
+ * @out: the sums, by enum xg_stat
+ *
+ * Context: any.
+ */
+void xg_stats_read(struct xg_net *xn, u64 out[__XG_STAT_MAX])
+{
+	int cpu, i;
+
+	memset(out, 0, sizeof(u64) * __XG_STAT_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct xg_pcpu_stats *s = per_cpu_ptr(xn->stats, cpu);
+		u64 v[__XG_STAT_MAX];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			for (i = 0; i < __XG_STAT_MAX; i++)
+				v[i] = u64_stats_read(&s->c[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < __XG_STAT_MAX; i++)
+			out[i] += v[i];
+	}
+}
+
+/**
+ * xg_stat_name() - the stable name of a counter
+ * @stat: the counter
+ *
+ * Return: a lowercase name, "unknown" for a value out of range.
+ */
+const char *xg_stat_name(enum xg_stat stat)
+{
+	if ((unsigned int)stat >= __XG_STAT_MAX)
+		return "unknown";
+	return xg_stat_names[stat];
+}
+
+static int __net_init xg_net_init(struct net *net)
+{
+	struct xg_net *xn = xg_net(net);
+	struct xg_config *cfg;
+	int cpu;
+
+	xn->net = net;
+	mutex_init(&xn->cfg_lock);
+	xn->stats = alloc_percpu(struct xg_pcpu_stats);
+	if (!xn->stats)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(xn->stats, cpu)->syncp);
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg) {
+		free_percpu(xn->stats);
+		return -ENOMEM;
+	}
+	xg_profile_init_default(&cfg->profiles[XG_PROFILE_DEFAULT]);
+	__set_bit(XG_PROFILE_DEFAULT, cfg->profile_used);
+	cfg->free_rules = true;
+	RCU_INIT_POINTER(xn->cfg, cfg);
+	return 0;
+}
+
+static void __net_exit xg_net_exit(struct net *net)
+{
+	struct xg_net *xn = xg_net(net);
+	struct xg_config *cfg;
+
+	/* No reader is left: the namespace is gone and so are its users. */
+	cfg = rcu_dereference_protected(xn->cfg, true);
+	RCU_INIT_POINTER(xn->cfg, NULL);
+	cfg->free_rules = true;
+	xg_config_free(cfg);
+	free_percpu(xn->stats);
+	mutex_destroy(&xn->cfg_lock);
+}
+
+static struct pernet_operations xg_net_ops = {
+	.init = xg_net_init,
+	.exit = xg_net_exit,
+	.id = &xg_net_id,
+	.size = sizeof(struct xg_net),
+};
+
+/**
+ * xg_netns_init() - register the per-namespace state
+ *
+ * Return: 0 or a negative errno.
+ */
+int xg_netns_init(void)
+{
+	return register_pernet_subsys(&xg_net_ops);
+}
+
+/**
+ * xg_netns_exit() - unregister the per-namespace state
+ *
+ * Waits for configurations still queued for freeing.
+ */
+void xg_netns_exit(void)
+{
+	unregister_pernet_subsys(&xg_net_ops);
+	rcu_barrier();
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xfrm_guard per-network-namespace state: the configuration (profiles and
+ * rules) and the counters.
+ *
+ * Locking: the configuration is one immutable object published under RCU.
+ * Readers, in any context, use xg_config_get() inside rcu_read_lock().
+ * Writers go through xg_config_update(), which takes xg_net::cfg_lock,
+ * copies the current object, lets the caller change the copy, and publishes
+ * it; the old object is freed after a grace period. Counters are per-CPU and
+ * need no lock.
+ */
+#ifndef _XG_NETNS_H
+#define _XG_NETNS_H
+
+#include <linux/bitops.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/u64_stats_sync.h>
+#include <net/net_namespace.h>
+
+#include "policy.h"
+#include "rules.h"
+
+struct netlink_ext_ack;
+
+/**
+ * struct xg_config - a namespace's policy, published as a whole
+ * @rcu: for freeing after a grace period.
+ * @free_rules: set by xg_config_update() when the successor has its own rule
+ *	table, so freeing this object frees @rules too.
+ * @profile_used: which entries of @profiles exist; %XG_PROFILE_DEFAULT
+ *	always does.
+ * @profiles: the profiles, by index; rules select them.
+ * @rules: the rule table, or NULL when there are no rules.
+ */
+struct xg_config {
+	struct rcu_head rcu;
+	bool free_rules;
+	DECLARE_BITMAP(profile_used, XG_PROFILES_MAX);
+	struct xg_profile profiles[XG_PROFILES_MAX];
+	struct xg_rule_table *rules;
+};
+
+/**
+ * enum xg_stat - per-namespace counters
+ * @XG_STAT_ATTACHED: connections attached by an owner.
+ * @XG_STAT_REFUSED: attaches refused (enforce mode, not protected).
+ * @XG_STAT_AUDITED: unprotected connections let run in audit mode.
+ * @XG_STAT_LOST: guarded connections that lost protection.
+ * @XG_STAT_RESTORED: guarded connections whose protection came back.
+ * @XG_STAT_RX_DROPPED: received segments of guarded connections dropped.
+ * @XG_STAT_TX_HELD: transmissions held while protection was missing.
+ * @XG_STAT_PORTAL_DROPPED: segments dropped by a local-port (portal) rule.
+ * @XG_STAT_WARNED: verdicts that carried a warning (3DES, ...).
+ * @__XG_STAT_MAX: number of counters; not a counter.
+ */
+enum xg_stat {
+	XG_STAT_ATTACHED,
+	XG_STAT_REFUSED,
+	XG_STAT_AUDITED,
+	XG_STAT_LOST,
+	XG_STAT_RESTORED,
+	XG_STAT_RX_DROPPED,
+	XG_STAT_TX_HELD,
+	XG_STAT_PORTAL_DROPPED,
+	XG_STAT_WARNED,
+	__XG_STAT_MAX
+};
+
+/**
+ * struct xg_pcpu_stats - one CPU's counters
+ * @syncp: makes 64-bit reads consistent on 32-bit machines.
+ * @c: the counters, by enum xg_stat.
+ */
+struct xg_pcpu_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t c[__XG_STAT_MAX];
+};
+
+/**
+ * struct xg_net - xfrm_guard state of one network namespace
+ * @net: the namespace.
+ * @cfg: the published configuration; see the locking rules above.
+ * @cfg_lock: serialises configuration writers.
+ * @stats: per-CPU counters.
+ */
+struct xg_net {
+	struct net *net;
+	struct xg_config __rcu *cfg;
+	struct mutex cfg_lock; /* serialises configuration writers */
+	struct xg_pcpu_stats __percpu *stats;
+};
+
+struct xg_net *xg_net(const struct net *net);
+
+/**
+ * xg_config_get() - the namespace's current configuration
+ * @xn: namespace state
+ *
+ * Context: inside rcu_read_lock(); the result is valid until it is left.
+ */
+static inline const struct xg_config *xg_config_get(struct xg_net *xn)
+{
+	return rcu_dereference(xn->cfg);
+}
+
+int xg_config_update(struct xg_net *xn,
+		     int (*change)(struct xg_config *cfg, void *arg,
+				   struct netlink_ext_ack *extack),
+		     void *arg, struct netlink_ext_ack *extack);
+
+const struct xg_profile *xg_config_profile(const struct xg_config *cfg,
+					   const struct xg_flow *flow);
+
+void xg_stat_add(struct xg_net *xn, enum xg_stat stat, u64 n);
+void xg_stats_read(struct xg_net *xn, u64 out[__XG_STAT_MAX]);
+const char *xg_stat_name(enum xg_stat stat);
+
+int xg_netns_init(void);
+void xg_netns_exit(void);
+
+#endif /* _XG_NETNS_H */
