@@ -88,6 +88,22 @@ for f in $FLAVOURS; do
 	fi
 done
 
+# --- 2b. user-space tools the VM tests run (host binaries, 9p root) --------
+for tool in "$TOP"/tools/xguard; do
+	[ -f "$tool/Makefile" ] || continue
+	name=${tool##*/}
+	say "tools: $name"
+	t=$SECONDS
+	log=$BUILD/tool-$name.log
+	if make -C "$tool" clean >/dev/null 2>&1 && make -C "$tool" >"$log" 2>&1 &&
+		! grep -E 'warning:|error:' "$log"; then
+		record "tool:$name" "-" 1 0 0 $((SECONDS - t))
+	else
+		tail -n 20 "$log"
+		record "tool:$name" "-" 0 1 0 $((SECONDS - t))
+	fi
+done
+
 # --- 3. sparse and checkpatch -------------------------------------------
 first=${FLAVOURS%% *}
 if [ -n "${MODDIR[$first]:-}" ]; then
