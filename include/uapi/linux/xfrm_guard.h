@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * xfrm_guard generic netlink interface.
+ *
+ * Family XFRM_GUARD_GENL_NAME, version XFRM_GUARD_GENL_VERSION, one
+ * multicast group XFRM_GUARD_MCGRP_EVENTS. Every request and reply carries
+ * its payload in one nest at the top level (a profile, a rule, the counters
+ * or an event). Every object belongs to the network namespace of the
+ * requesting socket.
+ *
+ * Every enum below is append-only: values never change meaning and are
+ * never reused, so an old binary keeps working against a new kernel.
+ * Ports are in host byte order; addresses are in network byte order.
+ */
+#ifndef _UAPI_LINUX_XFRM_GUARD_H
+#define _UAPI_LINUX_XFRM_GUARD_H
+
+#include <linux/types.h>
+
+#define XFRM_GUARD_GENL_NAME		"xfrm_guard"
+#define XFRM_GUARD_GENL_VERSION		1
+#define XFRM_GUARD_MCGRP_EVENTS		"events"
+
+/* Profile 0 always exists; profiles 1 to XFRM_GUARD_PROFILES_MAX - 1 may. */
+#define XFRM_GUARD_PROFILES_MAX		16
+/* Longest algorithm name, terminating NUL included (as in struct xfrm_algo). */
+#define XFRM_GUARD_ALG_NAME_MAX		64
+/* Largest minimum replay window a profile can ask for. */
+#define XFRM_GUARD_REPLAY_WINDOW_MAX	4096
+
+/**
+ * enum xfrm_guard_cmd - commands
+ * @XFRM_GUARD_CMD_UNSPEC: not a command.
+ * @XFRM_GUARD_CMD_PROFILE_GET: with %XFRM_GUARD_A_PROFILE holding
+ *	%XFRM_GUARD_PROFILE_A_ID, get that profile; as a dump, every profile.
+ *	Replies are %XFRM_GUARD_CMD_PROFILE_GET messages. Unprivileged.
+ * @XFRM_GUARD_CMD_PROFILE_SET: create or modify the profile whose
+ *	%XFRM_GUARD_PROFILE_A_ID is given. A new profile starts from the
+ *	built-in defaults; attributes left out keep their value. Needs
+ *	CAP_NET_ADMIN in the namespace's user namespace.
+ * @XFRM_GUARD_CMD_PROFILE_DEL: delete a profile other than 0; refused with
+ *	-EBUSY while a rule selects it. Privileged.
+ * @XFRM_GUARD_CMD_RULE_ADD: add the rule in %XFRM_GUARD_A_RULE. Privileged.
+ * @XFRM_GUARD_CMD_RULE_DEL: delete the rule with the same priority and
+ *	match (the profile is ignored). Privileged.
+ * @XFRM_GUARD_CMD_RULE_GET: dump the rules, by ascending priority.
+ *	Unprivileged.
+ * @XFRM_GUARD_CMD_STATS_GET: get the counters in %XFRM_GUARD_A_STATS.
+ *	Unprivileged.
+ * @XFRM_GUARD_CMD_EVENT: notification on %XFRM_GUARD_MCGRP_EVENTS,
+ *	carrying %XFRM_GUARD_A_EVENT; not a request.
+ * @__XFRM_GUARD_CMD_MAX: number of commands; not a command.
+ */
+enum xfrm_guard_cmd {
+	XFRM_GUARD_CMD_UNSPEC,
+	XFRM_GUARD_CMD_PROFILE_GET,
+	XFRM_GUARD_CMD_PROFILE_SET,
+	XFRM_GUARD_CMD_PROFILE_DEL,
+	XFRM_GUARD_CMD_RULE_ADD,
+	XFRM_GUARD_CMD_RULE_DEL,
+	XFRM_GUARD_CMD_RULE_GET,
+	XFRM_GUARD_CMD_STATS_GET,
+	XFRM_GUARD_CMD_EVENT,
+	__XFRM_GUARD_CMD_MAX
+};
+
+#define XFRM_GUARD_CMD_MAX (__XFRM_GUARD_CMD_MAX - 1)
+
+/**
+ * enum xfrm_guard_attr - top-level attributes
+ * @XFRM_GUARD_A_UNSPEC: not an attribute.
+ * @XFRM_GUARD_A_PROFILE: nest, enum xfrm_guard_profile_attr.
+ * @XFRM_GUARD_A_RULE: nest, enum xfrm_guard_rule_attr.
+ * @XFRM_GUARD_A_STATS: nest, enum xfrm_guard_stats_attr (replies only).
+ * @XFRM_GUARD_A_EVENT: nest, enum xfrm_guard_event_attr (events only).
+ * @__XFRM_GUARD_A_MAX: number of attributes; not an attribute.
+ */
+enum xfrm_guard_attr {
+	XFRM_GUARD_A_UNSPEC,
+	XFRM_GUARD_A_PROFILE,
+	XFRM_GUARD_A_RULE,
+	XFRM_GUARD_A_STATS,
+	XFRM_GUARD_A_EVENT,
+	__XFRM_GUARD_A_MAX
+};
+
+#define XFRM_GUARD_A_MAX (__XFRM_GUARD_A_MAX - 1)
+
+/**
+ * enum xfrm_guard_mode - what the guard does with a verdict
+ * @XFRM_GUARD_MODE_OFF: nothing.
+ * @XFRM_GUARD_MODE_AUDIT: report unprotected connections, let them run.
+ * @XFRM_GUARD_MODE_ENFORCE: refuse and drop what is not protected.
+ * @__XFRM_GUARD_MODE_MAX: number of modes; not a mode.
+ */
+enum xfrm_guard_mode {
+	XFRM_GUARD_MODE_OFF,
+	XFRM_GUARD_MODE_AUDIT,
+	XFRM_GUARD_MODE_ENFORCE,
+	__XFRM_GUARD_MODE_MAX
+};
+
+/**
+ * enum xfrm_guard_crc_policy - application-layer CRC policy (RFC 3723 3.6)
+ * @XFRM_GUARD_CRC_POLICY_ALWAYS: always compute the CRC.
+ * @XFRM_GUARD_CRC_POLICY_AUTO: omit it only when both directions are
+ *	offloaded to the NIC.
+ * @XFRM_GUARD_CRC_POLICY_NEVER: never compute it.
+ * @__XFRM_GUARD_CRC_POLICY_MAX: number of policies; not a policy.
+ */
+enum xfrm_guard_crc_policy {
+	XFRM_GUARD_CRC_POLICY_ALWAYS,
+	XFRM_GUARD_CRC_POLICY_AUTO,
+	XFRM_GUARD_CRC_POLICY_NEVER,
+	__XFRM_GUARD_CRC_POLICY_MAX
+};
+
+/**
+ * enum xfrm_guard_ipsec_mode - bits of %XFRM_GUARD_PROFILE_A_IPSEC_MODES
+ * @XFRM_GUARD_IPSEC_TRANSPORT: transport mode is accepted.
+ * @XFRM_GUARD_IPSEC_TUNNEL: tunnel mode is accepted.
+ */
+enum xfrm_guard_ipsec_mode {
+	XFRM_GUARD_IPSEC_TRANSPORT	= 1 << 0,
+	XFRM_GUARD_IPSEC_TUNNEL		= 1 << 1,
+};
+
+/**
+ * enum xfrm_guard_alg_action - an administrator's override of an algorithm
+ * @XFRM_GUARD_ALG_DEFAULT: drop the override, use the built-in judgement.
+ * @XFRM_GUARD_ALG_ALLOW: allow (also silences a warning).
+ * @XFRM_GUARD_ALG_DENY: deny.
+ * @__XFRM_GUARD_ALG_MAX: number of actions; not an action.
+ */
+enum xfrm_guard_alg_action {
+	XFRM_GUARD_ALG_DEFAULT,
+	XFRM_GUARD_ALG_ALLOW,
+	XFRM_GUARD_ALG_DENY,
+	__XFRM_GUARD_ALG_MAX
+};
+
+/**
+ * enum xfrm_guard_alg_disposition - how a profile judges an algorithm
+ * @XFRM_GUARD_DISP_ALLOW: accepted.
+ * @XFRM_GUARD_DISP_DENY: an SA using it is refused.
+ * @XFRM_GUARD_DISP_WARN: accepted with a warning.
+ */
+enum xfrm_guard_alg_disposition {
+	XFRM_GUARD_DISP_ALLOW,
+	XFRM_GUARD_DISP_DENY,
+	XFRM_GUARD_DISP_WARN,
+};
+
+/**
+ * enum xfrm_guard_profile_attr - attributes of %XFRM_GUARD_A_PROFILE
+ * @XFRM_GUARD_PROFILE_A_UNSPEC: not an attribute.
+ * @XFRM_GUARD_PROFILE_A_ID: u32, profile index, below
+ *	%XFRM_GUARD_PROFILES_MAX; required in requests.
+ * @XFRM_GUARD_PROFILE_A_MODE: u8, enum xfrm_guard_mode.
+ * @XFRM_GUARD_PROFILE_A_CONFIDENTIALITY: u8, 0 or 1: every SA must encrypt.
+ * @XFRM_GUARD_PROFILE_A_CHAP_CONFIDENTIALITY: u8, 0 or 1: an iSCSI login
+ *	may use CHAP only over an encrypting SA.
+ * @XFRM_GUARD_PROFILE_A_IPSEC_MODES: u32, enum xfrm_guard_ipsec_mode bits;
+ *	not empty.
+ * @XFRM_GUARD_PROFILE_A_CRC: u8, enum xfrm_guard_crc_policy.
+ * @XFRM_GUARD_PROFILE_A_MIN_REPLAY_WINDOW: u32, 1 to
+ *	%XFRM_GUARD_REPLAY_WINDOW_MAX.
+ * @XFRM_GUARD_PROFILE_A_ALGS: nest of %XFRM_GUARD_ALGS_A_ALG. In a request,
+ *	the overrides to change (others keep theirs), applied in order; the
+ *	attribute may be repeated. In a reply, every algorithm the guard
+ *	knows, with its override and disposition.
+ * @__XFRM_GUARD_PROFILE_A_MAX: number of attributes; not an attribute.
+ */
+enum xfrm_guard_profile_attr {
+	XFRM_GUARD_PROFILE_A_UNSPEC,
+	XFRM_GUARD_PROFILE_A_ID,
+	XFRM_GUARD_PROFILE_A_MODE,
+	XFRM_GUARD_PROFILE_A_CONFIDENTIALITY,
+	XFRM_GUARD_PROFILE_A_CHAP_CONFIDENTIALITY,
+	XFRM_GUARD_PROFILE_A_IPSEC_MODES,
+	XFRM_GUARD_PROFILE_A_CRC,
+	XFRM_GUARD_PROFILE_A_MIN_REPLAY_WINDOW,
+	XFRM_GUARD_PROFILE_A_ALGS,
+	__XFRM_GUARD_PROFILE_A_MAX
+};
+
+#define XFRM_GUARD_PROFILE_A_MAX (__XFRM_GUARD_PROFILE_A_MAX - 1)
+
+/**
+ * enum xfrm_guard_algs_attr - attributes of %XFRM_GUARD_PROFILE_A_ALGS
+ * @XFRM_GUARD_ALGS_A_UNSPEC: not an attribute.
+ * @XFRM_GUARD_ALGS_A_ALG: nest, enum xfrm_guard_alg_attr; repeated.
+ * @__XFRM_GUARD_ALGS_A_MAX: number of attributes; not an attribute.
+ */
+enum xfrm_guard_algs_attr {
+	XFRM_GUARD_ALGS_A_UNSPEC,
+	XFRM_GUARD_ALGS_A_ALG,
+	__XFRM_GUARD_ALGS_A_MAX
+};
+
+#define XFRM_GUARD_ALGS_A_MAX (__XFRM_GUARD_ALGS_A_MAX - 1)
+
+/**
+ * enum xfrm_guard_alg_attr - attributes of %XFRM_GUARD_ALGS_A_ALG
+ * @XFRM_GUARD_ALG_A_UNSPEC: not an attribute.
+ * @XFRM_GUARD_ALG_A_NAME: NUL-terminated string, the xfrm algorithm name
+ *	(e.g. "cbc(des3_ede)"); required.
+ * @XFRM_GUARD_ALG_A_ACTION: u8, enum xfrm_guard_alg_action; required in
+ *	requests.
+ * @XFRM_GUARD_ALG_A_DISPOSITION: u8, enum xfrm_guard_alg_disposition, the
+ *	resulting judgement; replies only.
+ * @__XFRM_GUARD_ALG_A_MAX: number of attributes; not an attribute.
+ */
+enum xfrm_guard_alg_attr {
+	XFRM_GUARD_ALG_A_UNSPEC,
+	XFRM_GUARD_ALG_A_NAME,
+	XFRM_GUARD_ALG_A_ACTION,
+	XFRM_GUARD_ALG_A_DISPOSITION,
+	__XFRM_GUARD_ALG_A_MAX
+};
+
+#define XFRM_GUARD_ALG_A_MAX (__XFRM_GUARD_ALG_A_MAX - 1)
+
+/**
+ * enum xfrm_guard_owner_id - who attached a connection
+ * @XFRM_GUARD_OWNER_ID_ANY: in a rule, any owner; in an event, a connection
+ *	nobody attached (a portal guarded by a local-port rule).
+ * @XFRM_GUARD_OWNER_ID_ISCSI: the iSCSI initiator transport.
+ * @XFRM_GUARD_OWNER_ID_IWARP: the iWARP provider.
+ * @__XFRM_GUARD_OWNER_ID_MAX: number of owners; not an owner.
+ */
+enum xfrm_guard_owner_id {
+	XFRM_GUARD_OWNER_ID_ANY,
+	XFRM_GUARD_OWNER_ID_ISCSI,
+	XFRM_GUARD_OWNER_ID_IWARP,
+	__XFRM_GUARD_OWNER_ID_MAX
+};
+
+/**
+ * enum xfrm_guard_rule_attr - attributes of %XFRM_GUARD_A_RULE
+ * @XFRM_GUARD_RULE_A_UNSPEC: not an attribute.
+ * @XFRM_GUARD_RULE_A_PRIORITY: u32, lower is tried first; required.
+ * @XFRM_GUARD_RULE_A_OWNER: u8, enum xfrm_guard_owner_id; default any.
+ * @XFRM_GUARD_RULE_A_FAMILY: u16, AF_INET or AF_INET6. Optional in
+ *	requests (the address attribute implies it; if given, it must agree);
+ *	AF_UNSPEC in replies for a rule matching every address.
+ * @XFRM_GUARD_RULE_A_REMOTE_IP4: 4 bytes, remote IPv4 prefix.
+ * @XFRM_GUARD_RULE_A_REMOTE_IP6: 16 bytes, remote IPv6 prefix.
+ * @XFRM_GUARD_RULE_A_PREFIX_LEN: u8, remote prefix length; with an address
+ *	it defaults to the full address, without one it must be 0.
+ * @XFRM_GUARD_RULE_A_RPORT_LO: u16, lowest remote port; default 0.
+ * @XFRM_GUARD_RULE_A_RPORT_HI: u16, highest remote port; default the low
+ *	port if that is given, else 65535.
+ * @XFRM_GUARD_RULE_A_LPORT_LO: u16, lowest local port; default 0.
+ * @XFRM_GUARD_RULE_A_LPORT_HI: u16, highest local port; defaults as for
+ *	%XFRM_GUARD_RULE_A_RPORT_HI.
+ * @XFRM_GUARD_RULE_A_PROFILE: u32, profile selected; required when adding.
+ * @__XFRM_GUARD_RULE_A_MAX: number of attributes; not an attribute.
+ */
+enum xfrm_guard_rule_attr {
+	XFRM_GUARD_RULE_A_UNSPEC,
+	XFRM_GUARD_RULE_A_PRIORITY,
+	XFRM_GUARD_RULE_A_OWNER,
+	XFRM_GUARD_RULE_A_FAMILY,
+	XFRM_GUARD_RULE_A_REMOTE_IP4,
+	XFRM_GUARD_RULE_A_REMOTE_IP6,
+	XFRM_GUARD_RULE_A_PREFIX_LEN,
+	XFRM_GUARD_RULE_A_RPORT_LO,
+	XFRM_GUARD_RULE_A_RPORT_HI,
+	XFRM_GUARD_RULE_A_LPORT_LO,
+	XFRM_GUARD_RULE_A_LPORT_HI,
+	XFRM_GUARD_RULE_A_PROFILE,
+	__XFRM_GUARD_RULE_A_MAX
+};
+
+#define XFRM_GUARD_RULE_A_MAX (__XFRM_GUARD_RULE_A_MAX - 1)
+
+/**
+ * enum xfrm_guard_stats_attr - attributes of %XFRM_GUARD_A_STATS
+ * @XFRM_GUARD_STATS_A_UNSPEC: not an attribute.
+ * @XFRM_GUARD_STATS_A_PAD: padding for 64-bit alignment.
+ * @XFRM_GUARD_STATS_A_ATTACHED: u64, connections attached by an owner.
+ * @XFRM_GUARD_STATS_A_REFUSED: u64, attaches refused.
+ * @XFRM_GUARD_STATS_A_AUDITED: u64, unprotected connections let run in
+ *	audit mode.
+ * @XFRM_GUARD_STATS_A_LOST: u64, guarded connections that lost protection.
+ * @XFRM_GUARD_STATS_A_RESTORED: u64, guarded connections whose protection
+ *	came back.
+ * @XFRM_GUARD_STATS_A_RX_DROPPED: u64, received segments dropped.
+ * @XFRM_GUARD_STATS_A_TX_HELD: u64, transmissions held.
+ * @XFRM_GUARD_STATS_A_PORTAL_DROPPED: u64, segments dropped by a local-port
+ *	rule.
+ * @XFRM_GUARD_STATS_A_WARNED: u64, verdicts that carried a warning.
+ * @__XFRM_GUARD_STATS_A_MAX: number of attributes; not an attribute.
+ *
+ * Counters added later get the next attribute numbers; a reader that does
+ * not know one may show it as "counter <type>".
+ */
+enum xfrm_guard_stats_attr {
+	XFRM_GUARD_STATS_A_UNSPEC,
+	XFRM_GUARD_STATS_A_PAD,
+	XFRM_GUARD_STATS_A_ATTACHED,
+	XFRM_GUARD_STATS_A_REFUSED,
+	XFRM_GUARD_STATS_A_AUDITED,
+	XFRM_GUARD_STATS_A_LOST,
+	XFRM_GUARD_STATS_A_RESTORED,
+	XFRM_GUARD_STATS_A_RX_DROPPED,
+	XFRM_GUARD_STATS_A_TX_HELD,
+	XFRM_GUARD_STATS_A_PORTAL_DROPPED,
+	XFRM_GUARD_STATS_A_WARNED,
+	__XFRM_GUARD_STATS_A_MAX
+};
+
+#define XFRM_GUARD_STATS_A_MAX (__XFRM_GUARD_STATS_A_MAX - 1)
+
+/**
+ * enum xfrm_guard_event_type - what an event reports
+ * @XFRM_GUARD_EVENT_UNSPEC: not an event.
+ * @XFRM_GUARD_EVENT_REFUSED: a connection was refused (enforce mode).
+ * @XFRM_GUARD_EVENT_LOST: a guarded connection lost protection; it holds.
+ * @XFRM_GUARD_EVENT_RESTORED: protection came back; the connection resumes.
+ * @XFRM_GUARD_EVENT_DROPPED: a segment was dropped (events of this type
+ *	may be sampled by the sender).
+ * @XFRM_GUARD_EVENT_AUDITED: an unprotected connection runs (audit mode).
+ * @__XFRM_GUARD_EVENT_MAX: number of types; not a type.
+ */
+enum xfrm_guard_event_type {
+	XFRM_GUARD_EVENT_UNSPEC,
+	XFRM_GUARD_EVENT_REFUSED,
+	XFRM_GUARD_EVENT_LOST,
+	XFRM_GUARD_EVENT_RESTORED,
+	XFRM_GUARD_EVENT_DROPPED,
+	XFRM_GUARD_EVENT_AUDITED,
+	__XFRM_GUARD_EVENT_MAX
+};
+
+/**
+ * enum xfrm_guard_event_attr - attributes of %XFRM_GUARD_A_EVENT
+ * @XFRM_GUARD_EVENT_A_UNSPEC: not an attribute.
+ * @XFRM_GUARD_EVENT_A_TYPE: u8, enum xfrm_guard_event_type.
+ * @XFRM_GUARD_EVENT_A_OWNER: u8, enum xfrm_guard_owner_id.
+ * @XFRM_GUARD_EVENT_A_FAMILY: u16, AF_INET or AF_INET6.
+ * @XFRM_GUARD_EVENT_A_SADDR: local address, 4 or 16 bytes by family.
+ * @XFRM_GUARD_EVENT_A_DADDR: remote address, 4 or 16 bytes by family.
+ * @XFRM_GUARD_EVENT_A_SPORT: u16, local port.
+ * @XFRM_GUARD_EVENT_A_DPORT: u16, remote port.
+ * @XFRM_GUARD_EVENT_A_REASON: u32, the reason code (the stable values of
+ *	enum xfrm_guard_reason in the kernel's net/xfrm_guard.h).
+ * @XFRM_GUARD_EVENT_A_REASON_NAME: string, the reason's stable name, as in
+ *	dmesg ("no_ipsec", "weak_algorithm", ...).
+ * @XFRM_GUARD_EVENT_A_ALG: string, the algorithm at fault, if any.
+ * @XFRM_GUARD_EVENT_A_PROFILE: u32, the profile applied.
+ * @__XFRM_GUARD_EVENT_A_MAX: number of attributes; not an attribute.
+ */
+enum xfrm_guard_event_attr {
+	XFRM_GUARD_EVENT_A_UNSPEC,
+	XFRM_GUARD_EVENT_A_TYPE,
+	XFRM_GUARD_EVENT_A_OWNER,
+	XFRM_GUARD_EVENT_A_FAMILY,
+	XFRM_GUARD_EVENT_A_SADDR,
+	XFRM_GUARD_EVENT_A_DADDR,
+	XFRM_GUARD_EVENT_A_SPORT,
+	XFRM_GUARD_EVENT_A_DPORT,
+	XFRM_GUARD_EVENT_A_REASON,
+	XFRM_GUARD_EVENT_A_REASON_NAME,
+	XFRM_GUARD_EVENT_A_ALG,
+	XFRM_GUARD_EVENT_A_PROFILE,
+	__XFRM_GUARD_EVENT_A_MAX
+};
+
+#define XFRM_GUARD_EVENT_A_MAX (__XFRM_GUARD_EVENT_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_XFRM_GUARD_H */
