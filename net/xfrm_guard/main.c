@@ -13,15 +13,36 @@
 
 #include <linux/module.h>
 
+#include "netlink.h"
 #include "netns.h"
+#include "sysfs.h"
 
 static int __init xfrm_guard_init(void)
 {
-	return xg_netns_init();
+	int err;
+
+	err = xg_netns_init();
+	if (err)
+		return err;
+	err = xg_netlink_init();
+	if (err)
+		goto err_netns;
+	err = xg_sysfs_init();
+	if (err)
+		goto err_netlink;
+	return 0;
+
+err_netlink:
+	xg_netlink_exit();
+err_netns:
+	xg_netns_exit();
+	return err;
 }
 
 static void __exit xfrm_guard_exit(void)
 {
+	xg_sysfs_exit();
+	xg_netlink_exit();
 	xg_netns_exit();
 }
 

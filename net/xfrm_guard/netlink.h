@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xfrm_guard generic netlink family: configuration requests and events.
+ */
+#ifndef _XG_NETLINK_H
+#define _XG_NETLINK_H
+
+#include <linux/types.h>
+#include <net/xfrm_guard.h>
+#include <uapi/linux/xfrm_guard.h>
+
+#include "policy.h"
+#include "rules.h"
+
+struct net;
+struct nlattr;
+struct netlink_ext_ack;
+struct sk_buff;
+
+/**
+ * struct xg_event - one notification for the "events" multicast group
+ * @type: what happened.
+ * @owner: the connection's owner; %XFRM_GUARD_OWNER_ANY for a portal.
+ * @family: AF_INET or AF_INET6.
+ * @saddr: local address.
+ * @daddr: remote address.
+ * @sport: local port (host order).
+ * @dport: remote port (host order).
+ * @reason: the verdict's reason code.
+ * @alg: the algorithm at fault, or NULL.
+ * @profile: the profile applied.
+ */
+struct xg_event {
+	enum xfrm_guard_event_type type;
+	enum xfrm_guard_owner owner;
+	u16 family;
+	union xg_addr saddr;
+	union xg_addr daddr;
+	u16 sport;
+	u16 dport;
+	enum xfrm_guard_reason reason;
+	const char *alg;
+	u32 profile;
+};
+
+void xg_nl_event(struct net *net, const struct xg_event *ev);
+
+int xg_nl_parse_profile(const struct nlattr *nest, u32 *id,
+			struct xg_profile *p, struct netlink_ext_ack *extack);
+int xg_nl_parse_rule(const struct nlattr *nest, struct xg_rule *r,
+		     bool need_profile, struct netlink_ext_ack *extack);
+int xg_nl_fill_event(struct sk_buff *skb, const struct xg_event *ev);
+int xg_nl_fill_profile(struct sk_buff *skb, u32 id,
+		       const struct xg_profile *p);
+int xg_nl_fill_rule(struct sk_buff *skb, const struct xg_rule *r);
+
+int xg_netlink_init(void);
+void xg_netlink_exit(void);
+
+#endif /* _XG_NETLINK_H */
