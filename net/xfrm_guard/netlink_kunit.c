@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: xfrm_guard netlink attribute parsing (netlink.c). Requests are
+ * built the way a user space tool would send them, nest by nest, and fed to
+ * the same parsers the doit handlers use.
+ */
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/in6.h>
+#include <linux/inet.h>
+#include <linux/skbuff.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+#include <net/ipv6.h>
+#include <net/netlink.h>
+
+#include "netlink.h"
+#include "policy.h"
+#include "rules.h"
+
+KUNIT_DEFINE_ACTION_WRAPPER(xg_t_kfree_skb, kfree_skb, struct sk_buff *);
+
+/* One attribute of a hand-built request. */
+enum xg_t_kind { T_END, T_U8, T_U16, T_U32, T_STR, T_BIN, T_ALG };
+
+struct xg_t_attr {
+	enum xg_t_kind kind;
+	u16 type;
+	u32 val;		/* T_U8/16/32, T_BIN length, T_ALG action */
+	const char *str;	/* T_STR, T_ALG name; T_BIN bytes */
+};
+
+#define U8A(t, v)	{ T_U8, t, v }
+#define U16A(t, v)	{ T_U16, t, v }
+#define U32A(t, v)	{ T_U32, t, v }
+#define STRA(t, s)	{ T_STR, t, 0, s }
+#define BINA(t, b, l)	{ T_BIN, t, l, b }
+#define ALGA(n, a)	{ T_ALG, 0, a, n }
+
+#define XG_T_ATTRS_MAX	12
+
+static struct sk_buff *xg_t_skb(struct kunit *test)
+{
+	struct sk_buff *skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, xg_t_kfree_skb,
+							   skb));
+	return skb;
+}
+
+/* Build nest @outer holding @attrs; the nest lives as long as the test. */
+static const struct nlattr *xg_t_build(struct kunit *test, u16 outer,
+				       const struct xg_t_attr *attrs)
+{
+	struct sk_buff *skb = xg_t_skb(test);
+	struct nlattr *nest, *algs, *alg;
+	const struct xg_t_attr *a;
+	int err = 0;
+
+	nest = nla_nest_start(skb, outer);
+	KUNIT_ASSERT_NOT_NULL(test, nest);
+	for (a = attrs; a->kind != T_END && !err; a++) {
+		switch (a->kind) {
+		case T_U8:
+			err = nla_put_u8(skb, a->type, a->val);
+			break;
+		case T_U16:
+			err = nla_put_u16(skb, a->type, a->val);
+			break;
+		case T_U32:
+			err = nla_put_u32(skb, a->type, a->val);
+			break;
+		case T_STR:
+			err = nla_put_string(skb, a->type, a->str);
+			break;
+		case T_BIN:
+			err = nla_put(skb, a->type, a->val, a->str);
+			break;
+		case T_ALG:
+			algs = nla_nest_start(skb, XFRM_GUARD_PROFILE_A_ALGS);
+			alg = nla_nest_start(skb, XFRM_GUARD_ALGS_A_ALG);
+			KUNIT_ASSERT_TRUE(test, algs && alg);
+			err = nla_put_string(skb, XFRM_GUARD_ALG_A_NAME, a->str) ?:
+			      nla_put_u8(skb, XFRM_GUARD_ALG_A_ACTION, a->val);
+			nla_nest_end(skb, alg);
+			nla_nest_end(skb, algs);
+			break;
+		case T_END:
+			break;
+		}
+	}
+	KUNIT_ASSERT_EQ(test, err, 0);
+	nla_nest_end(skb, nest);
+	return nest;
+}
+
+static void xg_t_expect_msg(struct kunit *test,
+			    const struct netlink_ext_ack *ext, const char *want)
+{
+	KUNIT_ASSERT_NOT_NULL_MSG(test, ext->_msg, "no extack message");
+	if (want)
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(ext->_msg, want),
+					  "message \"%s\" lacks \"%s\"",
+					  ext->_msg, want);
+}
+
+static int xg_t_profile(struct kunit *test, const struct xg_t_attr *attrs,
+			u32 *id, struct xg_profile *p,
+			struct netlink_ext_ack *ext)
+{
+	const struct nlattr *nest = xg_t_build(test, XFRM_GUARD_A_PROFILE, attrs);
+
+	xg_profile_init_default(p);
+	memset(ext, 0, sizeof(*ext));
+	return xg_nl_parse_profile(nest, id, p, ext);
+}
+
+static void profile_every_field_parsed(struct kunit *test)
+{
+	const struct xg_t_attr attrs[] = {
+		U32A(XFRM_GUARD_PROFILE_A_ID, 7),
+		U8A(XFRM_GUARD_PROFILE_A_MODE, XFRM_GUARD_MODE_AUDIT),
+		U8A(XFRM_GUARD_PROFILE_A_CONFIDENTIALITY, 1),
+		U8A(XFRM_GUARD_PROFILE_A_CHAP_CONFIDENTIALITY, 0),
+		U32A(XFRM_GUARD_PROFILE_A_IPSEC_MODES, XFRM_GUARD_IPSEC_TUNNEL),
+		U8A(XFRM_GUARD_PROFILE_A_CRC, XFRM_GUARD_CRC_POLICY_NEVER),
+		U32A(XFRM_GUARD_PROFILE_A_MIN_REPLAY_WINDOW, 4096),
+		ALGA("cbc(des3_ede)", XFRM_GUARD_ALG_ALLOW),
+		ALGA("cbc(aes)", XFRM_GUARD_ALG_DENY),
+		{}
+	};
+	struct netlink_ext_ack ext;
+	struct xg_profile p;
+	u32 id = 0;
+
+	KUNIT_ASSERT_EQ(test, 0, xg_t_profile(test, attrs, &id, &p, &ext));
+	KUNIT_EXPECT_EQ(test, id, 7);
+	KUNIT_EXPECT_EQ(test, p.mode, XG_GUARD_AUDIT);
+	KUNIT_EXPECT_TRUE(test, p.confidentiality);
+	KUNIT_EXPECT_FALSE(test, p.chap_requires_confidentiality);
+	KUNIT_EXPECT_EQ(test, p.ipsec_modes, BIT(XG_IPSEC_TUNNEL));
+	KUNIT_EXPECT_EQ(test, p.crc, XG_CRC_NEVER);
+	KUNIT_EXPECT_EQ(test, p.min_replay_window, 4096);
+	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES3_CBC),
+			XG_DISP_ALLOW);
+	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_AES_CBC),
+			XG_DISP_DENY);
+	/* untouched entries keep the table's judgement */
+	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES_CBC),
+			XG_DISP_DENY);
+	KUNIT_EXPECT_NULL(test, ext._msg);
+}
+
+static void profile_absent_fields_keep_values(struct kunit *test)
+{
+	const struct xg_t_attr attrs[] = {
+		U32A(XFRM_GUARD_PROFILE_A_ID, 0),
+		U8A(XFRM_GUARD_PROFILE_A_MODE, XFRM_GUARD_MODE_OFF),
+		{}
+	};
+	struct netlink_ext_ack ext;
+	struct xg_profile p, want;
+	u32 id = 99;
+
+	KUNIT_ASSERT_EQ(test, 0, xg_t_profile(test, attrs, &id, &p, &ext));
+	xg_profile_init_default(&want);
+	want.mode = XG_GUARD_OFF;
+	KUNIT_EXPECT_EQ(test, id, 0);
+	KUNIT_EXPECT_EQ(test, 0, memcmp(&p, &want, sizeof(p)));
+}
+
+static void profile_id_only_leaves_profile_alone(struct kunit *test)
+{
+	const struct xg_t_attr attrs[] = {
+		U32A(XFRM_GUARD_PROFILE_A_ID, 3),
+		U8A(XFRM_GUARD_PROFILE_A_MODE, XFRM_GUARD_MODE_OFF),
+		{}
+	};
+	const struct nlattr *nest = xg_t_build(test, XFRM_GUARD_A_PROFILE, attrs);
+	struct netlink_ext_ack ext = {};
+	u32 id = 0;
+
+	KUNIT_EXPECT_EQ(test, 0, xg_nl_parse_profile(nest, &id, NULL, &ext));
+	KUNIT_EXPECT_EQ(test, id, 3);
+}
+
+static void profile_default_override_restores_table(struct kunit *test)
+{
+	const struct xg_t_attr allow[] = {
+		U32A(XFRM_GUARD_PROFILE_A_ID, 0),
+		ALGA("cbc(des)", XFRM_GUARD_ALG_ALLOW),
+		{}
+	};
+	const struct xg_t_attr dflt[] = {
+		U32A(XFRM_GUARD_PROFILE_A_ID, 0),
+		ALGA("cbc(des)", XFRM_GUARD_ALG_DEFAULT),
+		{}
+	};
+	struct netlink_ext_ack ext = {};
+	const struct nlattr *nest;
+	struct xg_profile p;
+	u32 id;
+
+	KUNIT_ASSERT_EQ(test, 0, xg_t_profile(test, allow, &id, &p, &ext));
+	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES_CBC),
+			XG_DISP_ALLOW);
+	nest = xg_t_build(test, XFRM_GUARD_A_PROFILE, dflt);
+	KUNIT_ASSERT_EQ(test, 0, xg_nl_parse_profile(nest, &id, &p, &ext));
+	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES_CBC),
+			XG_DISP_DENY);
+}
+
+/* A request that must be refused, and the message that must say why. */
+struct xg_t_bad {
+	const char *name;
+	struct xg_t_attr attrs[XG_T_ATTRS_MAX];
+	int err;
+	const char *msg;	/* substring; NULL: any message */
+	bool bad_attr;		/* extack points at the attribute at fault */
+};
+
+#define ID0 U32A(XFRM_GUARD_PROFILE_A_ID, 0)
+
+static const struct xg_t_bad xg_bad_profiles[] = {
+	{ "id missing", { U8A(XFRM_GUARD_PROFILE_A_MODE, 1) },
+	  -EINVAL, "profile id missing" },
+	{ "id 16", { U32A(XFRM_GUARD_PROFILE_A_ID, 16) },
+	  -ERANGE, "integer out of range", true },
+	{ "mode 3", { ID0, U8A(XFRM_GUARD_PROFILE_A_MODE, 3) },
+	  -ERANGE, NULL, true },
+	{ "confidentiality 2",
+	  { ID0, U8A(XFRM_GUARD_PROFILE_A_CONFIDENTIALITY, 2) },
+	  -ERANGE, NULL, true },
+	{ "chap confidentiality 2",
+	  { ID0, U8A(XFRM_GUARD_PROFILE_A_CHAP_CONFIDENTIALITY, 2) },
+	  -ERANGE, NULL, true },
+	{ "BEET mode bit", { ID0, U32A(XFRM_GUARD_PROFILE_A_IPSEC_MODES, 4) },
+	  -EINVAL, "reserved bit", true },
+	{ "no IPsec mode", { ID0, U32A(XFRM_GUARD_PROFILE_A_IPSEC_MODES, 0) },
+	  -EINVAL, "no IPsec mode accepted", true },
+	{ "crc 3", { ID0, U8A(XFRM_GUARD_PROFILE_A_CRC, 3) },
+	  -ERANGE, NULL, true },
+	{ "replay window 0",
+	  { ID0, U32A(XFRM_GUARD_PROFILE_A_MIN_REPLAY_WINDOW, 0) },
+	  -ERANGE, NULL, true },
+	{ "replay window 4097",
+	  { ID0, U32A(XFRM_GUARD_PROFILE_A_MIN_REPLAY_WINDOW, 4097) },
+	  -ERANGE, NULL, true },
+	{ "mode as u32", { ID0, U32A(XFRM_GUARD_PROFILE_A_MODE, 1) },
+	  -EINVAL, "invalid attribute length", true },
+	{ "unknown attribute", { ID0, U32A(XFRM_GUARD_PROFILE_A_MAX + 1, 1) },
+	  -EINVAL, NULL, true },
+	{ "unknown algorithm", { ID0, ALGA("cbc(rot13)", XFRM_GUARD_ALG_DENY) },
+	  -EINVAL, "unknown algorithm", true },
+	{ "alias is not a canonical name", { ID0, ALGA("aes", 1) },
+	  -EINVAL, "unknown algorithm", true },
+	{ "algorithm action 3", { ID0, ALGA("cbc(aes)", 3) },
+	  -ERANGE, NULL, true },
+	{ "algorithm name too long",
+	  { ID0, ALGA("0123456789012345678901234567890123456789012345678901234567890123",
+		      XFRM_GUARD_ALG_DENY) },
+	  -EINVAL, NULL, true },
+};
+
+static void xg_bad_profile_desc(const struct xg_t_bad *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(xg_bad_profiles, xg_bad_profiles, xg_bad_profile_desc);
+
+static void xg_t_expect_refused(struct kunit *test, const struct xg_t_bad *c,
+				int err, const struct netlink_ext_ack *ext)
+{
+	KUNIT_EXPECT_EQ(test, err, c->err);
+	xg_t_expect_msg(test, ext, c->msg);
+	if (c->bad_attr)
+		KUNIT_EXPECT_NOT_NULL(test, ext->bad_attr);
+}
+
+static void profile_invalid_refused(struct kunit *test)
+{
+	const struct xg_t_bad *c = test->param_value;
+	struct netlink_ext_ack ext;
+	struct xg_profile p;
+	u32 id;
+
+	xg_t_expect_refused(test, c, xg_t_profile(test, c->attrs, &id, &p, &ext),
+			    &ext);
+}
+
+static void profile_alg_needs_name_and_action(struct kunit *test)
+{
+	struct sk_buff *skb = xg_t_skb(test);
+	struct nlattr *nest, *algs, *alg;
+	struct netlink_ext_ack ext = {};
+	struct xg_profile p;
+	u32 id;
+
+	xg_profile_init_default(&p);
+	nest = nla_nest_start(skb, XFRM_GUARD_A_PROFILE);
+	KUNIT_ASSERT_EQ(test, 0, nla_put_u32(skb, XFRM_GUARD_PROFILE_A_ID, 0));
+	algs = nla_nest_start(skb, XFRM_GUARD_PROFILE_A_ALGS);
+	alg = nla_nest_start(skb, XFRM_GUARD_ALGS_A_ALG);
+	KUNIT_ASSERT_EQ(test, 0, nla_put_string(skb, XFRM_GUARD_ALG_A_NAME,
+						"cbc(aes)"));
+	nla_nest_end(skb, alg);
+	nla_nest_end(skb, algs);
+	nla_nest_end(skb, nest);
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, xg_nl_parse_profile(nest, &id, &p, &ext));
+	xg_t_expect_msg(test, &ext, "without an action");
+	KUNIT_EXPECT_EQ(test, ext.miss_type, XFRM_GUARD_ALG_A_ACTION);
+}
+
+static void profile_disposition_is_not_settable(struct kunit *test)
+{
+	struct sk_buff *skb = xg_t_skb(test);
+	struct nlattr *nest, *algs, *alg;
+	struct netlink_ext_ack ext = {};
+	struct xg_profile p;
+	u32 id;
+
+	xg_profile_init_default(&p);
+	nest = nla_nest_start(skb, XFRM_GUARD_A_PROFILE);
+	KUNIT_ASSERT_EQ(test, 0, nla_put_u32(skb, XFRM_GUARD_PROFILE_A_ID, 0));
+	algs = nla_nest_start(skb, XFRM_GUARD_PROFILE_A_ALGS);
+	alg = nla_nest_start(skb, XFRM_GUARD_ALGS_A_ALG);
+	KUNIT_ASSERT_EQ(test, 0, nla_put_string(skb, XFRM_GUARD_ALG_A_NAME,
+						"cbc(des)"));
+	KUNIT_ASSERT_EQ(test, 0, nla_put_u8(skb, XFRM_GUARD_ALG_A_ACTION, 0));
+	KUNIT_ASSERT_EQ(test, 0, nla_put_u8(skb, XFRM_GUARD_ALG_A_DISPOSITION,
+					    XFRM_GUARD_DISP_ALLOW));
+	nla_nest_end(skb, alg);
+	nla_nest_end(skb, algs);
+	nla_nest_end(skb, nest);
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, xg_nl_parse_profile(nest, &id, &p, &ext));
+	KUNIT_EXPECT_NOT_NULL(test, ext.bad_attr);
+	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES_CBC),
+			XG_DISP_DENY);
+}
+
+static int xg_t_rule(struct kunit *test, const struct xg_t_attr *attrs,
+		     struct xg_rule *r, bool need_profile,
+		     struct netlink_ext_ack *ext)
+{
+	const struct nlattr *nest = xg_t_build(test, XFRM_GUARD_A_RULE, attrs);
+
+	memset(ext, 0, sizeof(*ext));
+	return xg_nl_parse_rule(nest, r, need_profile, ext);
+}
+
+static const u8 xg_t_net4[4] = { 10, 1, 0, 0 };
+static const u8 xg_t_host4[4] = { 10, 1, 2, 3 };
+static const u8 xg_t_net6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+static const u8 xg_t_mapped6[16] = { [10] = 0xff, [11] = 0xff, 10, 0, 0, 1 };
+
+static void rule_every_field_ipv4(struct kunit *test)
+{
+	const struct xg_t_attr attrs[] = {
+		U32A(XFRM_GUARD_RULE_A_PRIORITY, 100),
+		U8A(XFRM_GUARD_RULE_A_OWNER, XFRM_GUARD_OWNER_ID_ISCSI),
+		U16A(XFRM_GUARD_RULE_A_FAMILY, AF_INET),
+		BINA(XFRM_GUARD_RULE_A_REMOTE_IP4, xg_t_net4, 4),
+		U8A(XFRM_GUARD_RULE_A_PREFIX_LEN, 16),
+		U16A(XFRM_GUARD_RULE_A_RPORT_LO, 3260),
+		U16A(XFRM_GUARD_RULE_A_RPORT_HI, 3262),
+		U16A(XFRM_GUARD_RULE_A_LPORT_LO, 1024),
+		U16A(XFRM_GUARD_RULE_A_LPORT_HI, 65535),
+		U32A(XFRM_GUARD_RULE_A_PROFILE, 15),
+		{}
+	};
+	struct netlink_ext_ack ext;
+	struct xg_rule r;
+
+	KUNIT_ASSERT_EQ(test, 0, xg_t_rule(test, attrs, &r, true, &ext));
+	KUNIT_EXPECT_EQ(test, r.priority, 100);
+	KUNIT_EXPECT_EQ(test, r.owner, XFRM_GUARD_OWNER_ISCSI);
+	KUNIT_EXPECT_EQ(test, r.family, AF_INET);
+	KUNIT_EXPECT_EQ(test, r.prefix_len, 16);
+	KUNIT_EXPECT_EQ(test, ntohl(r.remote.ip), 0x0a010000);
+	KUNIT_EXPECT_EQ(test, r.rport_lo, 3260);
+	KUNIT_EXPECT_EQ(test, r.rport_hi, 3262);
+	KUNIT_EXPECT_EQ(test, r.lport_lo, 1024);
+	KUNIT_EXPECT_EQ(test, r.lport_hi, 65535);
+	KUNIT_EXPECT_EQ(test, r.profile, 15);
+}
+
+static void rule_every_field_ipv6(struct kunit *test)
+{
+	const struct xg_t_attr attrs[] = {
+		U32A(XFRM_GUARD_RULE_A_PRIORITY, 1),
+		U8A(XFRM_GUARD_RULE_A_OWNER, XFRM_GUARD_OWNER_ID_IWARP),
+		BINA(XFRM_GUARD_RULE_A_REMOTE_IP6, xg_t_net6, 16),
+		U8A(XFRM_GUARD_RULE_A_PREFIX_LEN, 32),
+		U16A(XFRM_GUARD_RULE_A_LPORT_LO, 4420),
+		U32A(XFRM_GUARD_RULE_A_PROFILE, 2),
+		{}
+	};
+	struct netlink_ext_ack ext;
+	struct in6_addr want = {};
+	struct xg_rule r;
+
+	memcpy(&want, xg_t_net6, sizeof(want));
+	KUNIT_ASSERT_EQ(test, 0, xg_t_rule(test, attrs, &r, true, &ext));
+	KUNIT_EXPECT_EQ(test, r.owner, XFRM_GUARD_OWNER_IWARP);
+	KUNIT_EXPECT_EQ(test, r.family, AF_INET6);
+	KUNIT_EXPECT_EQ(test, r.prefix_len, 32);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&r.remote.in6, &want));
+	/* a single port is a range of one */
+	KUNIT_EXPECT_EQ(test, r.lport_lo, 4420);
+	KUNIT_EXPECT_EQ(test, r.lport_hi, 4420);
+	KUNIT_EXPECT_EQ(test, r.rport_lo, 0);
+	KUNIT_EXPECT_EQ(test, r.rport_hi, 65535);
+}
+
+static void rule_defaults_match_everything(struct kunit *test)
+{
+	const struct xg_t_attr attrs[] = {
+		U32A(XFRM_GUARD_RULE_A_PRIORITY, 5),
+		U32A(XFRM_GUARD_RULE_A_PROFILE, 1),
+		{}
+	};
+	struct netlink_ext_ack ext;
+	struct xg_rule r;
+
+	KUNIT_ASSERT_EQ(test, 0, xg_t_rule(test, attrs, &r, true, &ext));
+	KUNIT_EXPECT_EQ(test, r.owner, XFRM_GUARD_OWNER_ANY);
+	KUNIT_EXPECT_EQ(test, r.family, AF_UNSPEC);
+	KUNIT_EXPECT_EQ(test, r.prefix_len, 0);
+	KUNIT_EXPECT_EQ(test, r.rport_lo, 0);
+	KUNIT_EXPECT_EQ(test, r.rport_hi, 65535);
+	KUNIT_EXPECT_EQ(test, r.lport_lo, 0);
+	KUNIT_EXPECT_EQ(test, r.lport_hi, 65535);
+}
+
+static void rule_address_alone_is_a_host(struct kunit *test)
+{
+	const struct xg_t_attr attrs[] = {
+		U32A(XFRM_GUARD_RULE_A_PRIORITY, 5),
+		BINA(XFRM_GUARD_RULE_A_REMOTE_IP4, xg_t_host4, 4),
+		{}
+	};
+	struct netlink_ext_ack ext;
+	struct xg_rule r;
+
+	/* deleting names no profile */
+	KUNIT_ASSERT_EQ(test, 0, xg_t_rule(test, attrs, &r, false, &ext));
+	KUNIT_EXPECT_EQ(test, r.prefix_len, 32);
+	KUNIT_EXPECT_EQ(test, ntohl(r.remote.ip), 0x0a010203);
+}
+
+#define PRIO U32A(XFRM_GUARD_RULE_A_PRIORITY, 10)
+#define PROF U32A(XFRM_GUARD_RULE_A_PROFILE, 0)
+
+static const struct xg_t_bad xg_bad_rules[] = {
+	{ "priority missing", { PROF }, -EINVAL, "priority missing" },
+	{ "profile missing", { PRIO }, -EINVAL, "profile missing" },
+	{ "profile 16", { PRIO, U32A(XFRM_GUARD_RULE_A_PROFILE, 16) },
+	  -ERANGE, NULL, true },
+	{ "owner 3", { PRIO, PROF, U8A(XFRM_GUARD_RULE_A_OWNER, 3) },
+	  -ERANGE, NULL, true },
+	{ "IPv4 prefix /33",
+	  { PRIO, PROF, BINA(XFRM_GUARD_RULE_A_REMOTE_IP4, xg_t_net4, 4),
+	    U8A(XFRM_GUARD_RULE_A_PREFIX_LEN, 33) },
+	  -EINVAL, "prefix length longer than the address", true },
+	{ "IPv6 prefix /129",
+	  { PRIO, PROF, BINA(XFRM_GUARD_RULE_A_REMOTE_IP6, xg_t_net6, 16),
+	    U8A(XFRM_GUARD_RULE_A_PREFIX_LEN, 129) },
+	  -ERANGE, NULL, true },
+	{ "prefix length without an address",
+	  { PRIO, PROF, U8A(XFRM_GUARD_RULE_A_PREFIX_LEN, 8) },
+	  -EINVAL, "without a remote address", true },
+	{ "host bits beyond the prefix",
+	  { PRIO, PROF, BINA(XFRM_GUARD_RULE_A_REMOTE_IP4, xg_t_host4, 4),
+	    U8A(XFRM_GUARD_RULE_A_PREFIX_LEN, 16) },
+	  -EINVAL, "bits set beyond the prefix length", true },
+	{ "IPv4-mapped IPv6 prefix",
+	  { PRIO, PROF, BINA(XFRM_GUARD_RULE_A_REMOTE_IP6, xg_t_mapped6, 16) },
+	  -EINVAL, "IPv4-mapped", true },
+	{ "IPv4 address of 5 bytes",
+	  { PRIO, PROF, BINA(XFRM_GUARD_RULE_A_REMOTE_IP4, xg_t_net6, 5) },
+	  -ERANGE, "size out of range", true },
+	{ "IPv6 address of 4 bytes",
+	  { PRIO, PROF, BINA(XFRM_GUARD_RULE_A_REMOTE_IP6, xg_t_net6, 4) },
+	  -ERANGE, "size out of range", true },
+	{ "two remote prefixes",
+	  { PRIO, PROF, BINA(XFRM_GUARD_RULE_A_REMOTE_IP4, xg_t_net4, 4),
+	    BINA(XFRM_GUARD_RULE_A_REMOTE_IP6, xg_t_net6, 16) },
+	  -EINVAL, "one remote prefix", true },
+	{ "family does not match the address",
+	  { PRIO, PROF, U16A(XFRM_GUARD_RULE_A_FAMILY, AF_INET6),
+	    BINA(XFRM_GUARD_RULE_A_REMOTE_IP4, xg_t_net4, 4) },
+	  -EINVAL, "does not match", true },
+	{ "unknown family",
+	  { PRIO, PROF, U16A(XFRM_GUARD_RULE_A_FAMILY, 99) },
+	  -EINVAL, "does not match", true },
+	{ "remote ports low above high",
+	  { PRIO, PROF, U16A(XFRM_GUARD_RULE_A_RPORT_LO, 3261),
+	    U16A(XFRM_GUARD_RULE_A_RPORT_HI, 3260) },
+	  -EINVAL, "remote port range is empty", true },
+	{ "local ports low above high",
+	  { PRIO, PROF, U16A(XFRM_GUARD_RULE_A_LPORT_LO, 2),
+	    U16A(XFRM_GUARD_RULE_A_LPORT_HI, 1) },
+	  -EINVAL, "local port range is empty", true },
+	{ "high port alone below the default low",
+	  { PRIO, PROF, U16A(XFRM_GUARD_RULE_A_RPORT_HI, 80) },
+	  0 },
+	{ "port as u32", { PRIO, PROF, U32A(XFRM_GUARD_RULE_A_LPORT_LO, 1) },
+	  -EINVAL, "invalid attribute length", true },
+	{ "unknown attribute", { PRIO, PROF, U8A(XFRM_GUARD_RULE_A_MAX + 1, 0) },
+	  -EINVAL, NULL, true },
+};
+
+KUNIT_ARRAY_PARAM(xg_bad_rules, xg_bad_rules, xg_bad_profile_desc);
+
+static void rule_invalid_refused(struct kunit *test)
+{
+	const struct xg_t_bad *c = test->param_value;
+	struct netlink_ext_ack ext;
+	struct xg_rule r;
+	int err;
+
+	err = xg_t_rule(test, c->attrs, &r, true, &ext);
+	if (!c->err) {
+		/* the one valid entry: "rport -80" means 0-80 */
+		KUNIT_EXPECT_EQ(test, err, 0);
+		KUNIT_EXPECT_EQ(test, r.rport_lo, 0);
+		KUNIT_EXPECT_EQ(test, r.rport_hi, 80);
+		return;
+	}
+	xg_t_expect_refused(test, c, err, &ext);
+}
+
+static void rule_fill_parses_back(struct kunit *test)
+{
+	const struct xg_rule in = {
+		.priority = 42, .owner = XFRM_GUARD_OWNER_ISCSI,
+		.family = AF_INET6, .prefix_len = 32,
+		.remote.in6.s6_addr = { 0x20, 0x01, 0x0d, 0xb8 },
+		.rport_lo = 3260, .rport_hi = 3260,
+		.lport_lo = 1, .lport_hi = 2, .profile = 4,
+	};
+	struct sk_buff *skb = xg_t_skb(test);
+	struct netlink_ext_ack ext = {};
+	struct xg_rule out;
+
+	KUNIT_ASSERT_EQ(test, 0, xg_nl_fill_rule(skb, &in));
+	KUNIT_ASSERT_EQ(test, 0, xg_nl_parse_rule((struct nlattr *)skb->data,
+						  &out, true, &ext));
+	KUNIT_EXPECT_EQ(test, 0, memcmp(&in, &out, sizeof(in)));
+}
+
+/* Read a nest the kernel wrote, as a user space tool would: no policy. */
+static void xg_t_parse_reply(struct kunit *test, struct nlattr **tb, int max,
+			     const void *nest)
+{
+	KUNIT_ASSERT_EQ(test, 0, nla_parse_nested_deprecated(tb, max, nest,
+							     NULL, NULL));
+}
+
+static void profile_fill_reports_every_algorithm(struct kunit *test)
+{
+	struct nlattr *tb[XFRM_GUARD_PROFILE_A_MAX + 1];
+	struct nlattr *atb[XFRM_GUARD_ALG_A_MAX + 1];
+	struct sk_buff *skb = xg_t_skb(test);
+	int rem, n = 0, denied = 0, warned = 0;
+	struct xg_profile p;
+	struct nlattr *a;
+
+	xg_profile_init_default(&p);
+	KUNIT_ASSERT_EQ(test, 0, xg_profile_set_alg(&p, XG_ALG_AES_CBC,
+						    XG_OVR_DENY, NULL));
+	KUNIT_ASSERT_EQ(test, 0, xg_nl_fill_profile(skb, 9, &p));
+	xg_t_parse_reply(test, tb, XFRM_GUARD_PROFILE_A_MAX, skb->data);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_PROFILE_A_ID]);
+	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[XFRM_GUARD_PROFILE_A_ID]), 9);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_PROFILE_A_MIN_REPLAY_WINDOW]);
+	KUNIT_EXPECT_EQ(test,
+			nla_get_u32(tb[XFRM_GUARD_PROFILE_A_MIN_REPLAY_WINDOW]),
+			32);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_PROFILE_A_ALGS]);
+	nla_for_each_nested(a, tb[XFRM_GUARD_PROFILE_A_ALGS], rem) {
+		xg_t_parse_reply(test, atb, XFRM_GUARD_ALG_A_MAX, a);
+		KUNIT_ASSERT_NOT_NULL(test, atb[XFRM_GUARD_ALG_A_DISPOSITION]);
+		n++;
+		if (nla_get_u8(atb[XFRM_GUARD_ALG_A_DISPOSITION]) ==
+		    XFRM_GUARD_DISP_DENY)
+			denied++;
+		if (nla_get_u8(atb[XFRM_GUARD_ALG_A_DISPOSITION]) ==
+		    XFRM_GUARD_DISP_WARN)
+			warned++;
+	}
+	KUNIT_EXPECT_EQ(test, n, XG_ALG_COUNT);
+	/* cbc(des), hmac(md5), and the override on cbc(aes) */
+	KUNIT_EXPECT_EQ(test, denied, 3);
+	/* cbc(des3_ede) */
+	KUNIT_EXPECT_EQ(test, warned, 1);
+}
+
+static void event_fill_carries_every_field(struct kunit *test)
+{
+	const struct xg_event ev = {
+		.type = XFRM_GUARD_EVENT_REFUSED,
+		.owner = XFRM_GUARD_OWNER_ISCSI,
+		.family = AF_INET,
+		.saddr.ip = htonl(0x0a000001),
+		.daddr.ip = htonl(0x0a000002),
+		.sport = 40000, .dport = 3260,
+		.reason = XFRM_GUARD_REASON_WEAK_ALGORITHM,
+		.alg = "cbc(des)",
+		.profile = 3,
+	};
+	struct nlattr *tb[XFRM_GUARD_EVENT_A_MAX + 1];
+	struct sk_buff *skb = xg_t_skb(test);
+
+	KUNIT_ASSERT_EQ(test, 0, xg_nl_fill_event(skb, &ev));
+	xg_t_parse_reply(test, tb, XFRM_GUARD_EVENT_A_MAX, skb->data);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_EVENT_A_TYPE]);
+	KUNIT_EXPECT_EQ(test, nla_get_u8(tb[XFRM_GUARD_EVENT_A_TYPE]),
+			XFRM_GUARD_EVENT_REFUSED);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_EVENT_A_SADDR]);
+	KUNIT_EXPECT_EQ(test, nla_len(tb[XFRM_GUARD_EVENT_A_SADDR]), 4);
+	KUNIT_EXPECT_EQ(test, ntohl(nla_get_in_addr(tb[XFRM_GUARD_EVENT_A_DADDR])),
+			0x0a000002);
+	KUNIT_EXPECT_EQ(test, nla_get_u16(tb[XFRM_GUARD_EVENT_A_DPORT]), 3260);
+	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[XFRM_GUARD_EVENT_A_REASON]),
+			XFRM_GUARD_REASON_WEAK_ALGORITHM);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_EVENT_A_REASON_NAME]);
+	KUNIT_EXPECT_STREQ(test, (char *)nla_data(tb[XFRM_GUARD_EVENT_A_REASON_NAME]),
+			   "weak_algorithm");
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_EVENT_A_ALG]);
+	KUNIT_EXPECT_STREQ(test, (char *)nla_data(tb[XFRM_GUARD_EVENT_A_ALG]),
+			   "cbc(des)");
+	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[XFRM_GUARD_EVENT_A_PROFILE]), 3);
+}
+
+static void event_without_algorithm_omits_it(struct kunit *test)
+{
+	const struct xg_event ev = {
+		.type = XFRM_GUARD_EVENT_LOST, .family = AF_INET6,
+		.reason = XFRM_GUARD_REASON_NO_IPSEC,
+	};
+	struct nlattr *tb[XFRM_GUARD_EVENT_A_MAX + 1];
+	struct sk_buff *skb = xg_t_skb(test);
+
+	KUNIT_ASSERT_EQ(test, 0, xg_nl_fill_event(skb, &ev));
+	xg_t_parse_reply(test, tb, XFRM_GUARD_EVENT_A_MAX, skb->data);
+	KUNIT_EXPECT_NULL(test, tb[XFRM_GUARD_EVENT_A_ALG]);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_EVENT_A_SADDR]);
+	KUNIT_EXPECT_EQ(test, nla_len(tb[XFRM_GUARD_EVENT_A_SADDR]), 16);
+}
+
+static struct kunit_case xg_netlink_cases[] = {
+	KUNIT_CASE(profile_every_field_parsed),
+	KUNIT_CASE(profile_absent_fields_keep_values),
+	KUNIT_CASE(profile_id_only_leaves_profile_alone),
+	KUNIT_CASE(profile_default_override_restores_table),
+	KUNIT_CASE_PARAM(profile_invalid_refused, xg_bad_profiles_gen_params),
+	KUNIT_CASE(profile_alg_needs_name_and_action),
+	KUNIT_CASE(profile_disposition_is_not_settable),
+	KUNIT_CASE(rule_every_field_ipv4),
+	KUNIT_CASE(rule_every_field_ipv6),
+	KUNIT_CASE(rule_defaults_match_everything),
+	KUNIT_CASE(rule_address_alone_is_a_host),
+	KUNIT_CASE_PARAM(rule_invalid_refused, xg_bad_rules_gen_params),
+	KUNIT_CASE(rule_fill_parses_back),
+	KUNIT_CASE(profile_fill_reports_every_algorithm),
+	KUNIT_CASE(event_fill_carries_every_field),
+	KUNIT_CASE(event_without_algorithm_omits_it),
+	{}
+};
+
+static struct kunit_suite xg_netlink_suite = {
+	.name = "xg_netlink",
+	.test_cases = xg_netlink_cases,
+};
+
+kunit_test_suite(xg_netlink_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for xfrm_guard netlink attribute parsing");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
