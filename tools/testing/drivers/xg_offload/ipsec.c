@@ -183,6 +183,11 @@ static bool xgoff_offload_ok(struct sk_buff *skb, struct xfrm_state *x)
 	return true;
 }
 
+/*
+ * No xdo_dev_state_free: the table's reference is dropped in
+ * xgoff_state_delete(), and free only runs once the last reference is gone,
+ * so there is nothing of ours left to release by then.
+ */
 static const struct xfrmdev_ops xgoff_xfrmdev_ops = {
 	.xdo_dev_state_add	= xgoff_state_add,
 	.xdo_dev_state_delete	= xgoff_state_delete,
@@ -225,7 +230,8 @@ bool xgoff_ipsec_tx(struct net_device *dev, struct sk_buff *skb)
 	if (!xo || (xo->flags & CRYPTO_FALLBACK))
 		return false;
 	x = xfrm_input_state(skb);
-	if (x->xso.dev != dev || x->xso.dir != XFRM_DEV_OFFLOAD_OUT)
+	/* a device flush may be clearing xso.dev under us */
+	if (READ_ONCE(x->xso.dev) != dev || x->xso.dir != XFRM_DEV_OFFLOAD_OUT)
 		return false;
 
 	atomic_inc(&priv->cnt.tx_esp);
