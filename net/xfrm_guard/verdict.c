@@ -515,6 +515,52 @@ void xg_verdict_eval(const struct xg_profile *p,
 EXPORT_SYMBOL_IF_KUNIT(xg_verdict_eval);
 
 /**
+ * xg_verdict_eval_rx() - judge the SAs one received segment came through
+ * @p: profile (validated)
+ * @in: the segment's secpath states, outermost first; NULL if @n_in is 0
+ * @n_in: number of states; 0 for a segment received in the clear
+ * @res: the verdict
+ *
+ * The per-segment check of a guarded connection: the segment must have come
+ * through an ESP state meeting the profile, anti-replay included. AH or
+ * IPcomp states around it are judged for state and mode only, as in
+ * xg_verdict_eval(). The CRC decision in @res is meaningless here.
+ *
+ * Context: any; no locks, no allocation.
+ */
+void xg_verdict_eval_rx(const struct xg_profile *p,
+			const struct xg_sa_desc *in, unsigned int n_in,
+			struct xg_verdict *res)
+{
+	struct xg_eval_ctx c = {
+		.p = p,
+		.res = res,
+		.all_confidential = true,
+	};
+	unsigned int i;
+	bool esp = false;
+
+	memset(res, 0, sizeof(*res));
+	res->reason = XFRM_GUARD_REASON_PROTECTED;
+	res->culprit = XG_SA_NONE;
+
+	if (!n_in)
+		xg_note(&c, XFRM_GUARD_REASON_NO_IPSEC, XG_SA_NONE, NULL);
+	for (i = 0; i < n_in; i++) {
+		bool is_esp = in[i].proto == XG_PROTO_ESP;
+
+		esp |= is_esp;
+		xg_judge_one(&c, &in[i], XG_SA_INBOUND, is_esp);
+	}
+	if (n_in && !esp)
+		xg_note(&c, XFRM_GUARD_REASON_NOT_ESP, XG_SA_INBOUND, NULL);
+	res->confidential = esp && c.all_confidential;
+	res->crc = XFRM_GUARD_CRC_COMPUTE_SOFTWARE;
+	res->action = xg_action_for(p->mode, res->reason);
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_verdict_eval_rx);
+
+/**
  * xg_verdict_chap_ok() - may an iSCSI login over these SAs use CHAP?
  * @p: the profile the verdict was made with
  * @res: the connection's verdict

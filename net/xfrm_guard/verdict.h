@@ -182,6 +182,9 @@ void xg_sa_desc_from_state(struct xg_sa_desc *d, const struct xfrm_state *x);
 void xg_verdict_eval(const struct xg_profile *p,
 		     const struct xg_sa_desc *out, unsigned int n_out,
 		     const struct xg_sa_desc *in, struct xg_verdict *res);
+void xg_verdict_eval_rx(const struct xg_profile *p,
+			const struct xg_sa_desc *in, unsigned int n_in,
+			struct xg_verdict *res);
 bool xg_verdict_chap_ok(const struct xg_profile *p,
 			const struct xg_verdict *res);
 const char *xg_reason_name(enum xfrm_guard_reason reason);

@@ -770,6 +770,90 @@ static void only_valid_live_sas_protect(struct kunit *test)
 	xg_t_expect(test, &v, c->want, ok ? XG_SA_NONE : XG_SA_INBOUND);
 }
 
+static void rx_segment_in_the_clear_refused(struct kunit *test)
+{
+	struct xg_profile p;
+	struct xg_verdict v;
+
+	xg_profile_init_default(&p);
+	xg_verdict_eval_rx(&p, NULL, 0, &v);
+	xg_t_expect(test, &v, XFRM_GUARD_REASON_NO_IPSEC, XG_SA_NONE);
+	KUNIT_EXPECT_EQ(test, v.action, XG_ACTION_REFUSE);
+}
+
+static void rx_segment_through_good_esp_accepted(struct kunit *test)
+{
+	struct xg_profile p;
+	struct xg_sa_desc in;
+	struct xg_verdict v;
+
+	xg_profile_init_default(&p);
+	xg_t_sa(&in, true);
+	xg_verdict_eval_rx(&p, &in, 1, &v);
+	xg_t_expect(test, &v, XFRM_GUARD_REASON_PROTECTED, XG_SA_NONE);
+	KUNIT_EXPECT_EQ(test, v.action, XG_ACTION_ACCEPT);
+	KUNIT_EXPECT_TRUE(test, v.confidential);
+}
+
+static void rx_segment_without_anti_replay_refused(struct kunit *test)
+{
+	struct xg_profile p;
+	struct xg_sa_desc in;
+	struct xg_verdict v;
+
+	xg_profile_init_default(&p);
+	xg_t_sa(&in, true);
+	in.replay_window = 0;
+	xg_verdict_eval_rx(&p, &in, 1, &v);
+	xg_t_expect(test, &v, XFRM_GUARD_REASON_NO_ANTI_REPLAY, XG_SA_INBOUND);
+}
+
+static void rx_segment_through_ah_only_is_not_esp(struct kunit *test)
+{
+	struct xg_profile p;
+	struct xg_sa_desc in;
+	struct xg_verdict v;
+
+	xg_profile_init_default(&p);
+	xg_t_sa(&in, true);
+	in.proto = XG_PROTO_AH;
+	in.aead.name = NULL;
+	in.aalg.name = "hmac(sha256)";
+	in.aalg.key_bits = 256;
+	in.aalg.icv_bits = 128;
+	xg_verdict_eval_rx(&p, &in, 1, &v);
+	xg_t_expect(test, &v, XFRM_GUARD_REASON_NOT_ESP, XG_SA_INBOUND);
+}
+
+static void rx_ah_around_good_esp_accepted(struct kunit *test)
+{
+	struct xg_sa_desc in[2];
+	struct xg_profile p;
+	struct xg_verdict v;
+
+	xg_profile_init_default(&p);
+	xg_t_sa(&in[0], true);
+	in[0].proto = XG_PROTO_AH;
+	in[0].replay_window = 0;
+	xg_t_sa(&in[1], true);
+	xg_verdict_eval_rx(&p, in, 2, &v);
+	xg_t_expect(test, &v, XFRM_GUARD_REASON_PROTECTED, XG_SA_NONE);
+}
+
+static void rx_audit_mode_reports_instead_of_dropping(struct kunit *test)
+{
+	struct xg_profile p;
+	struct xg_verdict v;
+
+	xg_profile_init_default(&p);
+	p.mode = XG_GUARD_AUDIT;
+	xg_verdict_eval_rx(&p, NULL, 0, &v);
+	KUNIT_EXPECT_EQ(test, v.action, XG_ACTION_REPORT);
+	p.mode = XG_GUARD_OFF;
+	xg_verdict_eval_rx(&p, NULL, 0, &v);
+	KUNIT_EXPECT_EQ(test, v.action, XG_ACTION_NONE);
+}
+
 static void reasons_follow_documented_precedence(struct kunit *test)
 {
 	const struct xg_alg_desc none = {};
@@ -1350,6 +1434,12 @@ static struct kunit_case xg_verdict_cases[] = {
 	KUNIT_CASE_PARAM(crc_skipped_only_when_both_directions_offloaded,
 			 xg_crc_cases_gen_params),
 	KUNIT_CASE(reason_names_are_stable),
+	KUNIT_CASE(rx_segment_in_the_clear_refused),
+	KUNIT_CASE(rx_segment_through_good_esp_accepted),
+	KUNIT_CASE(rx_segment_without_anti_replay_refused),
+	KUNIT_CASE(rx_segment_through_ah_only_is_not_esp),
+	KUNIT_CASE(rx_ah_around_good_esp_accepted),
+	KUNIT_CASE(rx_audit_mode_reports_instead_of_dropping),
 	KUNIT_CASE(desc_from_state_reads_identity_and_algorithms),
 	KUNIT_CASE(desc_from_state_prefers_esn_replay_window),
 	KUNIT_CASE(desc_from_state_maps_proto_mode_and_km_state),
