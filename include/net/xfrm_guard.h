@@ -95,4 +95,65 @@ static inline bool xfrm_guard_crc_wanted(enum xfrm_guard_crc crc)
 	       crc != XFRM_GUARD_CRC_SKIP_DISABLED;
 }
 
+struct sock;
+struct xfrm_guard_conn;
+
+/**
+ * struct xfrm_guard_owner_ops - how the guard tells an owner about changes
+ * @protection_lost: the connection lost its protection. Transmission is
+ *	held (xfrm_guard_tx_ok() says false, the guard drops any segment that
+ *	would leave unprotected); the connection is not torn down (RFC 3723
+ *	3.5).
+ * @protection_restored: protection is back; transmission may resume on
+ *	the same connection.
+ *
+ * Both run in process context from a workqueue, never concurrently for one
+ * connection, and must not call xfrm_guard_detach() on it.
+ */
+struct xfrm_guard_owner_ops {
+	void (*protection_lost)(void *priv, enum xfrm_guard_reason reason);
+	void (*protection_restored)(void *priv);
+};
+
+/**
+ * struct xfrm_guard_status - a connection as the guard sees it
+ * @reason: the latest verdict.
+ * @crc: the CRC decision that goes with it.
+ * @tx_open: transmission allowed.
+ * @enforced: the profile enforces (mode "enforce").
+ * @confidential: every SA encrypts.
+ * @warn: an SA uses an algorithm accepted with a warning.
+ * @alg: the algorithm behind a weak_algorithm verdict, else "".
+ * @rx_dropped: received segments dropped (not through an acceptable SA).
+ * @tx_dropped: outgoing segments dropped (would have left unprotected).
+ * @lost: times protection was lost.
+ * @restored: times protection came back.
+ */
+struct xfrm_guard_status {
+	enum xfrm_guard_reason reason;
+	enum xfrm_guard_crc crc;
+	bool tx_open;
+	bool enforced;
+	bool confidential;
+	bool warn;
+	char alg[64];
+	u64 rx_dropped;
+	u64 tx_dropped;
+	u64 lost;
+	u64 restored;
+};
+
+struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
+					  enum xfrm_guard_owner owner,
+					  const struct xfrm_guard_owner_ops *ops,
+					  void *priv,
+					  struct xfrm_guard_status *status);
+void xfrm_guard_detach(struct xfrm_guard_conn *conn);
+bool xfrm_guard_tx_ok(struct xfrm_guard_conn *conn);
+enum xfrm_guard_crc xfrm_guard_crc(struct xfrm_guard_conn *conn);
+void xfrm_guard_get_status(struct xfrm_guard_conn *conn,
+			   struct xfrm_guard_status *status);
+const char *xfrm_guard_reason_name(enum xfrm_guard_reason reason);
+const char *xfrm_guard_crc_name(enum xfrm_guard_crc crc);
+
 #endif /* _NET_XFRM_GUARD_H */

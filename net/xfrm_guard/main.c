@@ -13,6 +13,7 @@
 
 #include <linux/module.h>
 
+#include "km.h"
 #include "netlink.h"
 #include "netns.h"
 #include "sysfs.h"
@@ -30,6 +31,7 @@ static int __init xfrm_guard_init(void)
 	err = xg_sysfs_init();
 	if (err)
 		goto err_netlink;
+	xg_km_init();
 	return 0;
 
 err_netlink:
@@ -41,6 +43,7 @@ err_netns:
 
 static void __exit xfrm_guard_exit(void)
 {
+	xg_km_exit();
 	xg_sysfs_exit();
 	xg_netlink_exit();
 	xg_netns_exit();

@@ -5,7 +5,9 @@
 #include <linux/slab.h>
 #include <net/netns/generic.h>
 
+#include "conn.h"
 #include "netns.h"
+#include "nf.h"
 
 static unsigned int xg_net_id __read_mostly;
 
@@ -88,6 +90,9 @@ int xg_config_update(struct xg_net *xn,
 	old->free_rules = new->rules != old->rules;
 	rcu_assign_pointer(xn->cfg, new);
 	call_rcu(&old->rcu, xg_config_free_rcu);
+	/* Every connection is judged again under the new configuration. */
+	atomic_inc(&xn->gen);
+	queue_work(system_wq, &xn->reeval_work);
 out:
 	mutex_unlock(&xn->cfg_lock);
 	return err;
@@ -181,10 +186,13 @@ static int __net_init xg_net_init(struct net *net)
 {
 	struct xg_net *xn = xg_net(net);
 	struct xg_config *cfg;
-	int cpu;
+	int cpu, err;
 
 	xn->net = net;
 	mutex_init(&xn->cfg_lock);
+	spin_lock_init(&xn->conn_lock);
+	hash_init(xn->conns);
+	INIT_WORK(&xn->reeval_work, xg_conn_reeval_work);
 	xn->stats = alloc_percpu(struct xg_pcpu_stats);
 	if (!xn->stats)
 		return -ENOMEM;
@@ -200,7 +208,13 @@ static int __net_init xg_net_init(struct net *net)
 	__set_bit(XG_PROFILE_DEFAULT, cfg->profile_used);
 	cfg->free_rules = true;
 	RCU_INIT_POINTER(xn->cfg, cfg);
-	return 0;
+
+	err = xg_nf_net_init(net);
+	if (err) {
+		kfree(cfg);
+		free_percpu(xn->stats);
+	}
+	return err;
 }
 
 static void __net_exit xg_net_exit(struct net *net)
@@ -208,6 +222,8 @@ static void __net_exit xg_net_exit(struct net *net)
 	struct xg_net *xn = xg_net(net);
 	struct xg_config *cfg;
 
+	xg_nf_net_exit(net);
+	xg_conn_net_exit(xn);
 	/* No reader is left: the namespace is gone and so are its users. */
 	cfg = rcu_dereference_protected(xn->cfg, true);
 	RCU_INIT_POINTER(xn->cfg, NULL);

@@ -14,10 +14,12 @@
 #define _XG_NETNS_H
 
 #include <linux/bitops.h>
+#include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
 #include "policy.h"
@@ -79,18 +81,31 @@ struct xg_pcpu_stats {
 	u64_stats_t c[__XG_STAT_MAX];
 };
 
+#define XG_CONN_HASH_BITS	8
+
 /**
  * struct xg_net - xfrm_guard state of one network namespace
+ * @gen: bumped on every change that can alter a verdict (SA or policy
+ *	added, changed or removed, configuration changed, a guarded segment
+ *	found unprotected). A connection evaluated at an older generation is
+ *	re-evaluated before its next transmit is allowed.
  * @net: the namespace.
  * @cfg: the published configuration; see the locking rules above.
  * @cfg_lock: serialises configuration writers.
  * @stats: per-CPU counters.
+ * @conn_lock: serialises changes of @conns; readers use RCU.
+ * @conns: guarded connections by address/port tuple (conn.c).
+ * @reeval_work: re-evaluates every connection after @gen moved.
  */
 struct xg_net {
+	atomic_t gen;
 	struct net *net;
 	struct xg_config __rcu *cfg;
 	struct mutex cfg_lock; /* serialises configuration writers */
 	struct xg_pcpu_stats __percpu *stats;
+	spinlock_t conn_lock; /* serialises @conns writers; readers: RCU */
+	DECLARE_HASHTABLE(conns, XG_CONN_HASH_BITS);
+	struct work_struct reeval_work;
 };
 
 struct xg_net *xg_net(const struct net *net);

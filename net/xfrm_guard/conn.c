@@ -1,0 +1,808 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xfrm_guard connections.
+ *
+ * A guarded connection is judged at two levels. As a whole, from a fresh
+ * route lookup (the bundle TCP would get now) and the inbound SA, when it
+ * is attached and again whenever something that can change the answer
+ * happened (xg_net::gen moved): this drives xfrm_guard_tx_ok() and the
+ * owner's lost/restored callbacks. And segment by segment, in the netfilter
+ * hooks, from the bundle a segment really leaves through and the SAs it
+ * really came through: this is what keeps the guard closed where xfrm sends
+ * no notification, or where it would send in the clear (policy flushed).
+ *
+ * A segment that would leave unprotected is dropped, never the connection:
+ * TCP retransmits it, and once an SA is back the retransmission goes out
+ * protected on the same connection (RFC 3723 3.5). TCP's own retransmission
+ * limit is what ends a connection that stays unprotected.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jhash.h>
+#include <linux/netfilter.h>
+#include <linux/slab.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <net/xfrm.h>
+
+#include "conn.h"
+#include "netlink.h"
+
+/**
+ * struct xfrm_guard_conn - a guarded connection
+ * @gen: xg_net::gen when the whole-connection verdict was made. Read on
+ *	every transmit, lock-free; written under @lock.
+ * @tx_open: that verdict allows transmission. Read lock-free.
+ * @enforced: the profile was in enforce mode. Read lock-free.
+ * @crc: the CRC decision. Read lock-free.
+ * @xn: namespace state.
+ * @hnode: in xg_net::conns, under xg_net::conn_lock; RCU readers.
+ * @t: addresses and ports.
+ * @sk: the socket; the guard holds a reference until the RCU callback.
+ * @owner: who attached it.
+ * @ops: the owner's callbacks.
+ * @priv: passed to @ops.
+ * @lock: protects @verdict, @told_lost, @dead and the writes of the fields
+ *	above that are read lock-free.
+ * @verdict: the whole-connection verdict.
+ * @told_lost: what the owner was last told: lost (true) or protected.
+ * @dead: detached: nothing may be queued any more.
+ * @work: tells the owner, in process context.
+ * @rx_dropped: received segments dropped.
+ * @tx_dropped: outgoing segments dropped.
+ * @lost: times the owner was told protection was lost.
+ * @restored: times the owner was told it came back.
+ * @rcu: the hooks may still look at a detached connection for a while.
+ */
+struct xfrm_guard_conn {
+	u32 gen;
+	bool tx_open;
+	bool enforced;
+	enum xfrm_guard_crc crc;
+	struct xg_net *xn;
+	struct hlist_node hnode;
+	struct xg_tuple t;
+	struct sock *sk;
+	enum xfrm_guard_owner owner;
+	const struct xfrm_guard_owner_ops *ops;
+	void *priv;
+	spinlock_t lock; /* see above */
+	struct xg_verdict verdict;
+	bool told_lost;
+	bool dead;
+	struct work_struct work;
+	atomic64_t rx_dropped;
+	atomic64_t tx_dropped;
+	atomic64_t lost;
+	atomic64_t restored;
+	struct rcu_head rcu;
+};
+
+static const char * const xg_owner_names[__XFRM_GUARD_OWNER_MAX] = {
+	[XFRM_GUARD_OWNER_ANY]	 = "portal",
+	[XFRM_GUARD_OWNER_ISCSI] = "iscsi",
+	[XFRM_GUARD_OWNER_IWARP] = "iwarp",
+};
+
+static u32 xg_tuple_hash(const struct xg_tuple *t)
+{
+	u32 ports = (__force u32)t->lport << 16 | (__force u32)t->rport;
+
+	if (t->family == AF_INET)
+		return jhash_3words((__force u32)t->laddr.ip,
+				    (__force u32)t->raddr.ip, ports, AF_INET);
+	return jhash2((const u32 *)&t->raddr.in6, 4,
+		      jhash2((const u32 *)&t->laddr.in6, 4, ports));
+}
+
+static bool xg_tuple_eq(const struct xg_tuple *a, const struct xg_tuple *b)
+{
+	if (a->family != b->family || a->lport != b->lport ||
+	    a->rport != b->rport)
+		return false;
+	if (a->family == AF_INET)
+		return a->laddr.ip == b->laddr.ip && a->raddr.ip == b->raddr.ip;
+	return ipv6_addr_equal(&a->laddr.in6, &b->laddr.in6) &&
+	       ipv6_addr_equal(&a->raddr.in6, &b->raddr.in6);
+}
+
+/* An IPv4-mapped IPv6 socket sends and receives IPv4: it is an IPv4 tuple. */
+static int xg_tuple_from_sock(const struct sock *sk, struct xg_tuple *t)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	memset(t, 0, sizeof(*t));
+	t->lport = inet->inet_sport;
+	t->rport = inet->inet_dport;
+	switch (sk->sk_family) {
+	case AF_INET:
+		t->family = AF_INET;
+		t->laddr.ip = inet->inet_saddr;
+		t->raddr.ip = inet->inet_daddr;
+		return 0;
+#if IS_ENABLED(CONFIG_IPV6)
+	case AF_INET6:
+		if (ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
+			t->family = AF_INET;
+			t->laddr.ip = sk->sk_v6_rcv_saddr.s6_addr32[3];
+			t->raddr.ip = sk->sk_v6_daddr.s6_addr32[3];
+			return 0;
+		}
+		t->family = AF_INET6;
+		t->laddr.in6 = sk->sk_v6_rcv_saddr;
+		t->raddr.in6 = sk->sk_v6_daddr;
+		return 0;
+#endif
+	}
+	return -EAFNOSUPPORT;
+}
+
+static void xg_tuple_flow(const struct xg_tuple *t,
+			  enum xfrm_guard_owner owner, struct xg_flow *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->owner = owner;
+	f->family = t->family;
+	f->remote = t->raddr;
+	f->rport = ntohs(t->rport);
+	f->lport = ntohs(t->lport);
+}
+
+/*
+ * One greppable dmesg line per event, with the words xguard and netlink
+ * use, and the same event on the netlink "events" group. Drops can come at
+ * line rate and from anyone: their events share one rate limit.
+ */
+static DEFINE_RATELIMIT_STATE(xg_drop_event_rs, 5 * HZ, 20);
+
+static void xg_conn_report(struct xg_net *xn,
+			   enum xfrm_guard_event_type type,
+			   enum xfrm_guard_owner owner,
+			   const struct xg_tuple *t, const struct xg_verdict *v)
+{
+	static const char * const what[__XFRM_GUARD_EVENT_MAX] = {
+		[XFRM_GUARD_EVENT_REFUSED] = "refused",
+		[XFRM_GUARD_EVENT_LOST] = "protection lost, holding",
+		[XFRM_GUARD_EVENT_RESTORED] = "protection restored",
+		[XFRM_GUARD_EVENT_DROPPED] = "dropped segment",
+		[XFRM_GUARD_EVENT_AUDITED] = "unprotected (audit only)",
+	};
+	const char *who = (unsigned int)owner < __XFRM_GUARD_OWNER_MAX ?
+			  xg_owner_names[owner] : "unknown";
+	struct xg_event ev = {
+		.type = type,
+		.owner = owner,
+		.family = t->family,
+		.saddr = t->laddr,
+		.daddr = t->raddr,
+		.sport = ntohs(t->lport),
+		.dport = ntohs(t->rport),
+		.reason = v->reason,
+		.alg = v->alg[0] ? v->alg : NULL,
+	};
+
+	if (type != XFRM_GUARD_EVENT_DROPPED || __ratelimit(&xg_drop_event_rs))
+		xg_nl_event(xn->net, &ev);
+
+	if (t->family == AF_INET)
+		pr_info_ratelimited("%s %s %pI4:%u -> %pI4:%u: %s%s%s\n",
+				    what[type], who, &t->laddr.ip,
+				    ntohs(t->lport), &t->raddr.ip,
+				    ntohs(t->rport), xg_reason_name(v->reason),
+				    v->alg[0] ? " " : "", v->alg);
+	else
+		pr_info_ratelimited("%s %s [%pI6c]:%u -> [%pI6c]:%u: %s%s%s\n",
+				    what[type], who, &t->laddr.in6,
+				    ntohs(t->lport), &t->raddr.in6,
+				    ntohs(t->rport), xg_reason_name(v->reason),
+				    v->alg[0] ? " " : "", v->alg);
+}
+
+/* The bundle a lookup made now would give the connection, or an error. */
+static struct dst_entry *xg_conn_route(const struct xfrm_guard_conn *c)
+{
+	struct net *net = sock_net(c->sk);
+	struct sock *sk = c->sk;
+
+	if (c->t.family == AF_INET) {
+		struct flowi4 fl4;
+		struct rtable *rt;
+
+		rt = ip_route_output_ports(net, &fl4, sk, c->t.raddr.ip,
+					   c->t.laddr.ip, c->t.rport,
+					   c->t.lport, IPPROTO_TCP,
+					   ip_sock_rt_tos(sk),
+					   READ_ONCE(sk->sk_bound_dev_if));
+		return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		struct flowi6 fl6 = {
+			.flowi6_proto = IPPROTO_TCP,
+			.flowi6_oif = READ_ONCE(sk->sk_bound_dev_if),
+			.flowi6_mark = READ_ONCE(sk->sk_mark),
+			.flowi6_uid = sk->sk_uid,
+			.daddr = c->t.raddr.in6,
+			.saddr = c->t.laddr.in6,
+			.fl6_dport = c->t.rport,
+			.fl6_sport = c->t.lport,
+		};
+
+		security_sk_classify_flow(sk, flowi6_to_flowi_common(&fl6));
+		return ip6_dst_lookup_flow(net, sk, &fl6, NULL);
+	}
+#else
+	return ERR_PTR(-EAFNOSUPPORT);
+#endif
+}
+
+/*
+ * The states of a bundle, outermost first. A blackhole or queue route has
+ * no state: it is "no IPsec". The descriptions point into the states, which
+ * the bundle keeps alive as long as the caller holds it.
+ */
+static unsigned int xg_descs_from_dst(const struct dst_entry *dst,
+				      struct xg_sa_desc *out)
+{
+	unsigned int n = 0;
+
+	for (; dst && dst->xfrm && n < XFRM_MAX_DEPTH; dst = xfrm_dst_child(dst))
+		xg_sa_desc_from_state(&out[n++], dst->xfrm);
+	return n;
+}
+
+/* Context: inside rcu_read_lock(). */
+static const struct xg_profile *xg_profile_for(struct xg_net *xn,
+					       const struct xg_tuple *t,
+					       enum xfrm_guard_owner owner)
+{
+	struct xg_flow f;
+
+	xg_tuple_flow(t, owner, &f);
+	return xg_config_profile(xg_config_get(xn), &f);
+}
+
+/*
+ * The whole-connection verdict. The inbound SA is found by addresses: the
+ * SA a segment of this connection would come through in transport mode.
+ * Where there is none to be found that way (tunnel mode), the inbound side
+ * is judged segment by segment only.
+ */
+static void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_verdict *v,
+			  bool *enforced)
+{
+	struct xg_sa_desc out[XFRM_MAX_DEPTH], in;
+	struct net *net = sock_net(c->sk);
+	xfrm_address_t la = {}, ra = {};
+	const struct xg_profile *p;
+	struct xfrm_state *xin;
+	struct dst_entry *dst;
+	unsigned int n = 0;
+
+	dst = xg_conn_route(c);
+	if (!IS_ERR(dst))
+		n = xg_descs_from_dst(dst, out);
+
+	if (c->t.family == AF_INET) {
+		la.a4 = c->t.laddr.ip;
+		ra.a4 = c->t.raddr.ip;
+	} else {
+		memcpy(la.a6, &c->t.laddr.in6, sizeof(la.a6));
+		memcpy(ra.a6, &c->t.raddr.in6, sizeof(ra.a6));
+	}
+	xin = xfrm_state_lookup_byaddr(net, READ_ONCE(c->sk->sk_mark), &la,
+				       &ra, IPPROTO_ESP, c->t.family);
+	if (xin)
+		xg_sa_desc_from_state(&in, xin);
+
+	rcu_read_lock();
+	p = xg_profile_for(c->xn, &c->t, c->owner);
+	xg_verdict_eval(p, out, n, xin ? &in : NULL, v);
+	*enforced = p->mode == XG_GUARD_ENFORCE;
+	rcu_read_unlock();
+
+	if (xin)
+		xfrm_state_put(xin);
+	if (!IS_ERR(dst))
+		dst_release(dst);
+}
+
+/*
+ * Publish a verdict made at generation @gen, unless a newer one already
+ * was. Tell the owner, from a work item, when the answer flips.
+ */
+static bool xg_conn_commit(struct xfrm_guard_conn *c,
+			   const struct xg_verdict *v, bool enforced, u32 gen)
+{
+	bool open = v->action != XG_ACTION_REFUSE;
+
+	spin_lock_bh(&c->lock);
+	if (c->dead || (s32)(gen - c->gen) < 0) {
+		open = c->tx_open;
+		goto out;
+	}
+	c->verdict = *v;
+	WRITE_ONCE(c->enforced, enforced);
+	WRITE_ONCE(c->crc, v->crc);
+	WRITE_ONCE(c->tx_open, open);
+	WRITE_ONCE(c->gen, gen);
+	if (open == c->told_lost)
+		queue_work(system_wq, &c->work);
+out:
+	spin_unlock_bh(&c->lock);
+	return open;
+}
+
+static bool xg_conn_recheck(struct xfrm_guard_conn *c)
+{
+	u32 gen = atomic_read(&c->xn->gen);
+	struct xg_verdict v;
+	bool enforced;
+
+	xg_conn_judge(c, &v, &enforced);
+	return xg_conn_commit(c, &v, enforced, gen);
+}
+
+static void xg_conn_notify_work(struct work_struct *work)
+{
+	struct xfrm_guard_conn *c = container_of(work, struct xfrm_guard_conn,
+						 work);
+	const struct xfrm_guard_owner_ops *ops = c->ops;
+	struct xg_verdict v;
+	bool lost;
+
+	for (;;) {
+		spin_lock_bh(&c->lock);
+		lost = !c->tx_open;
+		if (c->dead || lost == c->told_lost) {
+			spin_unlock_bh(&c->lock);
+			return;
+		}
+		c->told_lost = lost;
+		v = c->verdict;
+		spin_unlock_bh(&c->lock);
+
+		if (lost) {
+			atomic64_inc(&c->lost);
+			xg_stat_add(c->xn, XG_STAT_LOST, 1);
+			xg_conn_report(c->xn, XFRM_GUARD_EVENT_LOST, c->owner,
+				       &c->t, &v);
+			if (ops && ops->protection_lost)
+				ops->protection_lost(c->priv, v.reason);
+		} else {
+			/*
+			 * Segments dropped while protection was missing wait
+			 * for TCP's probe timer, whose backoff reaches two
+			 * minutes: push them now. Uncorking is the exported
+			 * way to push; no owner corks its socket.
+			 */
+			tcp_sock_set_cork(c->sk, false);
+			atomic64_inc(&c->restored);
+			xg_stat_add(c->xn, XG_STAT_RESTORED, 1);
+			xg_conn_report(c->xn, XFRM_GUARD_EVENT_RESTORED,
+				       c->owner, &c->t, &v);
+			if (ops && ops->protection_restored)
+				ops->protection_restored(c->priv);
+		}
+	}
+}
+
+/**
+ * xg_conn_reeval_work() - re-judge every connection of a namespace
+ * @work: xg_net::reeval_work
+ *
+ * Queued when xg_net::gen moves; the lost/restored callbacks follow from
+ * the new verdicts.
+ */
+void xg_conn_reeval_work(struct work_struct *work)
+{
+	struct xg_net *xn = container_of(work, struct xg_net, reeval_work);
+	struct xfrm_guard_conn *c;
+	int bkt;
+
+	rcu_read_lock();
+	hash_for_each_rcu(xn->conns, bkt, c, hnode)
+		xg_conn_recheck(c);
+	rcu_read_unlock();
+}
+
+static struct xfrm_guard_conn *xg_conn_lookup(struct xg_net *xn,
+					      const struct xg_tuple *t)
+{
+	struct xfrm_guard_conn *c;
+
+	hash_for_each_possible_rcu(xn->conns, c, hnode, xg_tuple_hash(t))
+		if (xg_tuple_eq(&c->t, t))
+			return c;
+	return NULL;
+}
+
+/**
+ * xfrm_guard_attach() - put a connected TCP socket under the guard
+ * @sk: the socket, connected (ESTABLISHED)
+ * @owner: %XFRM_GUARD_OWNER_ISCSI or %XFRM_GUARD_OWNER_IWARP
+ * @ops: callbacks for lost and restored protection; may be NULL
+ * @priv: passed to @ops
+ * @status: if not NULL, the verdict, also when the attach is refused
+ *
+ * Judges the connection against the profile its namespace's rules select.
+ * In enforce mode an unprotected connection is refused; in audit mode it is
+ * attached and reported; in mode off it is attached and never acted on.
+ * From then on every segment of the connection is checked in both
+ * directions, and the owner is told when protection goes and comes back.
+ *
+ * Context: process context, may sleep. The caller keeps the socket alive
+ * until xfrm_guard_detach().
+ *
+ * Return: the connection, or ERR_PTR(-EACCES) when refused (the reason in
+ * @status, dmesg and the counters), -ENOTCONN, -EINVAL, -EAFNOSUPPORT,
+ * -EEXIST (already attached) or -ENOMEM.
+ */
+struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
+					  enum xfrm_guard_owner owner,
+					  const struct xfrm_guard_owner_ops *ops,
+					  void *priv,
+					  struct xfrm_guard_status *status)
+{
+	struct xfrm_guard_conn *c, *other;
+	struct xg_verdict v;
+	struct xg_net *xn;
+	bool enforced;
+	int err;
+	u32 gen;
+
+	might_sleep();
+	if (owner != XFRM_GUARD_OWNER_ISCSI && owner != XFRM_GUARD_OWNER_IWARP)
+		return ERR_PTR(-EINVAL);
+	if (!sk || sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP)
+		return ERR_PTR(-EINVAL);
+	if (READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
+		return ERR_PTR(-ENOTCONN);
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return ERR_PTR(-ENOMEM);
+	err = xg_tuple_from_sock(sk, &c->t);
+	if (err) {
+		kfree(c);
+		return ERR_PTR(err);
+	}
+	xn = xg_net(sock_net(sk));
+	c->xn = xn;
+	c->sk = sk;
+	c->owner = owner;
+	c->ops = ops;
+	c->priv = priv;
+	spin_lock_init(&c->lock);
+	INIT_WORK(&c->work, xg_conn_notify_work);
+
+	gen = atomic_read(&xn->gen);
+	xg_conn_judge(c, &v, &enforced);
+	c->verdict = v;
+	c->gen = gen;
+	c->enforced = enforced;
+	c->crc = v.crc;
+	c->tx_open = true;
+
+	if (v.action == XG_ACTION_REFUSE) {
+		xg_stat_add(xn, XG_STAT_REFUSED, 1);
+		xg_conn_report(xn, XFRM_GUARD_EVENT_REFUSED, owner, &c->t, &v);
+		if (status)
+			xfrm_guard_get_status(c, status);
+		kfree(c);
+		return ERR_PTR(-EACCES);
+	}
+	if (v.action == XG_ACTION_REPORT) {
+		xg_stat_add(xn, XG_STAT_AUDITED, 1);
+		xg_conn_report(xn, XFRM_GUARD_EVENT_AUDITED, owner, &c->t,
+			       &v);
+	}
+	if (v.warn) {
+		xg_stat_add(xn, XG_STAT_WARNED, 1);
+		pr_warn_ratelimited("%s connection uses %s; RFC 8221 advises against it\n",
+				    xg_owner_names[owner], v.warn_alg);
+	}
+
+	sock_hold(sk);
+	spin_lock_bh(&xn->conn_lock);
+	other = xg_conn_lookup(xn, &c->t);
+	if (!other)
+		hash_add_rcu(xn->conns, &c->hnode, xg_tuple_hash(&c->t));
+	spin_unlock_bh(&xn->conn_lock);
+	if (other) {
+		sock_put(sk);
+		kfree(c);
+		return ERR_PTR(-EEXIST);
+	}
+	xg_stat_add(xn, XG_STAT_ATTACHED, 1);
+	if (status)
+		xfrm_guard_get_status(c, status);
+	return c;
+}
+EXPORT_SYMBOL_GPL(xfrm_guard_attach);
+
+static void xg_conn_free_rcu(struct rcu_head *head)
+{
+	struct xfrm_guard_conn *c = container_of(head, struct xfrm_guard_conn,
+						 rcu);
+
+	sock_put(c->sk);
+	kfree(c);
+}
+
+/**
+ * xfrm_guard_detach() - take a connection from under the guard
+ * @c: the connection
+ *
+ * Its segments are no longer checked and its owner no longer called back.
+ *
+ * Context: process context, may sleep; not from an owner callback.
+ */
+void xfrm_guard_detach(struct xfrm_guard_conn *c)
+{
+	struct xg_net *xn = c->xn;
+
+	spin_lock_bh(&xn->conn_lock);
+	hash_del_rcu(&c->hnode);
+	spin_unlock_bh(&xn->conn_lock);
+
+	spin_lock_bh(&c->lock);
+	c->dead = true;
+	spin_unlock_bh(&c->lock);
+	cancel_work_sync(&c->work);
+	/* The hooks and the re-evaluation may still hold @c under RCU. */
+	call_rcu(&c->rcu, xg_conn_free_rcu);
+}
+EXPORT_SYMBOL_GPL(xfrm_guard_detach);
+
+/**
+ * xfrm_guard_tx_ok() - may the owner transmit on this connection now?
+ * @c: the connection
+ *
+ * O(1) and lock-free while nothing changed since the last verdict; after a
+ * change (an SA or policy event, a configuration change, a segment found
+ * unprotected) the first caller re-judges the connection. Owners call it
+ * before every transmission and hold what they would send while it says
+ * false; the protection_restored callback says when to try again.
+ *
+ * Context: process or softirq context, not hardirq.
+ *
+ * Return: true if transmitting is allowed.
+ */
+bool xfrm_guard_tx_ok(struct xfrm_guard_conn *c)
+{
+	if (likely(READ_ONCE(c->gen) == (u32)atomic_read(&c->xn->gen)))
+		return READ_ONCE(c->tx_open);
+	return xg_conn_recheck(c);
+}
+EXPORT_SYMBOL_GPL(xfrm_guard_tx_ok);
+
+/**
+ * xfrm_guard_crc() - the CRC decision for a connection
+ * @c: the connection
+ *
+ * Context: any.
+ *
+ * Return: whether the owner computes its CRC, and why (RFC 3723 3.6.2).
+ */
+enum xfrm_guard_crc xfrm_guard_crc(struct xfrm_guard_conn *c)
+{
+	return READ_ONCE(c->crc);
+}
+EXPORT_SYMBOL_GPL(xfrm_guard_crc);
+
+/**
+ * xfrm_guard_get_status() - a connection's verdict and counters
+ * @c: the connection
+ * @st: filled in
+ *
+ * Context: any but hardirq.
+ */
+void xfrm_guard_get_status(struct xfrm_guard_conn *c,
+			   struct xfrm_guard_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	spin_lock_bh(&c->lock);
+	st->reason = c->verdict.reason;
+	st->crc = c->verdict.crc;
+	st->tx_open = c->tx_open;
+	st->enforced = c->enforced;
+	st->confidential = c->verdict.confidential;
+	st->warn = c->verdict.warn;
+	strscpy(st->alg, c->verdict.alg, sizeof(st->alg));
+	spin_unlock_bh(&c->lock);
+	if (c->verdict.action == XG_ACTION_REFUSE)
+		st->tx_open = false;
+	st->rx_dropped = atomic64_read(&c->rx_dropped);
+	st->tx_dropped = atomic64_read(&c->tx_dropped);
+	st->lost = atomic64_read(&c->lost);
+	st->restored = atomic64_read(&c->restored);
+}
+EXPORT_SYMBOL_GPL(xfrm_guard_get_status);
+
+/**
+ * xfrm_guard_reason_name() - the stable name of a reason code
+ * @reason: reason code
+ *
+ * Return: the name dmesg, netlink events and xguard use.
+ */
+const char *xfrm_guard_reason_name(enum xfrm_guard_reason reason)
+{
+	return xg_reason_name(reason);
+}
+EXPORT_SYMBOL_GPL(xfrm_guard_reason_name);
+
+/**
+ * xfrm_guard_crc_name() - the stable name of a CRC decision
+ * @crc: CRC decision
+ *
+ * Return: "software", "offloaded", "forced" or "disabled".
+ */
+const char *xfrm_guard_crc_name(enum xfrm_guard_crc crc)
+{
+	return xg_crc_name(crc);
+}
+EXPORT_SYMBOL_GPL(xfrm_guard_crc_name);
+
+/*
+ * Portal guard: a rule for any owner that matches the local port makes the
+ * guard check every segment of a connection nobody attached, such as the
+ * LIO target's on 3260.
+ */
+static const struct xg_profile *xg_portal_profile(struct xg_net *xn,
+						  const struct xg_tuple *t)
+{
+	const struct xg_config *cfg = xg_config_get(xn);
+	const struct xg_rule *r;
+	struct xg_flow f;
+	u32 id;
+
+	if (!cfg->rules)
+		return NULL;
+	xg_tuple_flow(t, XFRM_GUARD_OWNER_ANY, &f);
+	r = xg_rules_match(cfg->rules, &f);
+	if (!r || (r->lport_lo == 0 && r->lport_hi == U16_MAX))
+		return NULL;
+	id = r->profile;
+	if (id >= XG_PROFILES_MAX || !test_bit(id, cfg->profile_used))
+		id = XG_PROFILE_DEFAULT;
+	return &cfg->profiles[id];
+}
+
+/**
+ * xg_conn_check_out() - may this outgoing TCP segment leave?
+ * @xn: namespace state
+ * @skb: the segment, at LOCAL_OUT, routed
+ * @t: its tuple from this host's side
+ *
+ * Context: netfilter hook, inside rcu_read_lock().
+ *
+ * Return: NF_ACCEPT or NF_DROP.
+ */
+unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
+			       const struct xg_tuple *t)
+{
+	struct xg_sa_desc out[XFRM_MAX_DEPTH];
+	const struct xg_profile *p;
+	struct xfrm_guard_conn *c;
+	struct sock *sk;
+	struct xg_verdict v;
+	unsigned int n;
+
+	c = xg_conn_lookup(xn, t);
+	if (c) {
+		if (!READ_ONCE(c->enforced))
+			return NF_ACCEPT;
+		p = xg_profile_for(xn, t, c->owner);
+	} else {
+		p = xg_portal_profile(xn, t);
+		if (!p)
+			return NF_ACCEPT;
+	}
+	if (p->mode != XG_GUARD_ENFORCE)
+		return NF_ACCEPT;
+
+	n = xg_descs_from_dst(skb_dst(skb), out);
+	xg_verdict_eval(p, out, n, NULL, &v);
+	if (v.action != XG_ACTION_REFUSE)
+		return NF_ACCEPT;
+
+	if (c) {
+		atomic64_inc(&c->tx_dropped);
+		xg_stat_add(xn, XG_STAT_TX_HELD, 1);
+		/* The connection's verdict is stale: have it re-judged. */
+		if (READ_ONCE(c->tx_open)) {
+			atomic_inc(&xn->gen);
+			queue_work(system_wq, &xn->reeval_work);
+		}
+	} else {
+		xg_stat_add(xn, XG_STAT_PORTAL_DROPPED, 1);
+		xg_conn_report(xn, XFRM_GUARD_EVENT_DROPPED,
+			       XFRM_GUARD_OWNER_ANY, t, &v);
+	}
+	/*
+	 * Make TCP look the route up again for its retransmission: a cached
+	 * clear route would otherwise outlive an SA or policy coming back.
+	 */
+	sk = skb->sk;
+	if (sk && sk_fullsock(sk))
+		sk_dst_reset(sk);
+	return NF_DROP;
+}
+
+/**
+ * xg_conn_check_in() - may this received TCP segment be delivered?
+ * @xn: namespace state
+ * @skb: the segment, at LOCAL_IN, with the secpath of the SAs it came
+ *	through (none if it arrived in the clear)
+ * @t: its tuple from this host's side
+ *
+ * A dropped segment does not mark the connection lost: anyone can inject
+ * one, and that must not hold a protected connection.
+ *
+ * Context: netfilter hook, inside rcu_read_lock().
+ *
+ * Return: NF_ACCEPT or NF_DROP.
+ */
+unsigned int xg_conn_check_in(struct xg_net *xn, struct sk_buff *skb,
+			      const struct xg_tuple *t)
+{
+	struct xg_sa_desc in[XFRM_MAX_DEPTH];
+	const struct xg_profile *p;
+	struct xfrm_guard_conn *c;
+	struct sec_path *sp;
+	struct xg_verdict v;
+	unsigned int n = 0;
+
+	c = xg_conn_lookup(xn, t);
+	if (c) {
+		if (!READ_ONCE(c->enforced))
+			return NF_ACCEPT;
+		p = xg_profile_for(xn, t, c->owner);
+	} else {
+		p = xg_portal_profile(xn, t);
+		if (!p)
+			return NF_ACCEPT;
+	}
+	if (p->mode != XG_GUARD_ENFORCE)
+		return NF_ACCEPT;
+
+	sp = skb_sec_path(skb);
+	if (sp)
+		for (; n < sp->len && n < XFRM_MAX_DEPTH; n++)
+			xg_sa_desc_from_state(&in[n], sp->xvec[n]);
+	xg_verdict_eval_rx(p, in, n, &v);
+	if (v.action != XG_ACTION_REFUSE)
+		return NF_ACCEPT;
+
+	if (c) {
+		atomic64_inc(&c->rx_dropped);
+		xg_stat_add(xn, XG_STAT_RX_DROPPED, 1);
+		xg_conn_report(xn, XFRM_GUARD_EVENT_DROPPED, c->owner, t,
+			       &v);
+	} else {
+		xg_stat_add(xn, XG_STAT_PORTAL_DROPPED, 1);
+		xg_conn_report(xn, XFRM_GUARD_EVENT_DROPPED,
+			       XFRM_GUARD_OWNER_ANY, t, &v);
+	}
+	return NF_DROP;
+}
+
+/**
+ * xg_conn_net_exit() - a namespace goes away
+ * @xn: namespace state
+ *
+ * Owners detach their connections before their sockets, and so before the
+ * namespace, can go; what is left here is an owner's bug.
+ */
+void xg_conn_net_exit(struct xg_net *xn)
+{
+	int bkt;
+	struct xfrm_guard_conn *c;
+
+	cancel_work_sync(&xn->reeval_work);
+	hash_for_each(xn->conns, bkt, c, hnode)
+		WARN_ONCE(1, "connection still attached at namespace exit\n");
+}

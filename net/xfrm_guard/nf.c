@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xfrm_guard netfilter hooks: every TCP segment of a guarded connection (or
+ * of a portal rule's local port) is checked when it is delivered (LOCAL_IN,
+ * after ESP was removed, with the secpath that TCP later strips) and when it
+ * leaves (LOCAL_OUT, routed, before the bundle transforms it).
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/tcp.h>
+#include <net/ipv6.h>
+
+#include "conn.h"
+#include "nf.h"
+
+/*
+ * The tuple of a TCP segment, from this host's side. Return false for
+ * anything that is not TCP; a segment too short to carry its ports is TCP's
+ * to drop.
+ */
+static bool xg_skb_tuple(struct sk_buff *skb, bool out, struct xg_tuple *t)
+{
+	struct tcphdr _th;
+	const struct tcphdr *th;
+	unsigned int thoff;
+
+	memset(t, 0, sizeof(*t));
+	if (skb->protocol == htons(ETH_P_IP) ||
+	    (out && ip_hdr(skb)->version == 4)) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if (iph->protocol != IPPROTO_TCP)
+			return false;
+		/* LOCAL_IN sees reassembled datagrams; LOCAL_OUT whole ones. */
+		thoff = skb_network_offset(skb) + iph->ihl * 4;
+		t->family = AF_INET;
+		t->laddr.ip = out ? iph->saddr : iph->daddr;
+		t->raddr.ip = out ? iph->daddr : iph->saddr;
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+		int off;
+
+		/*
+		 * Walks extension headers, so a segment cannot hide behind
+		 * one. A later fragment has no TCP header and is left alone:
+		 * the first fragment carries the ports (RFC 7112), and
+		 * dropping it kills the datagram.
+		 */
+		off = ipv6_find_hdr(skb, &thoff, IPPROTO_TCP, NULL, NULL);
+		if (off != IPPROTO_TCP)
+			return false;
+		t->family = AF_INET6;
+		t->laddr.in6 = out ? ip6h->saddr : ip6h->daddr;
+		t->raddr.in6 = out ? ip6h->daddr : ip6h->saddr;
+	}
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	if (!th)
+		return false;
+	t->lport = out ? th->source : th->dest;
+	t->rport = out ? th->dest : th->source;
+	return true;
+}
+
+static unsigned int xg_nf_in(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	struct xg_tuple t;
+
+	if (!xg_skb_tuple(skb, false, &t))
+		return NF_ACCEPT;
+	return xg_conn_check_in(xg_net(state->net), skb, &t);
+}
+
+static unsigned int xg_nf_out(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct xg_tuple t;
+
+	if (!xg_skb_tuple(skb, true, &t))
+		return NF_ACCEPT;
+	return xg_conn_check_out(xg_net(state->net), skb, &t);
+}
+
+/*
+ * Last on LOCAL_IN, after anything that could still rewrite the segment;
+ * on LOCAL_OUT after mangling and NAT, so the tuple is the one on the wire.
+ */
+static const struct nf_hook_ops xg_nf_ops[] = {
+	{
+		.hook = xg_nf_in,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_LAST - 1,
+	},
+	{
+		.hook = xg_nf_out,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_LAST - 1,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook = xg_nf_in,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_LAST - 1,
+	},
+	{
+		.hook = xg_nf_out,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_LAST - 1,
+	},
+#endif
+};
+
+/**
+ * xg_nf_net_init() - hook a namespace
+ * @net: the namespace
+ *
+ * Return: 0 or a negative errno.
+ */
+int xg_nf_net_init(struct net *net)
+{
+	return nf_register_net_hooks(net, xg_nf_ops, ARRAY_SIZE(xg_nf_ops));
+}
+
+/**
+ * xg_nf_net_exit() - unhook a namespace
+ * @net: the namespace
+ */
+void xg_nf_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, xg_nf_ops, ARRAY_SIZE(xg_nf_ops));
+}
