@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A test-only xfrm_guard owner. Until iscsi_xfrm and srnic use the guard,
+ * the selftests drive its in-kernel API through this module: one kernel TCP
+ * connection at a time, made in the namespace of the process that writes
+ * the command, attached as an iSCSI connection.
+ *
+ * /sys/kernel/debug/xg_testowner/ctl
+ *   write "connect ADDR PORT"  connect (IPv4 or IPv6) and attach; the write
+ *                              fails with EACCES if the guard refuses
+ *   write "send N"             send N bytes of the pattern (byte i of the
+ *                              stream is i % 251) if xfrm_guard_tx_ok()
+ *                              allows it, else fail with EAGAIN ("held")
+ *   write "send-force N"       send N bytes without asking the guard, as an
+ *                              owner with data already queued would: the
+ *                              guard's per-segment check must hold it back
+ *   write "close"              detach and close
+ *   read                       the connection's state, verdict and counters
+ *
+ * Never load this on a real system.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/inet.h>
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <net/inet_sock.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/xfrm_guard.h>
+
+#define XGT_CHUNK	4096
+
+static struct {
+	struct mutex lock; /* protects everything below */
+	struct socket *sock;
+	struct xfrm_guard_conn *conn;
+	const char *state;
+	struct xfrm_guard_status refused;
+	u64 sent;
+	u64 held;
+	atomic64_t lost_cb;
+	atomic64_t restored_cb;
+} xgt = {
+	.lock = __MUTEX_INITIALIZER(xgt.lock),
+	.state = "none",
+};
+
+static struct dentry *xgt_dir;
+
+static void xgt_lost(void *priv, enum xfrm_guard_reason reason)
+{
+	atomic64_inc(&xgt.lost_cb);
+}
+
+static void xgt_restored(void *priv)
+{
+	atomic64_inc(&xgt.restored_cb);
+}
+
+static const struct xfrm_guard_owner_ops xgt_ops = {
+	.protection_lost = xgt_lost,
+	.protection_restored = xgt_restored,
+};
+
+/* Context: xgt.lock held. */
+static void xgt_close(void)
+{
+	if (xgt.conn)
+		xfrm_guard_detach(xgt.conn);
+	xgt.conn = NULL;
+	if (xgt.sock)
+		sock_release(xgt.sock);
+	xgt.sock = NULL;
+}
+
+static int xgt_close_cmd(void)
+{
+	xgt_close();
+	xgt.state = "none";
+	return 0;
+}
+
+static int xgt_connect(const char *addr, u16 port)
+{
+	struct sockaddr_storage ss = {};
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct net *net = current->nsproxy->net_ns;
+	struct xfrm_guard_conn *conn;
+	struct socket *sock;
+	int len, err;
+
+	if (in4_pton(addr, -1, (u8 *)&sin->sin_addr, -1, NULL)) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		len = sizeof(*sin);
+	} else if (in6_pton(addr, -1, (u8 *)&sin6->sin6_addr, -1, NULL)) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		len = sizeof(*sin6);
+	} else {
+		return -EINVAL;
+	}
+
+	xgt_close();
+	memset(&xgt.refused, 0, sizeof(xgt.refused));
+	xgt.sent = 0;
+	xgt.held = 0;
+	atomic64_set(&xgt.lost_cb, 0);
+	atomic64_set(&xgt.restored_cb, 0);
+
+	err = sock_create_kern(net, ss.ss_family, SOCK_STREAM, IPPROTO_TCP,
+			       &sock);
+	if (err)
+		return err;
+	/* Bounds the blocking connect and sends. */
+	sock->sk->sk_sndtimeo = 10 * HZ;
+	err = kernel_connect(sock, (struct sockaddr *)&ss, len, 0);
+	if (err) {
+		sock_release(sock);
+		xgt.state = "error";
+		return err;
+	}
+	conn = xfrm_guard_attach(sock->sk, XFRM_GUARD_OWNER_ISCSI, &xgt_ops,
+				 NULL, &xgt.refused);
+	if (IS_ERR(conn)) {
+		sock_release(sock);
+		xgt.state = PTR_ERR(conn) == -EACCES ? "refused" : "error";
+		return PTR_ERR(conn);
+	}
+	xgt.sock = sock;
+	xgt.conn = conn;
+	xgt.state = "attached";
+	return 0;
+}
+
+static int xgt_send(u64 n, bool force)
+{
+	struct kvec iov;
+	struct msghdr msg = {};
+	u8 *buf;
+	int err = 0;
+
+	if (!xgt.conn)
+		return -ENOTCONN;
+	if (!force && !xfrm_guard_tx_ok(xgt.conn)) {
+		xgt.held++;
+		return -EAGAIN;
+	}
+	buf = kmalloc(XGT_CHUNK, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while (n) {
+		size_t chunk = min_t(u64, n, XGT_CHUNK);
+		size_t i;
+		int sent;
+
+		for (i = 0; i < chunk; i++)
+			buf[i] = (xgt.sent + i) % 251;
+		iov.iov_base = buf;
+		iov.iov_len = chunk;
+		sent = kernel_sendmsg(xgt.sock, &msg, &iov, 1, chunk);
+		if (sent <= 0) {
+			err = sent ? sent : -EIO;
+			break;
+		}
+		xgt.sent += sent;
+		n -= sent;
+	}
+	kfree(buf);
+	return err;
+}
+
+static ssize_t xgt_write(struct file *file, const char __user *ubuf,
+			 size_t len, loff_t *ppos)
+{
+	char cmd[128], addr[64];
+	unsigned long long n;
+	unsigned int port;
+	int err;
+
+	if (len >= sizeof(cmd))
+		return -EINVAL;
+	if (copy_from_user(cmd, ubuf, len))
+		return -EFAULT;
+	cmd[len] = '\0';
+	strim(cmd);
+
+	mutex_lock(&xgt.lock);
+	if (sscanf(cmd, "connect %63s %u", addr, &port) == 2 && port <= 65535)
+		err = xgt_connect(addr, port);
+	else if (sscanf(cmd, "send %llu", &n) == 1)
+		err = xgt_send(n, false);
+	else if (sscanf(cmd, "send-force %llu", &n) == 1)
+		err = xgt_send(n, true);
+	else if (!strcmp(cmd, "close"))
+		err = xgt_close_cmd();
+	else
+		err = -EINVAL;
+	mutex_unlock(&xgt.lock);
+	return err ? err : len;
+}
+
+static int xgt_show(struct seq_file *m, void *v)
+{
+	struct xfrm_guard_status st;
+
+	mutex_lock(&xgt.lock);
+	seq_printf(m, "state: %s\n", xgt.state);
+	if (xgt.conn)
+		xfrm_guard_get_status(xgt.conn, &st);
+	else
+		st = xgt.refused;
+	if (xgt.conn || !strcmp(xgt.state, "refused")) {
+		seq_printf(m, "reason: %s\n", xfrm_guard_reason_name(st.reason));
+		seq_printf(m, "alg: %s\n", st.alg[0] ? st.alg : "-");
+		seq_printf(m, "crc: %s\n", xfrm_guard_crc_name(st.crc));
+		seq_printf(m, "enforced: %d\n", st.enforced);
+		seq_printf(m, "confidential: %d\n", st.confidential);
+	}
+	if (xgt.conn) {
+		seq_printf(m, "tx_ok: %d\n", xfrm_guard_tx_ok(xgt.conn));
+		seq_printf(m, "rx_dropped: %llu\n", st.rx_dropped);
+		seq_printf(m, "tx_dropped: %llu\n", st.tx_dropped);
+		seq_printf(m, "lost: %llu\n", st.lost);
+		seq_printf(m, "restored: %llu\n", st.restored);
+		seq_printf(m, "local_port: %u\n",
+			   ntohs(inet_sk(xgt.sock->sk)->inet_sport));
+		seq_printf(m, "tcp_state: %u\n", READ_ONCE(xgt.sock->sk->sk_state));
+	}
+	seq_printf(m, "sent: %llu\n", xgt.sent);
+	seq_printf(m, "held: %llu\n", xgt.held);
+	seq_printf(m, "lost_cb: %lld\n", atomic64_read(&xgt.lost_cb));
+	seq_printf(m, "restored_cb: %lld\n", atomic64_read(&xgt.restored_cb));
+	mutex_unlock(&xgt.lock);
+	return 0;
+}
+
+static int xgt_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, xgt_show, NULL);
+}
+
+static const struct file_operations xgt_fops = {
+	.owner = THIS_MODULE,
+	.open = xgt_open,
+	.read = seq_read,
+	.write = xgt_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int __init xgt_init(void)
+{
+	xgt_dir = debugfs_create_dir("xg_testowner", NULL);
+	debugfs_create_file("ctl", 0600, xgt_dir, NULL, &xgt_fops);
+	return 0;
+}
+
+static void __exit xgt_exit(void)
+{
+	debugfs_remove_recursive(xgt_dir);
+	mutex_lock(&xgt.lock);
+	xgt_close();
+	mutex_unlock(&xgt.lock);
+}
+
+module_init(xgt_init);
+module_exit(xgt_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("sanguard test only: an xfrm_guard owner driven from debugfs");
