@@ -47,6 +47,7 @@
  * @lock: protects @verdict, @told_lost, @dead and the writes of the fields
  *	above that are read lock-free.
  * @verdict: the whole-connection verdict.
+ * @sas: what the SAs behind @verdict were, for the connection dump.
  * @told_lost: what the owner was last told: lost (true) or protected.
  * @dead: detached: nothing may be queued any more.
  * @work: tells the owner, in process context.
@@ -70,6 +71,7 @@ struct xfrm_guard_conn {
 	void *priv;
 	spinlock_t lock; /* see above */
 	struct xg_verdict verdict;
+	struct xg_conn_sas sas;
 	bool told_lost;
 	bool dead;
 	struct work_struct work;
@@ -270,8 +272,42 @@ static const struct xg_profile *xg_profile_for(struct xg_net *xn,
  * Where there is none to be found that way (tunnel mode), the inbound side
  * is judged segment by segment only.
  */
+static void xg_sas_note(struct xg_conn_sas *sas, const struct xg_sa_desc *out,
+			unsigned int n, const struct xg_sa_desc *in)
+{
+	const struct xg_sa_desc *esp = NULL;
+	unsigned int i;
+
+	memset(sas, 0, sizeof(*sas));
+	sas->n_out = n;
+	for (i = 0; i < n && !esp; i++)
+		if (out[i].proto == XG_PROTO_ESP)
+			esp = &out[i];
+	if (!esp && n)
+		esp = &out[0];
+	if (esp) {
+		sas->out_spi = esp->spi;
+		sas->mode = esp->mode;
+		sas->out_offloaded = esp->offload.dev &&
+				     esp->offload.type != XG_OFFLOAD_NONE;
+		if (esp->aead.name)
+			strscpy(sas->aead, esp->aead.name, sizeof(sas->aead));
+		if (esp->ealg.name)
+			strscpy(sas->enc, esp->ealg.name, sizeof(sas->enc));
+		if (esp->aalg.name)
+			strscpy(sas->auth, esp->aalg.name, sizeof(sas->auth));
+	}
+	if (in) {
+		sas->have_in = true;
+		sas->in_spi = in->spi;
+		sas->in_replay_window = in->replay_window;
+		sas->in_offloaded = in->offload.dev &&
+				    in->offload.type != XG_OFFLOAD_NONE;
+	}
+}
+
 static void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_verdict *v,
-			  bool *enforced)
+			  bool *enforced, struct xg_conn_sas *sas)
 {
 	struct xg_sa_desc out[XFRM_MAX_DEPTH], in;
 	struct net *net = sock_net(c->sk);
@@ -302,6 +338,8 @@ static void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_verdict *v,
 	xg_verdict_eval(p, out, n, xin ? &in : NULL, v);
 	*enforced = p->mode == XG_GUARD_ENFORCE;
 	rcu_read_unlock();
+	/* The names point into the states: copy them while they are held. */
+	xg_sas_note(sas, out, n, xin ? &in : NULL);
 
 	if (xin)
 		xfrm_state_put(xin);
@@ -314,7 +352,8 @@ static void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_verdict *v,
  * was. Tell the owner, from a work item, when the answer flips.
  */
 static bool xg_conn_commit(struct xfrm_guard_conn *c,
-			   const struct xg_verdict *v, bool enforced, u32 gen)
+			   const struct xg_verdict *v, bool enforced,
+			   const struct xg_conn_sas *sas, u32 gen)
 {
 	bool open = v->action != XG_ACTION_REFUSE;
 
@@ -324,6 +363,7 @@ static bool xg_conn_commit(struct xfrm_guard_conn *c,
 		goto out;
 	}
 	c->verdict = *v;
+	c->sas = *sas;
 	WRITE_ONCE(c->enforced, enforced);
 	WRITE_ONCE(c->crc, v->crc);
 	WRITE_ONCE(c->tx_open, open);
@@ -338,11 +378,12 @@ out:
 static bool xg_conn_recheck(struct xfrm_guard_conn *c)
 {
 	u32 gen = atomic_read(&c->xn->gen);
+	struct xg_conn_sas sas;
 	struct xg_verdict v;
 	bool enforced;
 
-	xg_conn_judge(c, &v, &enforced);
-	return xg_conn_commit(c, &v, enforced, gen);
+	xg_conn_judge(c, &v, &enforced, &sas);
+	return xg_conn_commit(c, &v, enforced, &sas, gen);
 }
 
 static void xg_conn_notify_work(struct work_struct *work)
@@ -479,7 +520,7 @@ struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
 	INIT_WORK(&c->work, xg_conn_notify_work);
 
 	gen = atomic_read(&xn->gen);
-	xg_conn_judge(c, &v, &enforced);
+	xg_conn_judge(c, &v, &enforced, &c->sas);
 	c->verdict = v;
 	c->gen = gen;
 	c->enforced = enforced;
@@ -788,6 +829,51 @@ unsigned int xg_conn_check_in(struct xg_net *xn, struct sk_buff *skb,
 			       XFRM_GUARD_OWNER_ANY, t, &v);
 	}
 	return NF_DROP;
+}
+
+/**
+ * xg_conn_dump() - walk a namespace's guarded connections
+ * @xn: namespace state
+ * @skip: how many connections an earlier call already passed on
+ * @fn: called for each further connection; returns non-zero to stop (its
+ *	message is full) and must not sleep
+ * @arg: passed to @fn
+ *
+ * The walk is not a snapshot: connections attached or detached meanwhile
+ * may be missed or, across calls, seen twice.
+ *
+ * Context: any but hardirq.
+ *
+ * Return: the number of connections passed on, @skip included, so that the
+ * next call can resume after them.
+ */
+unsigned int xg_conn_dump(struct xg_net *xn, unsigned int skip,
+			  int (*fn)(const struct xg_conn_info *info, void *arg),
+			  void *arg)
+{
+	struct xfrm_guard_conn *c;
+	struct xg_conn_info info;
+	unsigned int idx = 0;
+	int bkt;
+
+	rcu_read_lock();
+	hash_for_each_rcu(xn->conns, bkt, c, hnode) {
+		if (idx++ < skip)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.owner = c->owner;
+		info.t = c->t;
+		xfrm_guard_get_status(c, &info.status);
+		spin_lock_bh(&c->lock);
+		info.sas = c->sas;
+		spin_unlock_bh(&c->lock);
+		if (fn(&info, arg)) {
+			idx--;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return idx;
 }
 
 /**

@@ -28,6 +28,52 @@ struct xg_tuple {
 	union xg_addr raddr;
 };
 
+/**
+ * struct xg_conn_sas - the SAs behind a connection's verdict, for display
+ * @n_out: states in the output bundle (0: no IPsec).
+ * @mode: IPsec mode of the outbound ESP state (enum xg_ipsec_mode).
+ * @out_spi: SPI of the outbound ESP state.
+ * @in_spi: SPI of the inbound SA, if @have_in.
+ * @in_replay_window: its replay window.
+ * @have_in: an inbound SA was found.
+ * @out_offloaded: the outbound ESP state is offloaded to a NIC.
+ * @in_offloaded: the inbound SA is.
+ * @aead: outbound combined algorithm, or "".
+ * @enc: outbound encryption algorithm, or "".
+ * @auth: outbound integrity algorithm, or "".
+ */
+struct xg_conn_sas {
+	u8 n_out;
+	u8 mode;
+	__be32 out_spi;
+	__be32 in_spi;
+	u32 in_replay_window;
+	bool have_in;
+	bool out_offloaded;
+	bool in_offloaded;
+	char aead[XG_ALG_NAME_MAX];
+	char enc[XG_ALG_NAME_MAX];
+	char auth[XG_ALG_NAME_MAX];
+};
+
+/**
+ * struct xg_conn_info - one guarded connection, as dumped
+ * @owner: who attached it.
+ * @t: addresses and ports.
+ * @status: verdict, CRC decision and counters.
+ * @sas: the SAs behind the verdict.
+ */
+struct xg_conn_info {
+	enum xfrm_guard_owner owner;
+	struct xg_tuple t;
+	struct xfrm_guard_status status;
+	struct xg_conn_sas sas;
+};
+
+unsigned int xg_conn_dump(struct xg_net *xn, unsigned int skip,
+			  int (*fn)(const struct xg_conn_info *info, void *arg),
+			  void *arg);
+
 /*
  * What the netfilter hooks ask for one segment: from the connection's point
  * of view, so an outgoing segment's source is the local side and an incoming
