@@ -4,9 +4,9 @@
  *
  * Family XFRM_GUARD_GENL_NAME, version XFRM_GUARD_GENL_VERSION, one
  * multicast group XFRM_GUARD_MCGRP_EVENTS. Every request and reply carries
- * its payload in one nest at the top level (a profile, a rule, the counters
- * or an event). Every object belongs to the network namespace of the
- * requesting socket.
+ * its payload in one nest at the top level (a profile, a rule, the counters,
+ * an event or a connection). Every object belongs to the network namespace
+ * of the requesting socket.
  *
  * Every enum below is append-only: values never change meaning and are
  * never reused, so an old binary keeps working against a new kernel.
@@ -49,6 +49,9 @@
  *	Unprivileged.
  * @XFRM_GUARD_CMD_EVENT: notification on %XFRM_GUARD_MCGRP_EVENTS,
  *	carrying %XFRM_GUARD_A_EVENT; not a request.
+ * @XFRM_GUARD_CMD_CONN_GET: dump the guarded connections of the namespace,
+ *	one %XFRM_GUARD_CMD_CONN_GET message with %XFRM_GUARD_A_CONN each.
+ *	Dump only. Unprivileged, like the socket list "ss" shows.
  * @__XFRM_GUARD_CMD_MAX: number of commands; not a command.
  */
 enum xfrm_guard_cmd {
@@ -61,6 +64,7 @@ enum xfrm_guard_cmd {
 	XFRM_GUARD_CMD_RULE_GET,
 	XFRM_GUARD_CMD_STATS_GET,
 	XFRM_GUARD_CMD_EVENT,
+	XFRM_GUARD_CMD_CONN_GET,
 	__XFRM_GUARD_CMD_MAX
 };
 
@@ -73,6 +77,7 @@ enum xfrm_guard_cmd {
  * @XFRM_GUARD_A_RULE: nest, enum xfrm_guard_rule_attr.
  * @XFRM_GUARD_A_STATS: nest, enum xfrm_guard_stats_attr (replies only).
  * @XFRM_GUARD_A_EVENT: nest, enum xfrm_guard_event_attr (events only).
+ * @XFRM_GUARD_A_CONN: nest, enum xfrm_guard_conn_attr (replies only).
  * @__XFRM_GUARD_A_MAX: number of attributes; not an attribute.
  */
 enum xfrm_guard_attr {
@@ -81,6 +86,7 @@ enum xfrm_guard_attr {
 	XFRM_GUARD_A_RULE,
 	XFRM_GUARD_A_STATS,
 	XFRM_GUARD_A_EVENT,
+	XFRM_GUARD_A_CONN,
 	__XFRM_GUARD_A_MAX
 };
 
@@ -369,5 +375,102 @@ enum xfrm_guard_event_attr {
 };
 
 #define XFRM_GUARD_EVENT_A_MAX (__XFRM_GUARD_EVENT_A_MAX - 1)
+
+/**
+ * enum xfrm_guard_sa_mode - IPsec mode of the SAs behind a connection
+ * @XFRM_GUARD_SA_MODE_TRANSPORT: transport mode.
+ * @XFRM_GUARD_SA_MODE_TUNNEL: tunnel mode.
+ * @XFRM_GUARD_SA_MODE_BEET: BEET (never accepted).
+ * @XFRM_GUARD_SA_MODE_OTHER: any other xfrm mode.
+ * @__XFRM_GUARD_SA_MODE_MAX: number of modes; not a mode.
+ */
+enum xfrm_guard_sa_mode {
+	XFRM_GUARD_SA_MODE_TRANSPORT,
+	XFRM_GUARD_SA_MODE_TUNNEL,
+	XFRM_GUARD_SA_MODE_BEET,
+	XFRM_GUARD_SA_MODE_OTHER,
+	__XFRM_GUARD_SA_MODE_MAX
+};
+
+/**
+ * enum xfrm_guard_conn_attr - attributes of %XFRM_GUARD_A_CONN
+ * @XFRM_GUARD_CONN_A_UNSPEC: not an attribute.
+ * @XFRM_GUARD_CONN_A_PAD: padding for 64-bit alignment.
+ * @XFRM_GUARD_CONN_A_OWNER: u8, enum xfrm_guard_owner_id.
+ * @XFRM_GUARD_CONN_A_FAMILY: u16, AF_INET or AF_INET6.
+ * @XFRM_GUARD_CONN_A_LADDR: local address, 4 or 16 bytes by family.
+ * @XFRM_GUARD_CONN_A_RADDR: remote address, 4 or 16 bytes by family.
+ * @XFRM_GUARD_CONN_A_LPORT: u16, local port.
+ * @XFRM_GUARD_CONN_A_RPORT: u16, remote port.
+ * @XFRM_GUARD_CONN_A_REASON: u32, the latest verdict's reason code (as
+ *	%XFRM_GUARD_EVENT_A_REASON).
+ * @XFRM_GUARD_CONN_A_REASON_NAME: string, the reason's stable name.
+ * @XFRM_GUARD_CONN_A_CRC: string, the CRC decision: "software",
+ *	"offloaded", "forced" or "disabled".
+ * @XFRM_GUARD_CONN_A_TX_OPEN: u8, 1 if the owner may transmit, 0 while the
+ *	connection is held.
+ * @XFRM_GUARD_CONN_A_ENFORCED: u8, 1 if the profile applied enforces.
+ * @XFRM_GUARD_CONN_A_CONFIDENTIAL: u8, 1 if every SA encrypts.
+ * @XFRM_GUARD_CONN_A_WARN: u8, 1 if an SA uses an algorithm accepted with
+ *	a warning.
+ * @XFRM_GUARD_CONN_A_ALG: string, the algorithm behind a weak_algorithm
+ *	verdict; absent otherwise.
+ * @XFRM_GUARD_CONN_A_OUT_SAS: u8, states in the output bundle; 0 means no
+ *	IPsec, and then the outbound attributes below are absent.
+ * @XFRM_GUARD_CONN_A_MODE: u8, enum xfrm_guard_sa_mode of the outbound ESP
+ *	state.
+ * @XFRM_GUARD_CONN_A_OUT_SPI: u32, SPI of the outbound ESP state (host
+ *	byte order, as "ip xfrm" prints it).
+ * @XFRM_GUARD_CONN_A_OUT_OFFLOADED: u8, 1 if the outbound ESP state is
+ *	offloaded to a NIC.
+ * @XFRM_GUARD_CONN_A_IN_SPI: u32, SPI of the inbound SA (host byte order);
+ *	absent, as are the next two, while no inbound SA is known.
+ * @XFRM_GUARD_CONN_A_IN_REPLAY_WINDOW: u32, the inbound SA's replay window.
+ * @XFRM_GUARD_CONN_A_IN_OFFLOADED: u8, 1 if the inbound SA is offloaded.
+ * @XFRM_GUARD_CONN_A_AEAD: string, outbound combined algorithm, if any.
+ * @XFRM_GUARD_CONN_A_ENC: string, outbound encryption algorithm, if any.
+ * @XFRM_GUARD_CONN_A_AUTH: string, outbound integrity algorithm, if any.
+ * @XFRM_GUARD_CONN_A_RX_DROPPED: u64, received segments dropped.
+ * @XFRM_GUARD_CONN_A_TX_DROPPED: u64, outgoing segments dropped (they
+ *	would have left unprotected).
+ * @XFRM_GUARD_CONN_A_LOST: u64, times protection was lost.
+ * @XFRM_GUARD_CONN_A_RESTORED: u64, times protection came back.
+ * @__XFRM_GUARD_CONN_A_MAX: number of attributes; not an attribute.
+ */
+enum xfrm_guard_conn_attr {
+	XFRM_GUARD_CONN_A_UNSPEC,
+	XFRM_GUARD_CONN_A_PAD,
+	XFRM_GUARD_CONN_A_OWNER,
+	XFRM_GUARD_CONN_A_FAMILY,
+	XFRM_GUARD_CONN_A_LADDR,
+	XFRM_GUARD_CONN_A_RADDR,
+	XFRM_GUARD_CONN_A_LPORT,
+	XFRM_GUARD_CONN_A_RPORT,
+	XFRM_GUARD_CONN_A_REASON,
+	XFRM_GUARD_CONN_A_REASON_NAME,
+	XFRM_GUARD_CONN_A_CRC,
+	XFRM_GUARD_CONN_A_TX_OPEN,
+	XFRM_GUARD_CONN_A_ENFORCED,
+	XFRM_GUARD_CONN_A_CONFIDENTIAL,
+	XFRM_GUARD_CONN_A_WARN,
+	XFRM_GUARD_CONN_A_ALG,
+	XFRM_GUARD_CONN_A_OUT_SAS,
+	XFRM_GUARD_CONN_A_MODE,
+	XFRM_GUARD_CONN_A_OUT_SPI,
+	XFRM_GUARD_CONN_A_OUT_OFFLOADED,
+	XFRM_GUARD_CONN_A_IN_SPI,
+	XFRM_GUARD_CONN_A_IN_REPLAY_WINDOW,
+	XFRM_GUARD_CONN_A_IN_OFFLOADED,
+	XFRM_GUARD_CONN_A_AEAD,
+	XFRM_GUARD_CONN_A_ENC,
+	XFRM_GUARD_CONN_A_AUTH,
+	XFRM_GUARD_CONN_A_RX_DROPPED,
+	XFRM_GUARD_CONN_A_TX_DROPPED,
+	XFRM_GUARD_CONN_A_LOST,
+	XFRM_GUARD_CONN_A_RESTORED,
+	__XFRM_GUARD_CONN_A_MAX
+};
+
+#define XFRM_GUARD_CONN_A_MAX (__XFRM_GUARD_CONN_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_XFRM_GUARD_H */
