@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xfrm_guard generic netlink family "xfrm_guard": profiles, rules, counters
- * and the "events" multicast group. The wire format is documented in
+ * xfrm_guard generic netlink family "xfrm_guard": profiles, rules, counters,
+ * the connection list and the "events" multicast group. The wire format is documented in
  * include/uapi/linux/xfrm_guard.h.
  *
  * Every change is made by xg_config_update() on a private copy that is
@@ -18,6 +18,7 @@
 #include <net/sock.h>
 #include <net/netlink.h>
 
+#include "conn.h"
 #include "netlink.h"
 #include "netns.h"
 #include "verdict.h"
@@ -44,6 +45,10 @@ static_assert(XFRM_GUARD_OWNER_ID_ANY == (int)XFRM_GUARD_OWNER_ANY);
 static_assert(XFRM_GUARD_OWNER_ID_ISCSI == (int)XFRM_GUARD_OWNER_ISCSI);
 static_assert(XFRM_GUARD_OWNER_ID_IWARP == (int)XFRM_GUARD_OWNER_IWARP);
 static_assert(__XFRM_GUARD_OWNER_ID_MAX == (int)__XFRM_GUARD_OWNER_MAX);
+static_assert(XFRM_GUARD_SA_MODE_TRANSPORT == (int)XG_IPSEC_TRANSPORT);
+static_assert(XFRM_GUARD_SA_MODE_TUNNEL == (int)XG_IPSEC_TUNNEL);
+static_assert(XFRM_GUARD_SA_MODE_BEET == (int)XG_IPSEC_BEET);
+static_assert(XFRM_GUARD_SA_MODE_OTHER == (int)XG_IPSEC_OTHER);
 static_assert(XFRM_GUARD_PROFILES_MAX == XG_PROFILES_MAX);
 static_assert(XFRM_GUARD_ALG_NAME_MAX == XG_ALG_NAME_MAX);
 static_assert(XFRM_GUARD_REPLAY_WINDOW_MAX == XG_REPLAY_WINDOW_MAX);
@@ -106,6 +111,7 @@ static const struct nla_policy xg_policy[XFRM_GUARD_A_MAX + 1] = {
 	/* replies and events only */
 	[XFRM_GUARD_A_STATS] = { .type = NLA_REJECT },
 	[XFRM_GUARD_A_EVENT] = { .type = NLA_REJECT },
+	[XFRM_GUARD_A_CONN] = { .type = NLA_REJECT },
 };
 
 static struct genl_family xg_genl_family;
@@ -826,6 +832,126 @@ void xg_nl_event(struct net *net, const struct xg_event *ev)
 	genlmsg_multicast_netns(&xg_genl_family, net, skb, 0, 0, GFP_ATOMIC);
 }
 
+/* Both directions' SA facts, put only when there is something to tell. */
+static int xg_nl_fill_conn_sas(struct sk_buff *skb, const struct xg_conn_sas *sas)
+{
+	if (nla_put_u8(skb, XFRM_GUARD_CONN_A_OUT_SAS, sas->n_out))
+		return -EMSGSIZE;
+	if (sas->n_out &&
+	    (nla_put_u8(skb, XFRM_GUARD_CONN_A_MODE, sas->mode) ||
+	     nla_put_u32(skb, XFRM_GUARD_CONN_A_OUT_SPI, be32_to_cpu(sas->out_spi)) ||
+	     nla_put_u8(skb, XFRM_GUARD_CONN_A_OUT_OFFLOADED, sas->out_offloaded)))
+		return -EMSGSIZE;
+	if (sas->have_in &&
+	    (nla_put_u32(skb, XFRM_GUARD_CONN_A_IN_SPI, be32_to_cpu(sas->in_spi)) ||
+	     nla_put_u32(skb, XFRM_GUARD_CONN_A_IN_REPLAY_WINDOW,
+			 sas->in_replay_window) ||
+	     nla_put_u8(skb, XFRM_GUARD_CONN_A_IN_OFFLOADED, sas->in_offloaded)))
+		return -EMSGSIZE;
+	if ((sas->aead[0] &&
+	     nla_put_string(skb, XFRM_GUARD_CONN_A_AEAD, sas->aead)) ||
+	    (sas->enc[0] && nla_put_string(skb, XFRM_GUARD_CONN_A_ENC, sas->enc)) ||
+	    (sas->auth[0] && nla_put_string(skb, XFRM_GUARD_CONN_A_AUTH, sas->auth)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * xg_nl_fill_conn() - put a connection nest into a message
+ * @skb: message
+ * @info: the connection, as xg_conn_dump() passes it on
+ *
+ * Context: any; does not sleep (xg_conn_dump() calls back under RCU).
+ *
+ * Return: 0, or -EMSGSIZE with everything this added removed again.
+ */
+int xg_nl_fill_conn(struct sk_buff *skb, const struct xg_conn_info *info)
+{
+	const struct xfrm_guard_status *st = &info->status;
+	const struct xg_tuple *t = &info->t;
+	int alen = t->family == AF_INET6 ? sizeof(struct in6_addr) :
+					   sizeof(struct in_addr);
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, XFRM_GUARD_A_CONN);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, XFRM_GUARD_CONN_A_OWNER, info->owner) ||
+	    nla_put_u16(skb, XFRM_GUARD_CONN_A_FAMILY, t->family) ||
+	    nla_put(skb, XFRM_GUARD_CONN_A_LADDR, alen, &t->laddr) ||
+	    nla_put(skb, XFRM_GUARD_CONN_A_RADDR, alen, &t->raddr) ||
+	    nla_put_u16(skb, XFRM_GUARD_CONN_A_LPORT, ntohs(t->lport)) ||
+	    nla_put_u16(skb, XFRM_GUARD_CONN_A_RPORT, ntohs(t->rport)) ||
+	    nla_put_u32(skb, XFRM_GUARD_CONN_A_REASON, st->reason) ||
+	    nla_put_string(skb, XFRM_GUARD_CONN_A_REASON_NAME,
+			   xg_reason_name(st->reason)) ||
+	    nla_put_string(skb, XFRM_GUARD_CONN_A_CRC, xg_crc_name(st->crc)) ||
+	    nla_put_u8(skb, XFRM_GUARD_CONN_A_TX_OPEN, st->tx_open) ||
+	    nla_put_u8(skb, XFRM_GUARD_CONN_A_ENFORCED, st->enforced) ||
+	    nla_put_u8(skb, XFRM_GUARD_CONN_A_CONFIDENTIAL, st->confidential) ||
+	    nla_put_u8(skb, XFRM_GUARD_CONN_A_WARN, st->warn) ||
+	    (st->alg[0] && nla_put_string(skb, XFRM_GUARD_CONN_A_ALG, st->alg)) ||
+	    xg_nl_fill_conn_sas(skb, &info->sas) ||
+	    nla_put_u64_64bit(skb, XFRM_GUARD_CONN_A_RX_DROPPED, st->rx_dropped,
+			      XFRM_GUARD_CONN_A_PAD) ||
+	    nla_put_u64_64bit(skb, XFRM_GUARD_CONN_A_TX_DROPPED, st->tx_dropped,
+			      XFRM_GUARD_CONN_A_PAD) ||
+	    nla_put_u64_64bit(skb, XFRM_GUARD_CONN_A_LOST, st->lost,
+			      XFRM_GUARD_CONN_A_PAD) ||
+	    nla_put_u64_64bit(skb, XFRM_GUARD_CONN_A_RESTORED, st->restored,
+			      XFRM_GUARD_CONN_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_nl_fill_conn);
+
+struct xg_nl_conn_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	int err;
+};
+
+/* One message per connection; a full part stops the walk. */
+static int xg_nl_conn_dump_one(const struct xg_conn_info *info, void *arg)
+{
+	struct xg_nl_conn_dump *d = arg;
+	void *hdr;
+
+	hdr = xg_nl_dump_put(d->skb, d->cb, XFRM_GUARD_CMD_CONN_GET);
+	if (!hdr) {
+		d->err = -EMSGSIZE;
+		return d->err;
+	}
+	d->err = xg_nl_fill_conn(d->skb, info);
+	if (d->err) {
+		genlmsg_cancel(d->skb, hdr);
+		return d->err;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/*
+ * cb->args[0] counts the connections already sent. The table is not
+ * frozen between parts (see xg_conn_dump()), so a connection attached or
+ * detached meanwhile may be missed or shown twice, as with "ss".
+ */
+static int xg_nl_conn_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct xg_net *xn = xg_net(sock_net(cb->skb->sk));
+	struct xg_nl_conn_dump d = { .skb = skb, .cb = cb };
+
+	cb->args[0] = xg_conn_dump(xn, cb->args[0], xg_nl_conn_dump_one, &d);
+	/* one connection that does not fit an empty part never will */
+	if (d.err && !skb->len)
+		return d.err;
+	return skb->len;
+}
+
 static const struct genl_ops xg_genl_ops[] = {
 	{
 		.cmd = XFRM_GUARD_CMD_PROFILE_GET,
@@ -859,6 +985,10 @@ static const struct genl_ops xg_genl_ops[] = {
 	{
 		.cmd = XFRM_GUARD_CMD_STATS_GET,
 		.doit = xg_nl_stats_get_doit,
+	},
+	{
+		.cmd = XFRM_GUARD_CMD_CONN_GET,
+		.dumpit = xg_nl_conn_get_dumpit,
 	},
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * xfrm_guard generic netlink family: configuration requests and events.
+ * xfrm_guard generic netlink family: configuration requests, the connection
+ * list and events.
  */
 #ifndef _XG_NETLINK_H
 #define _XG_NETLINK_H
@@ -14,6 +15,7 @@
 
 struct net;
 struct nlattr;
+struct xg_conn_info;
 struct netlink_ext_ack;
 struct sk_buff;
 
@@ -53,6 +55,7 @@ int xg_nl_fill_event(struct sk_buff *skb, const struct xg_event *ev);
 int xg_nl_fill_profile(struct sk_buff *skb, u32 id,
 		       const struct xg_profile *p);
 int xg_nl_fill_rule(struct sk_buff *skb, const struct xg_rule *r);
+int xg_nl_fill_conn(struct sk_buff *skb, const struct xg_conn_info *info);
 
 int xg_netlink_init(void);
 void xg_netlink_exit(void);
