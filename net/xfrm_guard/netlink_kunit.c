@@ -2,7 +2,8 @@
 /*
  * KUnit: xfrm_guard netlink attribute parsing (netlink.c). Requests are
  * built the way a user space tool would send them, nest by nest, and fed to
- * the same parsers the doit handlers use.
+ * the same parsers the doit handlers use; replies are filled by the same
+ * functions the handlers use and read back as a tool would.
  */
 #include <kunit/resource.h>
 #include <kunit/test.h>
@@ -14,6 +15,7 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 
+#include "conn.h"
 #include "netlink.h"
 #include "policy.h"
 #include "rules.h"
@@ -653,6 +655,238 @@ static void event_without_algorithm_omits_it(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nla_len(tb[XFRM_GUARD_EVENT_A_SADDR]), 16);
 }
 
+/* A connection over AES-GCM in transport mode, both SAs known. */
+static void xg_t_conn_v4(struct xg_conn_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->owner = XFRM_GUARD_OWNER_ISCSI;
+	info->t.family = AF_INET;
+	info->t.laddr.ip = htonl(0x0a630101);
+	info->t.raddr.ip = htonl(0x0a630102);
+	info->t.lport = htons(40000);
+	info->t.rport = htons(3260);
+	info->status.reason = XFRM_GUARD_REASON_PROTECTED;
+	info->status.crc = XFRM_GUARD_CRC_SKIP_OFFLOADED;
+	info->status.tx_open = true;
+	info->status.enforced = true;
+	info->status.confidential = true;
+	info->status.warn = true;
+	info->status.rx_dropped = 3;
+	/* above 32 bits, so a truncated counter shows */
+	info->status.tx_dropped = 0x100000007ULL;
+	info->status.lost = 2;
+	info->status.restored = 1;
+	info->sas.n_out = 1;
+	info->sas.mode = XG_IPSEC_TRANSPORT;
+	info->sas.out_spi = htonl(0x1000);
+	info->sas.in_spi = htonl(0xc0de2000);
+	info->sas.in_replay_window = 64;
+	info->sas.have_in = true;
+	info->sas.out_offloaded = true;
+	info->sas.in_offloaded = true;
+	strscpy(info->sas.aead, "rfc4106(gcm(aes))");
+	/* not a real SA: every name slot filled, to see each one carried */
+	strscpy(info->sas.enc, "cbc(aes)");
+	strscpy(info->sas.auth, "hmac(sha256)");
+}
+
+static void xg_t_fill_conn(struct kunit *test, const struct xg_conn_info *info,
+			   struct nlattr **tb)
+{
+	struct sk_buff *skb = xg_t_skb(test);
+	struct nlattr *nest;
+
+	KUNIT_ASSERT_EQ(test, 0, xg_nl_fill_conn(skb, info));
+	nest = (struct nlattr *)skb->data;
+	KUNIT_ASSERT_EQ(test, nla_type(nest), XFRM_GUARD_A_CONN);
+	KUNIT_ASSERT_EQ(test, nla_total_size(nla_len(nest)), skb->len);
+	xg_t_parse_reply(test, tb, XFRM_GUARD_CONN_A_MAX, nest);
+}
+
+/* Attribute @type of a reply is an unsigned integer of @bytes, worth @want. */
+static void xg_t_expect_uint(struct kunit *test, struct nlattr **tb, int type,
+			     int bytes, u64 want)
+{
+	const struct nlattr *a = tb[type];
+	u64 got;
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, a, "attribute %d missing", type);
+	KUNIT_ASSERT_EQ_MSG(test, nla_len(a), bytes, "attribute %d", type);
+	switch (bytes) {
+	case 1:
+		got = nla_get_u8(a);
+		break;
+	case 2:
+		got = nla_get_u16(a);
+		break;
+	case 4:
+		got = nla_get_u32(a);
+		break;
+	default:
+		got = nla_get_u64(a);
+		break;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, got, want, "attribute %d", type);
+}
+
+static void xg_t_expect_str(struct kunit *test, struct nlattr **tb, int type,
+			    const char *want)
+{
+	KUNIT_ASSERT_NOT_NULL_MSG(test, tb[type], "attribute %d missing", type);
+	KUNIT_EXPECT_STREQ_MSG(test, (char *)nla_data(tb[type]), want,
+			       "attribute %d", type);
+}
+
+static void conn_fill_ipv4_carries_every_attribute(struct kunit *test)
+{
+	struct nlattr *tb[XFRM_GUARD_CONN_A_MAX + 1];
+	struct xg_conn_info info;
+
+	xg_t_conn_v4(&info);
+	xg_t_fill_conn(test, &info, tb);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_OWNER, 1,
+			 XFRM_GUARD_OWNER_ID_ISCSI);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_FAMILY, 2, AF_INET);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_CONN_A_LADDR]);
+	KUNIT_EXPECT_EQ(test, nla_len(tb[XFRM_GUARD_CONN_A_LADDR]), 4);
+	KUNIT_EXPECT_EQ(test, ntohl(nla_get_in_addr(tb[XFRM_GUARD_CONN_A_LADDR])),
+			0x0a630101);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_CONN_A_RADDR]);
+	KUNIT_EXPECT_EQ(test, nla_len(tb[XFRM_GUARD_CONN_A_RADDR]), 4);
+	KUNIT_EXPECT_EQ(test, ntohl(nla_get_in_addr(tb[XFRM_GUARD_CONN_A_RADDR])),
+			0x0a630102);
+	/* ports and SPIs in host order, as the UAPI header promises */
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_LPORT, 2, 40000);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_RPORT, 2, 3260);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_REASON, 4,
+			 XFRM_GUARD_REASON_PROTECTED);
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_REASON_NAME, "protected");
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_CRC, "offloaded");
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_TX_OPEN, 1, 1);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_ENFORCED, 1, 1);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_CONFIDENTIAL, 1, 1);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_WARN, 1, 1);
+	KUNIT_EXPECT_NULL(test, tb[XFRM_GUARD_CONN_A_ALG]);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_OUT_SAS, 1, 1);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_MODE, 1,
+			 XFRM_GUARD_SA_MODE_TRANSPORT);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_OUT_SPI, 4, 0x1000);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_OUT_OFFLOADED, 1, 1);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_IN_SPI, 4, 0xc0de2000);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_IN_REPLAY_WINDOW, 4, 64);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_IN_OFFLOADED, 1, 1);
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_AEAD, "rfc4106(gcm(aes))");
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_ENC, "cbc(aes)");
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_AUTH, "hmac(sha256)");
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_RX_DROPPED, 8, 3);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_TX_DROPPED, 8,
+			 0x100000007ULL);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_LOST, 8, 2);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_RESTORED, 8, 1);
+}
+
+static void conn_fill_ipv6_without_inbound_sa_omits_it(struct kunit *test)
+{
+	struct nlattr *tb[XFRM_GUARD_CONN_A_MAX + 1];
+	struct in6_addr l, r;
+	struct xg_conn_info info;
+
+	KUNIT_ASSERT_EQ(test, 1, in6_pton("fd99:1::1", -1, l.s6_addr, -1, NULL));
+	KUNIT_ASSERT_EQ(test, 1, in6_pton("fd99:1::2", -1, r.s6_addr, -1, NULL));
+	xg_t_conn_v4(&info);
+	info.owner = XFRM_GUARD_OWNER_IWARP;
+	info.t.family = AF_INET6;
+	info.t.laddr.in6 = l;
+	info.t.raddr.in6 = r;
+	info.status.reason = XFRM_GUARD_REASON_WEAK_ALGORITHM;
+	info.status.crc = XFRM_GUARD_CRC_COMPUTE_SOFTWARE;
+	info.status.tx_open = false;
+	info.status.confidential = false;
+	info.status.warn = false;
+	strscpy(info.status.alg, "cbc(des)");
+	info.sas.mode = XG_IPSEC_TUNNEL;
+	info.sas.have_in = false;
+	info.sas.out_offloaded = false;
+	info.sas.aead[0] = '\0';
+	strscpy(info.sas.enc, "cbc(des)");
+	xg_t_fill_conn(test, &info, tb);
+
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_OWNER, 1,
+			 XFRM_GUARD_OWNER_ID_IWARP);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_FAMILY, 2, AF_INET6);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_CONN_A_LADDR]);
+	KUNIT_ASSERT_EQ(test, nla_len(tb[XFRM_GUARD_CONN_A_LADDR]), 16);
+	KUNIT_EXPECT_TRUE(test,
+			  ipv6_addr_equal(&l, nla_data(tb[XFRM_GUARD_CONN_A_LADDR])));
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_CONN_A_RADDR]);
+	KUNIT_ASSERT_EQ(test, nla_len(tb[XFRM_GUARD_CONN_A_RADDR]), 16);
+	KUNIT_EXPECT_TRUE(test,
+			  ipv6_addr_equal(&r, nla_data(tb[XFRM_GUARD_CONN_A_RADDR])));
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_REASON, 4,
+			 XFRM_GUARD_REASON_WEAK_ALGORITHM);
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_REASON_NAME,
+			"weak_algorithm");
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_ALG, "cbc(des)");
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_CRC, "software");
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_TX_OPEN, 1, 0);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_CONFIDENTIAL, 1, 0);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_WARN, 1, 0);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_MODE, 1,
+			 XFRM_GUARD_SA_MODE_TUNNEL);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_OUT_SPI, 4, 0x1000);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_OUT_OFFLOADED, 1, 0);
+	/* no inbound SA seen: nothing about one, rather than zeroes */
+	KUNIT_EXPECT_NULL(test, tb[XFRM_GUARD_CONN_A_IN_SPI]);
+	KUNIT_EXPECT_NULL(test, tb[XFRM_GUARD_CONN_A_IN_REPLAY_WINDOW]);
+	KUNIT_EXPECT_NULL(test, tb[XFRM_GUARD_CONN_A_IN_OFFLOADED]);
+	KUNIT_EXPECT_NULL(test, tb[XFRM_GUARD_CONN_A_AEAD]);
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_ENC, "cbc(des)");
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_AUTH, "hmac(sha256)");
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_TX_DROPPED, 8,
+			 0x100000007ULL);
+}
+
+static void conn_fill_without_ipsec_has_no_sa_attributes(struct kunit *test)
+{
+	static const int sa_attrs[] = {
+		XFRM_GUARD_CONN_A_MODE, XFRM_GUARD_CONN_A_OUT_SPI,
+		XFRM_GUARD_CONN_A_OUT_OFFLOADED, XFRM_GUARD_CONN_A_IN_SPI,
+		XFRM_GUARD_CONN_A_IN_REPLAY_WINDOW,
+		XFRM_GUARD_CONN_A_IN_OFFLOADED, XFRM_GUARD_CONN_A_AEAD,
+		XFRM_GUARD_CONN_A_ENC, XFRM_GUARD_CONN_A_AUTH,
+	};
+	struct nlattr *tb[XFRM_GUARD_CONN_A_MAX + 1];
+	struct xg_conn_info info;
+	int i;
+
+	xg_t_conn_v4(&info);
+	info.status.reason = XFRM_GUARD_REASON_NO_IPSEC;
+	memset(&info.sas, 0, sizeof(info.sas));
+	xg_t_fill_conn(test, &info, tb);
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_REASON_NAME, "no_ipsec");
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_OUT_SAS, 1, 0);
+	for (i = 0; i < ARRAY_SIZE(sa_attrs); i++)
+		KUNIT_EXPECT_NULL_MSG(test, tb[sa_attrs[i]], "attribute %d",
+				      sa_attrs[i]);
+	/* the counters are the connection's, SAs or not */
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_LOST, 8, 2);
+}
+
+/* A dump part that fills up must end on a whole message, not half a nest. */
+static void conn_fill_that_does_not_fit_leaves_skb_unchanged(struct kunit *test)
+{
+	struct sk_buff *skb = xg_t_skb(test);
+	struct xg_conn_info info;
+	unsigned int len;
+
+	xg_t_conn_v4(&info);
+	/* leave room for the nest and its first attributes only */
+	skb_put(skb, skb_tailroom(skb) - 64);
+	len = skb->len;
+	KUNIT_EXPECT_EQ(test, -EMSGSIZE, xg_nl_fill_conn(skb, &info));
+	KUNIT_EXPECT_EQ(test, skb->len, len);
+}
+
 static struct kunit_case xg_netlink_cases[] = {
 	KUNIT_CASE(profile_every_field_parsed),
 	KUNIT_CASE(profile_absent_fields_keep_values),
@@ -670,6 +904,10 @@ static struct kunit_case xg_netlink_cases[] = {
 	KUNIT_CASE(profile_fill_reports_every_algorithm),
 	KUNIT_CASE(event_fill_carries_every_field),
 	KUNIT_CASE(event_without_algorithm_omits_it),
+	KUNIT_CASE(conn_fill_ipv4_carries_every_attribute),
+	KUNIT_CASE(conn_fill_ipv6_without_inbound_sa_omits_it),
+	KUNIT_CASE(conn_fill_without_ipsec_has_no_sa_attributes),
+	KUNIT_CASE(conn_fill_that_does_not_fit_leaves_skb_unchanged),
 	{}
 };
 
@@ -681,5 +919,5 @@ static struct kunit_suite xg_netlink_suite = {
 kunit_test_suite(xg_netlink_suite);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests for xfrm_guard netlink attribute parsing");
+MODULE_DESCRIPTION("KUnit tests for xfrm_guard netlink attributes");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
