@@ -18,6 +18,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/audit.h>
 #include <linux/jhash.h>
 #include <linux/netfilter.h>
 #include <linux/slab.h>
@@ -29,6 +30,9 @@
 
 #include "conn.h"
 #include "netlink.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 /**
  * struct xfrm_guard_conn - a guarded connection
@@ -200,6 +204,34 @@ static void xg_conn_report(struct xg_net *xn,
 				    ntohs(t->lport), &t->raddr.in6,
 				    ntohs(t->rport), xg_reason_name(v->reason),
 				    v->alg[0] ? " " : "", v->alg);
+}
+
+/*
+ * An audit record for every refusal, in the IPsec event class xfrm itself
+ * uses, so that auditd rules for IPsec see the guard's decisions too.
+ */
+static void xg_conn_audit_refusal(enum xfrm_guard_owner owner,
+				  const struct xg_tuple *t,
+				  const struct xg_verdict *v)
+{
+	struct audit_buffer *ab;
+
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_MAC_IPSEC_EVENT);
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=xfrm-guard-refuse owner=%s reason=%s",
+			 xg_owner_names[owner], xg_reason_name(v->reason));
+	if (v->alg[0])
+		audit_log_format(ab, " alg=%s", v->alg);
+	if (t->family == AF_INET)
+		audit_log_format(ab, " src=%pI4 dst=%pI4", &t->laddr.ip,
+				 &t->raddr.ip);
+	else
+		audit_log_format(ab, " src=%pI6c dst=%pI6c", &t->laddr.in6,
+				 &t->raddr.in6);
+	audit_log_format(ab, " sport=%u dport=%u res=0", ntohs(t->lport),
+			 ntohs(t->rport));
+	audit_log_end(ab);
 }
 
 /* The bundle a lookup made now would give the connection, or an error. */
@@ -383,6 +415,8 @@ static bool xg_conn_recheck(struct xfrm_guard_conn *c)
 	bool enforced;
 
 	xg_conn_judge(c, &v, &enforced, &sas);
+	trace_xfrm_guard_verdict(&c->t, xg_owner_names[c->owner],
+				 xg_reason_name(v.reason));
 	return xg_conn_commit(c, &v, enforced, &sas, gen);
 }
 
@@ -521,6 +555,8 @@ struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
 
 	gen = atomic_read(&xn->gen);
 	xg_conn_judge(c, &v, &enforced, &c->sas);
+	trace_xfrm_guard_verdict(&c->t, xg_owner_names[owner],
+				 xg_reason_name(v.reason));
 	c->verdict = v;
 	c->gen = gen;
 	c->enforced = enforced;
@@ -529,6 +565,7 @@ struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
 
 	if (v.action == XG_ACTION_REFUSE) {
 		xg_stat_add(xn, XG_STAT_REFUSED, 1);
+		xg_conn_audit_refusal(owner, &c->t, &v);
 		xg_conn_report(xn, XFRM_GUARD_EVENT_REFUSED, owner, &c->t, &v);
 		if (status)
 			xfrm_guard_get_status(c, status);
@@ -750,6 +787,7 @@ unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
 	if (v.action != XG_ACTION_REFUSE)
 		return NF_ACCEPT;
 
+	trace_xfrm_guard_drop(t, "out", xg_reason_name(v.reason));
 	if (c) {
 		atomic64_inc(&c->tx_dropped);
 		xg_stat_add(xn, XG_STAT_TX_HELD, 1);
@@ -818,6 +856,7 @@ unsigned int xg_conn_check_in(struct xg_net *xn, struct sk_buff *skb,
 	if (v.action != XG_ACTION_REFUSE)
 		return NF_ACCEPT;
 
+	trace_xfrm_guard_drop(t, "in", xg_reason_name(v.reason));
 	if (c) {
 		atomic64_inc(&c->rx_dropped);
 		xg_stat_add(xn, XG_STAT_RX_DROPPED, 1);
