@@ -75,7 +75,7 @@ run_selftests() {
 	mkdir -p "$OUT/selftests"
 	for t in "$SELFTESTS"/*.sh; do
 		name=$(basename "$t" .sh)
-		[ "$name" = lib ] && continue
+		case "$name" in lib | *_lib) continue ;; esac
 		selected "$name" || continue
 		flav=$(sed -n 's/^# sanguard-flavours:[[:space:]]*//p' "$t")
 		[ -n "$flav" ] || flav=debug

@@ -12,15 +12,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-CTL=/sys/kernel/debug/xg_testowner/ctl
-PORT=5000
-A4=10.99.1.1
-B4=10.99.1.2
-A6=fd99:1::1
-B6=fd99:1::2
-GCM_KEY_AB=0x0102030405060708090a0b0c0d0e0f1011121314
-GCM_KEY_BA=0x1112131415161718191a1b1c1d1e1f2021222324
-RX=/tmp/$SG_PREFIX.rx
+. "$(dirname "$0")/guard_lib.sh"
 
 load_module xfrm_guard || { not_ok "load xfrm_guard"; done_testing; }
 load_module xg_testowner || { not_ok "load xg_testowner"; done_testing; }
@@ -28,89 +20,6 @@ load_module xg_testowner || { not_ok "load xg_testowner"; done_testing; }
 ns_add a
 ns_add b
 veth_link a $A4/24 b $B4/24 $A6/64 $B6/64
-
-# owner CMD: run a test owner command in namespace a (nsenter keeps the
-# mounts, so debugfs stays visible; "ip netns exec" would remount /sys).
-owner() { nsenter --net=/run/netns/"$NS_a" sh -c "echo '$*' > $CTL"; }
-field() { sed -n "s/^$1: //p" "$CTL"; }
-
-# sa NS SRC DST SPI REPLAY ALG...: one transport-mode ESP SA.
-sa() {
-	local ns=$1 src=$2 dst=$3 spi=$4 replay=$5
-	shift 5
-	ip -n "$ns" xfrm state add src "$src" dst "$dst" proto esp spi "$spi" \
-		reqid 1 mode transport replay-window "$replay" "$@"
-}
-
-# ipsec_up A B [REPLAY_INTO_A] [ALG...]: SAs and policies on both sides;
-# the default is AES-GCM with a replay window of 32.
-ipsec_up() {
-	local a=$1 b=$2 replay_a=${3:-32} ns
-	shift 3 2>/dev/null || shift $#
-	local alg_ab=(aead 'rfc4106(gcm(aes))' $GCM_KEY_AB 128)
-	local alg_ba=(aead 'rfc4106(gcm(aes))' $GCM_KEY_BA 128)
-	if [ $# -gt 0 ]; then
-		alg_ab=("$@")
-		alg_ba=("$@")
-	fi
-	for ns in "$NS_a" "$NS_b"; do
-		sa "$ns" "$a" "$b" 0x1000 32 "${alg_ab[@]}" || return 1
-		sa "$ns" "$b" "$a" 0x2000 "$replay_a" "${alg_ba[@]}" || return 1
-	done
-	policies_up "$a" "$b"
-}
-
-policies_up() {
-	local a=$1 b=$2
-	ip -n "$NS_a" xfrm policy add src "$a" dst "$b" proto tcp dir out \
-		tmpl src "$a" dst "$b" proto esp reqid 1 mode transport &&
-	ip -n "$NS_a" xfrm policy add src "$b" dst "$a" proto tcp dir in \
-		tmpl src "$b" dst "$a" proto esp reqid 1 mode transport &&
-	ip -n "$NS_b" xfrm policy add src "$b" dst "$a" proto tcp dir out \
-		tmpl src "$b" dst "$a" proto esp reqid 1 mode transport &&
-	ip -n "$NS_b" xfrm policy add src "$a" dst "$b" proto tcp dir in \
-		tmpl src "$a" dst "$b" proto esp reqid 1 mode transport
-}
-
-ipsec_down() {
-	local ns
-	owner close
-	for ns in "$NS_a" "$NS_b"; do
-		ip -n "$ns" xfrm policy flush
-		ip -n "$ns" xfrm state flush
-	done
-	kill_server
-}
-
-SERVER=
-server() {
-	rm -f "$RX"
-	ip netns exec "$NS_b" socat -u "TCP6-LISTEN:$PORT,reuseaddr,ipv6only=0" \
-		"OPEN:$RX,creat,trunc" &
-	SERVER=$!
-	sleep 1
-}
-kill_server() {
-	[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
-	SERVER=
-}
-at_exit kill_server
-at_exit "owner close"
-
-# rx_is N: the server received exactly the first N bytes of the pattern.
-rx_is() {
-	local n=$1 i
-	for i in $(seq 1 30); do
-		[ "$(stat -c %s "$RX" 2>/dev/null)" = "$n" ] && break
-		sleep 1
-	done
-	python3 -c '
-import sys
-n = int(sys.argv[2])
-d = open(sys.argv[1], "rb").read()
-want = bytes(i % 251 for i in range(n))
-sys.exit(0 if d == want else 1)' "$RX" "$n"
-}
 
 # --- refused without IPsec ---------------------------------------------
 server

@@ -28,42 +28,6 @@ PORT=5100
 
 at_exit "rm -f $DATA $RECV"
 
-# xgoff_pair NAME_A NS_A NAME_B NS_B: create the pair with one request, each
-# end in its namespace. iproute2 has no "peer" parser for kind xgoff, so
-# this speaks rtnetlink itself; the layout is veth's (XGOFF_INFO_PEER = 1).
-xgoff_pair() {
-	python3 - "$@" <<'EOF'
-import os, socket, struct, sys
-
-def attr(kind, payload):
-    a = struct.pack("=HH", 4 + len(payload), kind) + payload
-    return a + b"\0" * (-len(a) & 3)
-
-def ifinfo():
-    return struct.pack("=BxHiII", 0, 0, 0, 0, 0)
-
-IFLA_IFNAME, IFLA_LINKINFO, IFLA_NET_NS_FD = 3, 18, 28
-INFO_KIND, INFO_DATA, XGOFF_INFO_PEER = 1, 2, 1
-
-name_a, ns_a, name_b, ns_b = sys.argv[1:5]
-fd_a = os.open("/run/netns/" + ns_a, os.O_RDONLY)
-fd_b = os.open("/run/netns/" + ns_b, os.O_RDONLY)
-peer = ifinfo() + attr(IFLA_IFNAME, name_b.encode() + b"\0") + \
-    attr(IFLA_NET_NS_FD, struct.pack("=I", fd_b))
-info = attr(INFO_KIND, b"xgoff") + attr(INFO_DATA, attr(XGOFF_INFO_PEER, peer))
-body = ifinfo() + attr(IFLA_IFNAME, name_a.encode() + b"\0") + \
-    attr(IFLA_NET_NS_FD, struct.pack("=I", fd_a)) + attr(IFLA_LINKINFO, info)
-# RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE
-msg = struct.pack("=IHHII", 16 + len(body), 16, 0x1 | 0x4 | 0x200 | 0x400, 1, 0) + body
-s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
-s.send(msg)
-reply = s.recv(65536)
-err = struct.unpack_from("=i", reply, 16)[0]
-if err:
-    sys.exit("xgoff_pair: RTM_NEWLINK: " + os.strerror(-err))
-EOF
-}
-
 # cnt NS DEV COUNTER: a debugfs counter of the device DEV (named in NS).
 cnt() { cat "$DBG/$2/$3" 2>/dev/null || echo missing; }
 
