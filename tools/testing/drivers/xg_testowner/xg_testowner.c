@@ -14,6 +14,8 @@
  *   write "send-force N"       send N bytes without asking the guard, as an
  *                              owner with data already queued would: the
  *                              guard's per-segment check must hold it back
+ *   write "bench N"            time N calls of xfrm_guard_tx_ok() and N
+ *                              calls of a no-op function, side by side
  *   write "close"              detach and close
  *   read                       the connection's state, verdict and counters
  *
@@ -23,6 +25,8 @@
 
 #include <linux/debugfs.h>
 #include <linux/inet.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/seq_file.h>
@@ -45,6 +49,9 @@ static struct {
 	u64 held;
 	atomic64_t lost_cb;
 	atomic64_t restored_cb;
+	u64 bench_calls;
+	u64 bench_tx_ok_ns;
+	u64 bench_noop_ns;
 } xgt = {
 	.lock = __MUTEX_INITIALIZER(xgt.lock),
 	.state = "none",
@@ -76,6 +83,45 @@ static void xgt_close(void)
 	if (xgt.sock)
 		sock_release(xgt.sock);
 	xgt.sock = NULL;
+}
+
+/* The baseline: a call the compiler cannot inline or drop. */
+static noinline bool xgt_noop(struct xfrm_guard_conn *conn)
+{
+	barrier();
+	return !!conn;
+}
+
+/*
+ * The cost of the transmit check against a no-op call, measured the same
+ * way in the same run: interleaved rounds, so frequency changes and other
+ * load hit both alike.
+ */
+static int xgt_bench(u64 n)
+{
+	u64 t_ok = 0, t_noop = 0, i, round;
+	unsigned int ok = 0;
+	ktime_t t0;
+
+	if (!xgt.conn)
+		return -ENOTCONN;
+	if (!n || n > 100000000)
+		return -EINVAL;
+	for (round = 0; round < 10; round++) {
+		t0 = ktime_get();
+		for (i = 0; i < n / 10; i++)
+			ok += xfrm_guard_tx_ok(READ_ONCE(xgt.conn));
+		t_ok += ktime_to_ns(ktime_sub(ktime_get(), t0));
+		t0 = ktime_get();
+		for (i = 0; i < n / 10; i++)
+			ok += xgt_noop(READ_ONCE(xgt.conn));
+		t_noop += ktime_to_ns(ktime_sub(ktime_get(), t0));
+		cond_resched();
+	}
+	xgt.bench_calls = n / 10 * 10;
+	xgt.bench_tx_ok_ns = t_ok;
+	xgt.bench_noop_ns = t_noop;
+	return ok ? 0 : -EIO;
 }
 
 static int xgt_close_cmd(void)
@@ -198,6 +244,8 @@ static ssize_t xgt_write(struct file *file, const char __user *ubuf,
 		err = xgt_send(n, false);
 	else if (sscanf(cmd, "send-force %llu", &n) == 1)
 		err = xgt_send(n, true);
+	else if (sscanf(cmd, "bench %llu", &n) == 1)
+		err = xgt_bench(n);
 	else if (!strcmp(cmd, "close"))
 		err = xgt_close_cmd();
 	else
@@ -235,6 +283,13 @@ static int xgt_show(struct seq_file *m, void *v)
 	}
 	seq_printf(m, "sent: %llu\n", xgt.sent);
 	seq_printf(m, "held: %llu\n", xgt.held);
+	if (xgt.bench_calls) {
+		seq_printf(m, "bench_calls: %llu\n", xgt.bench_calls);
+		seq_printf(m, "bench_tx_ok_ps_per_call: %llu\n",
+			   div64_u64(xgt.bench_tx_ok_ns * 1000, xgt.bench_calls));
+		seq_printf(m, "bench_noop_ps_per_call: %llu\n",
+			   div64_u64(xgt.bench_noop_ns * 1000, xgt.bench_calls));
+	}
 	seq_printf(m, "lost_cb: %lld\n", atomic64_read(&xgt.lost_cb));
 	seq_printf(m, "restored_cb: %lld\n", atomic64_read(&xgt.restored_cb));
 	mutex_unlock(&xgt.lock);
