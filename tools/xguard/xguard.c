@@ -6,6 +6,7 @@
  *   xguard [-j] profile show [id N]
  *   xguard profile set [id N] [mode M] [conf on|off] ...
  *   xguard rule add|del|show ...
+ *   xguard conn show
  *   xguard stats
  *   xguard monitor [-c N]
  *
@@ -66,6 +67,10 @@ static const char *const crc_names[] = { "always", "auto", "never" };
 static const char *const owner_names[] = { "any", "iscsi", "iwarp" };
 static const char *const action_names[] = { "default", "allow", "deny" };
 static const char *const disp_names[] = { "allow", "deny", "warn" };
+static const char *const sa_mode_names[] = {
+	"transport", "tunnel", "beet", "other",
+};
+
 static const char *const event_names[] = {
 	"unspec", "refused", "lost", "restored", "dropped", "audited",
 };
@@ -987,6 +992,220 @@ static int do_rule_show(int argc, char **argv)
 	return 0;
 }
 
+/* ---- connections ------------------------------------------------------ */
+
+/* A string attribute, or NULL if absent or not NUL-terminated. */
+static const char *get_str(const struct nlattr *a)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+		return NULL;
+	return mnl_attr_get_str(a);
+}
+
+static uint64_t get_u64(const struct nlattr *a)
+{
+	return a && mnl_attr_get_payload_len(a) >= 8 ? mnl_attr_get_u64(a) : 0;
+}
+
+/* "addr:port", with brackets around an IPv6 address. */
+static void endpoint_str(uint16_t family, const struct nlattr *addr,
+			 uint16_t port, char *out, size_t len)
+{
+	size_t alen = family == AF_INET6 ? 16 : 4;
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (addr && mnl_attr_get_payload_len(addr) == alen)
+		addr_str(family, mnl_attr_get_payload(addr), a, sizeof(a));
+	if (family == AF_INET6)
+		snprintf(out, len, "[%s]:%u", a, port);
+	else
+		snprintf(out, len, "%s:%u", a, port);
+}
+
+static void json_opt_str(const char *key, const char *v)
+{
+	printf(",\"%s\":", key);
+	if (v)
+		put_json_str(v);
+	else
+		printf("null");
+}
+
+static void json_opt_u32(const char *key, const struct nlattr *a)
+{
+	if (a)
+		printf(",\"%s\":%u", key, get_u32(a));
+	else
+		printf(",\"%s\":null", key);
+}
+
+static void json_opt_bool(const char *key, const struct nlattr *a)
+{
+	printf(",\"%s\":%s", key, !a ? "null" : get_u8(a) ? "true" : "false");
+}
+
+static void print_conn_json(const struct nlattr **tb)
+{
+	static const char *const counters[] = {
+		"rx_dropped", "tx_dropped", "lost", "restored",
+	};
+	static const int counter_attrs[] = {
+		XFRM_GUARD_CONN_A_RX_DROPPED, XFRM_GUARD_CONN_A_TX_DROPPED,
+		XFRM_GUARD_CONN_A_LOST, XFRM_GUARD_CONN_A_RESTORED,
+	};
+	uint16_t family = get_u16(tb[XFRM_GUARD_CONN_A_FAMILY]);
+	size_t alen = family == AF_INET6 ? 16 : 4;
+	char l[INET6_ADDRSTRLEN] = "?", r[INET6_ADDRSTRLEN] = "?";
+	const struct nlattr *mode = tb[XFRM_GUARD_CONN_A_MODE];
+	size_t i;
+
+	if (tb[XFRM_GUARD_CONN_A_LADDR] &&
+	    mnl_attr_get_payload_len(tb[XFRM_GUARD_CONN_A_LADDR]) == alen)
+		addr_str(family, mnl_attr_get_payload(tb[XFRM_GUARD_CONN_A_LADDR]),
+			 l, sizeof(l));
+	if (tb[XFRM_GUARD_CONN_A_RADDR] &&
+	    mnl_attr_get_payload_len(tb[XFRM_GUARD_CONN_A_RADDR]) == alen)
+		addr_str(family, mnl_attr_get_payload(tb[XFRM_GUARD_CONN_A_RADDR]),
+			 r, sizeof(r));
+	printf("%s{\"owner\":\"%s\",\"family\":\"%s\"", n_shown ? "," : "",
+	       name_of(owner_names, N(owner_names),
+		       get_u8(tb[XFRM_GUARD_CONN_A_OWNER])),
+	       family == AF_INET6 ? "inet6" : "inet");
+	printf(",\"local\":\"%s\",\"local_port\":%u", l,
+	       get_u16(tb[XFRM_GUARD_CONN_A_LPORT]));
+	printf(",\"remote\":\"%s\",\"remote_port\":%u", r,
+	       get_u16(tb[XFRM_GUARD_CONN_A_RPORT]));
+	json_opt_str("reason", get_str(tb[XFRM_GUARD_CONN_A_REASON_NAME]));
+	json_opt_u32("reason_code", tb[XFRM_GUARD_CONN_A_REASON]);
+	json_opt_str("alg", get_str(tb[XFRM_GUARD_CONN_A_ALG]));
+	json_opt_str("crc", get_str(tb[XFRM_GUARD_CONN_A_CRC]));
+	json_opt_bool("tx_open", tb[XFRM_GUARD_CONN_A_TX_OPEN]);
+	json_opt_bool("enforced", tb[XFRM_GUARD_CONN_A_ENFORCED]);
+	json_opt_bool("confidential", tb[XFRM_GUARD_CONN_A_CONFIDENTIAL]);
+	json_opt_bool("warn", tb[XFRM_GUARD_CONN_A_WARN]);
+	json_opt_u32("out_sas", tb[XFRM_GUARD_CONN_A_OUT_SAS]);
+	json_opt_str("mode", mode ? name_of(sa_mode_names, N(sa_mode_names),
+					    get_u8(mode)) : NULL);
+	json_opt_u32("out_spi", tb[XFRM_GUARD_CONN_A_OUT_SPI]);
+	json_opt_bool("out_offloaded", tb[XFRM_GUARD_CONN_A_OUT_OFFLOADED]);
+	json_opt_u32("in_spi", tb[XFRM_GUARD_CONN_A_IN_SPI]);
+	json_opt_u32("in_replay_window", tb[XFRM_GUARD_CONN_A_IN_REPLAY_WINDOW]);
+	json_opt_bool("in_offloaded", tb[XFRM_GUARD_CONN_A_IN_OFFLOADED]);
+	json_opt_str("aead", get_str(tb[XFRM_GUARD_CONN_A_AEAD]));
+	json_opt_str("enc", get_str(tb[XFRM_GUARD_CONN_A_ENC]));
+	json_opt_str("auth", get_str(tb[XFRM_GUARD_CONN_A_AUTH]));
+	for (i = 0; i < N(counters); i++)
+		printf(",\"%s\":%llu", counters[i],
+		       (unsigned long long)get_u64(tb[counter_attrs[i]]));
+	printf("}");
+}
+
+/*
+ * One block per connection, in the manner of "ip xfrm state":
+ *
+ *   iscsi 10.0.0.1:40022 -> 10.0.0.2:3260
+ *	verdict protected tx open enforced yes confidential yes crc software
+ *	out esp spi 0x00001000 mode transport offload no
+ *	in esp spi 0x00002000 replay-window 32 offload no
+ *	aead rfc4106(gcm(aes))
+ *	dropped rx 0 tx 0 protection lost 0 restored 0
+ */
+static void print_conn_text(const struct nlattr **tb)
+{
+	uint16_t family = get_u16(tb[XFRM_GUARD_CONN_A_FAMILY]);
+	const char *reason = get_str(tb[XFRM_GUARD_CONN_A_REASON_NAME]);
+	const char *alg = get_str(tb[XFRM_GUARD_CONN_A_ALG]);
+	const char *crc = get_str(tb[XFRM_GUARD_CONN_A_CRC]);
+	const char *names[3];
+	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8];
+	static const char *const keys[3] = { "aead", "enc", "auth" };
+	int i, n;
+
+	names[0] = get_str(tb[XFRM_GUARD_CONN_A_AEAD]);
+	names[1] = get_str(tb[XFRM_GUARD_CONN_A_ENC]);
+	names[2] = get_str(tb[XFRM_GUARD_CONN_A_AUTH]);
+	endpoint_str(family, tb[XFRM_GUARD_CONN_A_LADDR],
+		     get_u16(tb[XFRM_GUARD_CONN_A_LPORT]), l, sizeof(l));
+	endpoint_str(family, tb[XFRM_GUARD_CONN_A_RADDR],
+		     get_u16(tb[XFRM_GUARD_CONN_A_RPORT]), r, sizeof(r));
+	printf("%s %s -> %s\n",
+	       name_of(owner_names, N(owner_names),
+		       get_u8(tb[XFRM_GUARD_CONN_A_OWNER])), l, r);
+
+	printf("\tverdict %s%s%s tx %s enforced %s confidential %s%s crc %s\n",
+	       reason ? reason : "unknown", alg ? " alg " : "", alg ? alg : "",
+	       get_u8(tb[XFRM_GUARD_CONN_A_TX_OPEN]) ? "open" : "held",
+	       get_u8(tb[XFRM_GUARD_CONN_A_ENFORCED]) ? "yes" : "no",
+	       get_u8(tb[XFRM_GUARD_CONN_A_CONFIDENTIAL]) ? "yes" : "no",
+	       get_u8(tb[XFRM_GUARD_CONN_A_WARN]) ? " warn" : "",
+	       crc ? crc : "unknown");
+
+	if (tb[XFRM_GUARD_CONN_A_OUT_SPI])
+		printf("\tout esp spi 0x%08x mode %s offload %s\n",
+		       get_u32(tb[XFRM_GUARD_CONN_A_OUT_SPI]),
+		       name_of(sa_mode_names, N(sa_mode_names),
+			       get_u8(tb[XFRM_GUARD_CONN_A_MODE])),
+		       get_u8(tb[XFRM_GUARD_CONN_A_OUT_OFFLOADED]) ? "yes" : "no");
+	else
+		printf("\tout none\n");
+	if (tb[XFRM_GUARD_CONN_A_IN_SPI])
+		printf("\tin esp spi 0x%08x replay-window %u offload %s\n",
+		       get_u32(tb[XFRM_GUARD_CONN_A_IN_SPI]),
+		       get_u32(tb[XFRM_GUARD_CONN_A_IN_REPLAY_WINDOW]),
+		       get_u8(tb[XFRM_GUARD_CONN_A_IN_OFFLOADED]) ? "yes" : "no");
+	else
+		printf("\tin none\n");
+
+	for (i = 0, n = 0; i < 3; i++)
+		if (names[i])
+			printf("%s%s %s", n++ ? " " : "\t", keys[i], names[i]);
+	if (n)
+		putchar('\n');
+
+	printf("\tdropped rx %llu tx %llu protection lost %llu restored %llu\n",
+	       (unsigned long long)get_u64(tb[XFRM_GUARD_CONN_A_RX_DROPPED]),
+	       (unsigned long long)get_u64(tb[XFRM_GUARD_CONN_A_TX_DROPPED]),
+	       (unsigned long long)get_u64(tb[XFRM_GUARD_CONN_A_LOST]),
+	       (unsigned long long)get_u64(tb[XFRM_GUARD_CONN_A_RESTORED]));
+}
+
+static int conn_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[XFRM_GUARD_CONN_A_MAX + 1];
+	const struct nlattr *nest;
+
+	(void)data;
+	nest = top_attr(nlh, XFRM_GUARD_A_CONN);
+	if (!nest)
+		return MNL_CB_OK;
+	nest_table(nest, tb, XFRM_GUARD_CONN_A_MAX);
+	if (json)
+		print_conn_json(tb);
+	else
+		print_conn_text(tb);
+	n_shown++;
+	return MNL_CB_OK;
+}
+
+static int do_conn_show(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	struct nl nl;
+
+	what = "conn show";
+	if (argc)
+		die("unknown argument \"%s\"", argv[0]);
+	nl_init(&nl);
+	nlh = msg_start(XFRM_GUARD_CMD_CONN_GET, NLM_F_DUMP);
+	if (json)
+		printf("[");
+	nl_talk(&nl, nlh, conn_cb, NULL);
+	if (json)
+		printf("]\n");
+	mnl_socket_close(nl.sk);
+	return 0;
+}
+
 /* ---- stats ------------------------------------------------------------ */
 
 static int stats_cb(const struct nlmsghdr *nlh, void *data)
@@ -1194,6 +1413,7 @@ static void print_help(FILE *f)
 		"                  [rport LO[-HI]] [lport LO[-HI]] profile N\n"
 		"  xguard rule del prio P [owner ...] [remote ...] [rport ...] [lport ...]\n"
 		"  xguard rule show\n"
+		"  xguard conn show\n"
 		"  xguard stats\n"
 		"  xguard monitor [-c N]\n"
 		"  xguard help\n"
@@ -1245,6 +1465,12 @@ int main(int argc, char **argv)
 			return do_profile_del(argc - i - 1, argv + i + 1);
 		die("profile: unknown command \"%s\" (try \"xguard help\")",
 		    cmd);
+	}
+	if (!strcmp(obj, "conn") || !strcmp(obj, "connection")) {
+		if (!cmd || !strcmp(cmd, "show") || !strcmp(cmd, "list"))
+			return do_conn_show(cmd ? argc - i - 1 : 0,
+					    argv + i + 1);
+		die("conn: unknown command \"%s\" (try \"xguard help\")", cmd);
 	}
 	if (!strcmp(obj, "rule")) {
 		if (!cmd || !strcmp(cmd, "show") || !strcmp(cmd, "list"))
