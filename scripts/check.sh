@@ -234,7 +234,7 @@ for f in $FLAVOURS; do
 	else
 		record "vm health" "$f" 1 0 0 $((SECONDS - t))
 	fi
-	collect_kunit "$f" "$out"
+	[ "$f" = debug ] && collect_kunit "$f" "$out"
 	collect_selftests "$f" "$out"
 done
 
