@@ -20,10 +20,12 @@
 
 #include <linux/audit.h>
 #include <linux/jhash.h>
+#include <linux/moduleparam.h>
 #include <linux/netfilter.h>
 #include <linux/slab.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
+#include <net/inet_connection_sock.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 #include <net/xfrm.h>
@@ -33,6 +35,11 @@
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
+
+static unsigned int hold_timeout;
+module_param(hold_timeout, uint, 0644);
+MODULE_PARM_DESC(hold_timeout,
+		 "Seconds a connection may stay unprotected before TCP gives up on it (0: TCP's own retransmission limit)");
 
 /**
  * struct xfrm_guard_conn - a guarded connection
@@ -53,6 +60,8 @@
  * @verdict: the whole-connection verdict.
  * @sas: what the SAs behind @verdict were, for the connection dump.
  * @told_lost: what the owner was last told: lost (true) or protected.
+ * @user_timeout: the socket's TCP_USER_TIMEOUT before a hold timeout
+ *	replaced it (notify work only).
  * @dead: detached: nothing may be queued any more.
  * @work: tells the owner, in process context.
  * @rx_dropped: received segments dropped.
@@ -77,6 +86,7 @@ struct xfrm_guard_conn {
 	struct xg_verdict verdict;
 	struct xg_conn_sas sas;
 	bool told_lost;
+	u32 user_timeout;
 	bool dead;
 	struct work_struct work;
 	atomic64_t rx_dropped;
@@ -420,6 +430,29 @@ static bool xg_conn_recheck(struct xfrm_guard_conn *c)
 	return xg_conn_commit(c, &v, enforced, &sas, gen);
 }
 
+/*
+ * The hold timeout (RFC 3723 3.5: the only thing that ends a connection
+ * whose protection is gone) is TCP's user timeout while the hold lasts:
+ * held segments stay unacknowledged, so TCP aborts the connection with
+ * ETIMEDOUT once it has been unprotected that long. The owner's own user
+ * timeout is put back when protection returns.
+ */
+static void xg_conn_hold_timeout(struct xfrm_guard_conn *c, bool holding)
+{
+	unsigned int secs = READ_ONCE(hold_timeout);
+	struct inet_connection_sock *icsk = inet_csk(c->sk);
+
+	if (holding) {
+		c->user_timeout = READ_ONCE(icsk->icsk_user_timeout);
+		if (secs)
+			tcp_sock_set_user_timeout(c->sk,
+						  min(secs, INT_MAX / MSEC_PER_SEC) *
+						  MSEC_PER_SEC);
+	} else if (READ_ONCE(icsk->icsk_user_timeout) != c->user_timeout) {
+		tcp_sock_set_user_timeout(c->sk, c->user_timeout);
+	}
+}
+
 static void xg_conn_notify_work(struct work_struct *work)
 {
 	struct xfrm_guard_conn *c = container_of(work, struct xfrm_guard_conn,
@@ -440,6 +473,7 @@ static void xg_conn_notify_work(struct work_struct *work)
 		spin_unlock_bh(&c->lock);
 
 		if (lost) {
+			xg_conn_hold_timeout(c, true);
 			atomic64_inc(&c->lost);
 			xg_stat_add(c->xn, XG_STAT_LOST, 1);
 			xg_conn_report(c->xn, XFRM_GUARD_EVENT_LOST, c->owner,
@@ -453,6 +487,7 @@ static void xg_conn_notify_work(struct work_struct *work)
 			 * minutes: push them now. Uncorking is the exported
 			 * way to push; no owner corks its socket.
 			 */
+			xg_conn_hold_timeout(c, false);
 			tcp_sock_set_cork(c->sk, false);
 			atomic64_inc(&c->restored);
 			xg_stat_add(c->xn, XG_STAT_RESTORED, 1);
@@ -749,6 +784,28 @@ static const struct xg_profile *xg_portal_profile(struct xg_net *xn,
 	return &cfg->profiles[id];
 }
 
+/*
+ * The profile a segment must meet, or NULL when the guard lets it be: not
+ * a guarded connection nor a portal's, or a profile that does not enforce.
+ * @c is set to the guarded connection, if the segment belongs to one.
+ */
+static const struct xg_profile *xg_segment_profile(struct xg_net *xn,
+						   const struct xg_tuple *t,
+						   struct xfrm_guard_conn **c)
+{
+	const struct xg_profile *p;
+
+	*c = xg_conn_lookup(xn, t);
+	if (*c) {
+		if (!READ_ONCE((*c)->enforced))
+			return NULL;
+		p = xg_profile_for(xn, t, (*c)->owner);
+	} else {
+		p = xg_portal_profile(xn, t);
+	}
+	return p && p->mode == XG_GUARD_ENFORCE ? p : NULL;
+}
+
 /**
  * xg_conn_check_out() - may this outgoing TCP segment leave?
  * @xn: namespace state
@@ -769,17 +826,8 @@ unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
 	struct xg_verdict v;
 	unsigned int n;
 
-	c = xg_conn_lookup(xn, t);
-	if (c) {
-		if (!READ_ONCE(c->enforced))
-			return NF_ACCEPT;
-		p = xg_profile_for(xn, t, c->owner);
-	} else {
-		p = xg_portal_profile(xn, t);
-		if (!p)
-			return NF_ACCEPT;
-	}
-	if (p->mode != XG_GUARD_ENFORCE)
+	p = xg_segment_profile(xn, t, &c);
+	if (!p)
 		return NF_ACCEPT;
 
 	n = xg_descs_from_dst(skb_dst(skb), out);
@@ -835,17 +883,8 @@ unsigned int xg_conn_check_in(struct xg_net *xn, struct sk_buff *skb,
 	struct xg_verdict v;
 	unsigned int n = 0;
 
-	c = xg_conn_lookup(xn, t);
-	if (c) {
-		if (!READ_ONCE(c->enforced))
-			return NF_ACCEPT;
-		p = xg_profile_for(xn, t, c->owner);
-	} else {
-		p = xg_portal_profile(xn, t);
-		if (!p)
-			return NF_ACCEPT;
-	}
-	if (p->mode != XG_GUARD_ENFORCE)
+	p = xg_segment_profile(xn, t, &c);
+	if (!p)
 		return NF_ACCEPT;
 
 	sp = skb_sec_path(skb);

@@ -102,6 +102,24 @@ for how in "policy flush" "SA delete"; do
 	ipsec_down
 done
 
+# --- the hold timeout ends a connection that stays unprotected ------------
+HT=/sys/module/xfrm_guard/parameters/hold_timeout
+echo 4 >$HT
+at_exit "echo 0 >$HT"
+ipsec_up $A4 $B4
+server
+check "hold timeout 4 s: attach accepted" owner connect $B4 $PORT
+check "hold timeout: 1000 bytes sent" owner send 1000
+check "hold timeout: they arrive" rx_is 1000
+cleartext_capture
+ip -n "$NS_a" xfrm policy flush
+check "hold timeout: queued data accepted by the socket" owner send-force 2000
+check "hold timeout: TCP gives up on the unprotected connection" \
+	bash -c "for i in \$(seq 1 60); do [ \"\$(sed -n 's/^tcp_state: //p' $CTL)\" = 7 ] && exit 0; sleep 1; done; exit 1"
+check_eq "hold timeout: nothing left in the clear" 0 "$(cleartext_count)"
+echo 0 >$HT
+ipsec_down
+
 # --- cleartext injected for a guarded connection --------------------------
 ipsec_up $A4 $B4
 server
