@@ -68,19 +68,22 @@ cleartext_count() {
 	tcpdump -r "/tmp/$SG_PREFIX.pcap" -nn 2>/dev/null | wc -l
 }
 
-for how in "policy flush" "SA delete"; do
-	ipsec_up $A4 $B4
+for how in "policy flush" "SA delete" "IPv6 policy flush" "IPv6 SA delete"; do
+	case "$how" in
+	IPv6*) a=$A6 b=$B6 ;;
+	*) a=$A4 b=$B4 ;;
+	esac
+	ipsec_up $a $b
 	server
-	check "$how: attach accepted" owner connect $B4 $PORT
+	check "$how: attach accepted" owner connect $b $PORT
 	lport=$(field local_port)
 	check "$how: 8 KiB before" owner send 8192
 	check "$how: 8 KiB arrive" rx_is 8192
 	cleartext_capture
-	if [ "$how" = "policy flush" ]; then
-		ip -n "$NS_a" xfrm policy flush
-	else
-		ip -n "$NS_a" xfrm state delete src $A4 dst $B4 proto esp spi 0x1000
-	fi
+	case "$how" in
+	*flush) ip -n "$NS_a" xfrm policy flush ;;
+	*) ip -n "$NS_a" xfrm state delete src $a dst $b proto esp spi 0x1000 ;;
+	esac
 	check_fails "$how: owner is held" owner send 1000
 	# Data an owner had already queued must not leave in the clear.
 	check "$how: queued data accepted by the socket" owner send-force 8000
@@ -88,11 +91,10 @@ for how in "policy flush" "SA delete"; do
 	check_eq "$how: owner told protection is lost" 1 "$(field lost_cb)"
 	check "$how: outgoing segments dropped" test "$(field tx_dropped)" -gt 0
 	check_eq "$how: connection not torn down (ESTABLISHED)" 1 "$(field tcp_state)"
-	if [ "$how" = "policy flush" ]; then
-		policies_up $A4 $B4
-	else
-		sa "$NS_a" $A4 $B4 0x1000 32 aead 'rfc4106(gcm(aes))' $GCM_KEY_AB 128
-	fi
+	case "$how" in
+	*flush) policies_up $a $b ;;
+	*) sa "$NS_a" $a $b 0x1000 32 aead 'rfc4106(gcm(aes))' $GCM_KEY_AB 128 ;;
+	esac
 	check "$how: queued data arrives over ESP after restore" rx_is 16192
 	check_eq "$how: nothing left in the clear" 0 "$(cleartext_count)"
 	check_eq "$how: owner told protection is back" 1 "$(field restored_cb)"
