@@ -2,6 +2,7 @@
 /*
  * xfrm_guard per-network-namespace state. See netns.h for the locking rules.
  */
+#include <kunit/visibility.h>
 #include <linux/slab.h>
 #include <net/netns/generic.h>
 
@@ -97,6 +98,7 @@ out:
 	mutex_unlock(&xn->cfg_lock);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(xg_config_update);
 
 /**
  * xg_config_profile() - the profile that applies to a flow
@@ -119,6 +121,7 @@ const struct xg_profile *xg_config_profile(const struct xg_config *cfg,
 		id = XG_PROFILE_DEFAULT;
 	return &cfg->profiles[id];
 }
+EXPORT_SYMBOL_IF_KUNIT(xg_config_profile);
 
 /**
  * xg_stat_add() - count an event
