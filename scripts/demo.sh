@@ -21,6 +21,11 @@ if ! "$TOP/scripts/build-modules.sh" --src "$BUILD/src" "$KDIR" -j"$(nproc)" \
 	tail -n 30 "$BUILD/build.log"
 	exit 1
 fi
+echo "demo: building xguard"
+if ! make -C "$TOP/tools/xguard" >"$BUILD/xguard.log" 2>&1; then
+	tail -n 20 "$BUILD/xguard.log"
+	exit 1
+fi
 echo "demo: booting the VM"
 exec "$TOP/tools/testing/vm/run" --flavour "$FLAVOUR" --moddir "$BUILD/src" \
 	--out "$BUILD/vm" --timeout 900 -- tools/testing/vm/demo-guest.sh
