@@ -9,7 +9,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 FLAVOUR=${SANGUARD_DEMO_FLAVOUR:-base}
 BUILD=$TOP/.build/demo
 
-echo "demo: preparing the $FLAVOUR test kernel (the first run builds it: ~12 min)"
+echo "demo: preparing the $FLAVOUR test kernel (the first run builds it: ~7 min)"
 KDIR=$("$TOP/scripts/kernel.sh" build "$FLAVOUR")
 rm -rf "$BUILD"
 mkdir -p "$BUILD/src"
