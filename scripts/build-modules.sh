@@ -60,7 +60,7 @@ want() {
 }
 
 if want XFRM_GUARD xfrm_guard INET XFRM NETFILTER; then
-	want ISCSI_XFRM iscsi_xfrm SCSI_ISCSI_ATTRS ISCSI_TCP || true
+	want ISCSI_XFRM iscsi_xfrm SCSI_ISCSI_ATTRS ISCSI_TCP LIBCRC32C || true
 	want RDMA_SRNIC srnic INFINIBAND LIBCRC32C INFINIBAND_VIRT_DMA || true
 fi
 want SANGUARD_KUNIT_TEST "the KUnit suites" KUNIT || true
