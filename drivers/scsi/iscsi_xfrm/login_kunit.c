@@ -29,15 +29,37 @@ static char *ix_t_buf(struct kunit *test, const char *s, size_t len,
 	return b;
 }
 
+/*
+ * A buffer followed by a canary, for the rewrite: KASAN does not see
+ * every out-of-line memmove() in a module, the canary does.
+ */
+#define IX_T_CANARY	16
+
+static char *ix_t_guarded(struct kunit *test, const char *s, size_t len,
+			  size_t cap)
+{
+	char *b = ix_t_buf(test, s, len, cap + IX_T_CANARY);
+
+	memset(b + cap, 0xa5, IX_T_CANARY);
+	return b;
+}
+
+static void ix_t_canary(struct kunit *test, const char *b, size_t cap)
+{
+	KUNIT_EXPECT_PTR_EQ_MSG(test, memchr_inv(b + cap, 0xa5, IX_T_CANARY),
+				NULL, "write past the capacity");
+}
+
 /* Rewrite @in under @crc with @slack spare bytes; expect @out exactly. */
 static void ix_t_rewrite(struct kunit *test, const char *in, size_t in_len,
 			 enum xfrm_guard_crc crc, const char *out,
 			 size_t out_len)
 {
 	size_t cap = max(in_len, out_len);
-	char *b = ix_t_buf(test, in, in_len, cap);
+	char *b = ix_t_guarded(test, in, in_len, cap);
 	int ret = ix_login_digest_rewrite(b, in_len, cap, crc);
 
+	ix_t_canary(test, b, cap);
 	KUNIT_ASSERT_EQ_MSG(test, ret, (int)out_len, "crc %d", crc);
 	KUNIT_EXPECT_MEMEQ(test, b, out, out_len);
 }
@@ -229,12 +251,14 @@ static void rewrite_that_does_not_fit_refused(struct kunit *test)
 	static const char seg[] = "HeaderDigest=None\0DataDigest=None\0";
 	static const char out[] = "HeaderDigest=CRC32C\0DataDigest=CRC32C\0";
 	size_t len = sizeof(seg) - 1, need = sizeof(out) - 1;
-	char *b = ix_t_buf(test, seg, len, need);
+	char *b = ix_t_guarded(test, seg, len, need - 1);
 
 	/* One byte short: refused, untouched. */
 	KUNIT_EXPECT_EQ(test, ix_login_digest_rewrite(b, len, need - 1, FORCED),
 			-ENOSPC);
 	KUNIT_EXPECT_MEMEQ(test, b, seg, len);
+	ix_t_canary(test, b, need - 1);
+	b = ix_t_guarded(test, seg, len, need);
 	/* A length beyond the capacity is a caller bug, not a rewrite. */
 	KUNIT_EXPECT_EQ(test, ix_login_digest_rewrite(b, len, len - 1, FORCED),
 			-EINVAL);
@@ -242,6 +266,7 @@ static void rewrite_that_does_not_fit_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ix_login_digest_rewrite(b, len, need, FORCED),
 			(int)need);
 	KUNIT_EXPECT_MEMEQ(test, b, out, need);
+	ix_t_canary(test, b, need);
 }
 
 static void forced_crc_refuses_negotiated_none(struct kunit *test)
