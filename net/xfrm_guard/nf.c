@@ -20,15 +20,16 @@
  * anything that is not TCP; a segment too short to carry its ports is TCP's
  * to drop.
  */
-static bool xg_skb_tuple(struct sk_buff *skb, bool out, struct xg_tuple *t)
+static bool xg_skb_tuple(struct sk_buff *skb, u8 pf, bool out,
+			 struct xg_tuple *t)
 {
 	struct tcphdr _th;
 	const struct tcphdr *th;
 	unsigned int thoff;
 
 	memset(t, 0, sizeof(*t));
-	if (skb->protocol == htons(ETH_P_IP) ||
-	    (out && ip_hdr(skb)->version == 4)) {
+	/* The hook's family, not skb->protocol, which local output may not set. */
+	if (pf == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
 		if (iph->protocol != IPPROTO_TCP)
@@ -68,7 +69,7 @@ static unsigned int xg_nf_in(void *priv, struct sk_buff *skb,
 {
 	struct xg_tuple t;
 
-	if (!xg_skb_tuple(skb, false, &t))
+	if (!xg_skb_tuple(skb, state->pf, false, &t))
 		return NF_ACCEPT;
 	return xg_conn_check_in(xg_net(state->net), skb, &t);
 }
@@ -78,7 +79,7 @@ static unsigned int xg_nf_out(void *priv, struct sk_buff *skb,
 {
 	struct xg_tuple t;
 
-	if (!xg_skb_tuple(skb, true, &t))
+	if (!xg_skb_tuple(skb, state->pf, true, &t))
 		return NF_ACCEPT;
 	return xg_conn_check_out(xg_net(state->net), skb, &t);
 }
