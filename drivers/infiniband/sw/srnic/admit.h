@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * srnic: completion queue sizing admission and overflow isolation
+ * (RFC 5042 6.4.3.2, 6.4.6, 7.1). A queue that can complete work on a CQ
+ * is admitted only if the CQ can hold every completion it may have to
+ * take; a CQ that overflows anyway takes down exactly the QPs using it.
+ */
+#ifndef _SRNIC_ADMIT_H
+#define _SRNIC_ADMIT_H
+
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+/**
+ * enum srnic_admit_policy - which RFC 5042 6.4.3.2 formula applies
+ * @SRNIC_ADMIT_STRICT: the ULP is not trusted to limit what it posts:
+ *	CQ_MIN_SIZE = SUM(SizeOfEachRQ) + SUM(SizeOfEachSRQ) +
+ *	SUM(SizeOfEachSQ), where a queue's size is its capacity, the number
+ *	of WRs the ring can hold (after the provider rounded the request
+ *	up). Every WR that can ever be posted can complete.
+ * @SRNIC_ADMIT_TRUSTED: the ULP is trusted to post no more than it asked
+ *	for: CQ_MIN_SIZE = SUM(MaxPostedOnEachRQ) + SUM(MaxPostedOnEachSRQ) +
+ *	SUM(MaxPostedOnEachSQ), where MaxPosted is the depth the ULP
+ *	requested (ib_qp_cap.max_send_wr / max_recv_wr, ib_srq_attr.max_wr)
+ *	before rounding.
+ *
+ * In both formulas an SRQ counts once on each CQ that receives its
+ * completions (the recv CQ of any QP attached to it), however many of
+ * those QPs share that CQ; a QP attached to an SRQ has no RQ of its own.
+ */
+enum srnic_admit_policy {
+	SRNIC_ADMIT_STRICT,
+	SRNIC_ADMIT_TRUSTED,
+};
+
+/**
+ * struct srnic_admit_depth - one queue's two sizes
+ * @size: capacity, what can ever be posted (strict formula)
+ * @posted: the ULP's requested depth, MaxPosted (trusted formula);
+ *	must not exceed @size
+ */
+struct srnic_admit_depth {
+	u32 size;
+	u32 posted;
+};
+
+/**
+ * struct srnic_admit - admission state of one device
+ * @lock: protects every field of every srnic_admit_cq, srnic_admit_srq,
+ *	srnic_admit_qp and srnic_admit_link of this device except the
+ *	settings. Taken with BH disabled (overflow is detected where CQEs
+ *	are produced, possibly in softirq). Never held across a callback
+ *	that may sleep.
+ * @policy: setting, &enum srnic_admit_policy; the device may change it at
+ *	any time (WRITE_ONCE()); it applies to admissions made after that.
+ * @refused: statistic: admissions refused for lack of CQ room
+ * @owner_refused: statistic: admissions refused because a CQ or SRQ
+ *	belongs to another user context
+ * @overflows: statistic: CQs that overflowed
+ */
+struct srnic_admit {
+	spinlock_t lock; /* all admission views of the device */
+	u32 policy;
+	u64 refused;
+	u64 owner_refused;
+	u64 overflows;
+};
+
+/**
+ * struct srnic_admit_cq - admission view of a CQ
+ * @depth: CQEs the CQ can hold
+ * @need_strict: sum of the strict-formula demands of what is attached
+ * @need_trusted: sum of the trusted-formula demands of what is attached
+ * @owner: user context (e.g. the ib_ucontext), NULL for kernel users
+ * @overflowed: the CQ overflowed and is in error
+ * @qps: &srnic_admit_qp.scq_node / rcq_node of QPs using this CQ
+ * @links: &srnic_admit_link.cq_node, one per SRQ completing here
+ *
+ * Both sums are kept so that a policy change never needs a rescan; the
+ * one the current policy selects must stay <= @depth.
+ */
+struct srnic_admit_cq {
+	u32 depth;
+	u64 need_strict;
+	u64 need_trusted;
+	const void *owner;
+	bool overflowed;
+	struct list_head qps;
+	struct list_head links;
+};
+
+/**
+ * struct srnic_admit_srq - admission view of an SRQ
+ * @depth: its sizes
+ * @owner: user context, NULL for kernel users
+ * @links: &srnic_admit_link.srq_node, one per CQ it completes on
+ */
+struct srnic_admit_srq {
+	struct srnic_admit_depth depth;
+	const void *owner;
+	struct list_head links;
+};
+
+/**
+ * struct srnic_admit_link - an SRQ counted on one CQ
+ * @cq: the CQ
+ * @srq: the SRQ
+ * @users: QPs with recv CQ @cq attached to @srq
+ * @cq_node: link in &srnic_admit_cq.links
+ * @srq_node: link in &srnic_admit_srq.links
+ */
+struct srnic_admit_link {
+	struct srnic_admit_cq *cq;
+	struct srnic_admit_srq *srq;
+	u32 users;
+	struct list_head cq_node;
+	struct list_head srq_node;
+};
+
+/**
+ * struct srnic_admit_qp - admission view of a QP
+ * @scq: send CQ
+ * @rcq: recv CQ (may equal @scq)
+ * @srq: SRQ, or NULL if the QP has its own RQ
+ * @link: the (rcq, srq) link when @srq is set
+ * @sq: SQ sizes
+ * @rq: RQ sizes (ignored with an SRQ)
+ * @scq_node: link in @scq's &srnic_admit_cq.qps
+ * @rcq_node: link in @rcq's list when @rcq != @scq
+ * @admitted: set by srnic_admit_qp_create(), cleared by _destroy()
+ */
+struct srnic_admit_qp {
+	struct srnic_admit_cq *scq;
+	struct srnic_admit_cq *rcq;
+	struct srnic_admit_srq *srq;
+	struct srnic_admit_link *link;
+	struct srnic_admit_depth sq;
+	struct srnic_admit_depth rq;
+	struct list_head scq_node;
+	struct list_head rcq_node;
+	bool admitted;
+};
+
+/**
+ * srnic_admit_init() - set up a device's admission state
+ * @adm: the state
+ * @policy: initial &enum srnic_admit_policy
+ */
+void srnic_admit_init(struct srnic_admit *adm, enum srnic_admit_policy policy);
+
+/**
+ * srnic_admit_cq_init() - set up a CQ's admission view (create_cq)
+ * @cq: the view
+ * @depth: CQEs the CQ holds
+ * @owner: user context, NULL for kernel users
+ */
+void srnic_admit_cq_init(struct srnic_admit_cq *cq, u32 depth,
+			 const void *owner);
+
+/**
+ * srnic_admit_srq_init() - set up an SRQ's admission view (create_srq)
+ * @srq: the view
+ * @depth: the SRQ's sizes
+ * @owner: user context, NULL for kernel users
+ *
+ * An SRQ costs nothing until a QP attached to it has a recv CQ.
+ */
+void srnic_admit_srq_init(struct srnic_admit_srq *srq,
+			  const struct srnic_admit_depth *depth,
+			  const void *owner);
+
+/**
+ * srnic_admit_qp_create() - admit a QP onto its CQs (create_qp)
+ * @adm: the device's state
+ * @qp: the view to fill (embedded in the QP, contents need no init); on
+ *	failure it is left unadmitted
+ * @scq: send CQ
+ * @rcq: recv CQ
+ * @srq: SRQ or NULL
+ * @sq: SQ sizes
+ * @rq: RQ sizes, ignored when @srq is set
+ * @owner: the QP's user context, NULL for kernel users
+ *
+ * Refused if @scq, @rcq or @srq belongs to another user context, or if a
+ * CQ is in error, or if after adding the QP's demand (SQ on @scq, RQ or
+ * the SRQ if not yet counted there on @rcq) a CQ's need under the
+ * device's policy would exceed its depth. Nothing changes on refusal.
+ *
+ * Context: process context, may sleep (allocates a link for an SRQ).
+ * Return: 0, -EPERM (owner), -EIO (CQ in error), -ENOSPC (no room),
+ * -ENOMEM, -EINVAL (posted > size).
+ */
+int srnic_admit_qp_create(struct srnic_admit *adm, struct srnic_admit_qp *qp,
+			  struct srnic_admit_cq *scq, struct srnic_admit_cq *rcq,
+			  struct srnic_admit_srq *srq,
+			  const struct srnic_admit_depth *sq,
+			  const struct srnic_admit_depth *rq,
+			  const void *owner);
+
+/**
+ * srnic_admit_qp_destroy() - give a QP's room back (destroy_qp)
+ * @adm: the device's state
+ * @qp: an admitted QP; nothing happens if it is not
+ *
+ * Context: any, does not sleep.
+ */
+void srnic_admit_qp_destroy(struct srnic_admit *adm, struct srnic_admit_qp *qp);
+
+/**
+ * srnic_admit_srq_modify() - resize an SRQ (modify_srq with IB_SRQ_MAX_WR)
+ * @adm: the device's state
+ * @srq: the SRQ
+ * @depth: new sizes
+ *
+ * Refused if a CQ the SRQ completes on could not hold the new size.
+ *
+ * Context: any, does not sleep.
+ * Return: 0, -ENOSPC or -EINVAL (posted > size).
+ */
+int srnic_admit_srq_modify(struct srnic_admit *adm, struct srnic_admit_srq *srq,
+			   const struct srnic_admit_depth *depth);
+
+/**
+ * srnic_admit_srq_destroy() - forget an SRQ (destroy_srq)
+ * @adm: the device's state
+ * @srq: an SRQ no admitted QP uses
+ *
+ * Context: any, does not sleep.
+ * Return: 0, or -EBUSY if a QP still uses it.
+ */
+int srnic_admit_srq_destroy(struct srnic_admit *adm, struct srnic_admit_srq *srq);
+
+/**
+ * srnic_admit_cq_resize() - change a CQ's depth (resize_cq)
+ * @adm: the device's state
+ * @cq: the CQ
+ * @depth: new depth
+ *
+ * Growing always succeeds; shrinking below the current need under the
+ * device's policy is refused. The caller resizes its ring only after
+ * this succeeded (and calls it again with the old depth if that fails).
+ *
+ * Context: any, does not sleep.
+ * Return: 0 or -ENOSPC.
+ */
+int srnic_admit_cq_resize(struct srnic_admit *adm, struct srnic_admit_cq *cq,
+			  u32 depth);
+
+/**
+ * srnic_admit_cq_destroy() - forget a CQ (destroy_cq)
+ * @adm: the device's state
+ * @cq: a CQ no QP uses
+ *
+ * Context: any, does not sleep.
+ * Return: 0, or -EBUSY if a QP still uses it.
+ */
+int srnic_admit_cq_destroy(struct srnic_admit *adm, struct srnic_admit_cq *cq);
+
+/**
+ * srnic_admit_cq_overflow() - a CQ overflowed: put it and its QPs in error
+ * @adm: the device's state
+ * @cq: the CQ that had no room for a CQE
+ * @fn: called once for each QP that uses @cq as send or recv CQ, and for
+ *	no other QP; under @adm->lock with BH disabled, so it must not
+ *	sleep (mark the QP in error and schedule its flush)
+ * @arg: passed to @fn
+ *
+ * Only the first call for a CQ acts; later ones return -EALREADY. The
+ * caller raises IB_EVENT_CQ_ERR when the return value is not negative.
+ * QPs admitted later onto @cq are refused (-EIO).
+ *
+ * Context: any, does not sleep.
+ * Return: number of QPs @fn was called for, or -EALREADY if @cq was
+ * already in error.
+ */
+int srnic_admit_cq_overflow(struct srnic_admit *adm, struct srnic_admit_cq *cq,
+			    void (*fn)(struct srnic_admit_qp *qp, void *arg),
+			    void *arg);
+
+/**
+ * srnic_admit_cq_need() - the CQEs a CQ must be able to hold
+ * @adm: the device's state
+ * @cq: the CQ
+ * @policy: which formula
+ *
+ * Return: the sum under @policy of what is attached to @cq.
+ */
+u64 srnic_admit_cq_need(struct srnic_admit *adm, struct srnic_admit_cq *cq,
+			enum srnic_admit_policy policy);
+
+#endif /* _SRNIC_ADMIT_H */
