@@ -128,6 +128,8 @@ struct xfrm_guard_owner_ops {
  * @tx_dropped: outgoing segments dropped (would have left unprotected).
  * @lost: times protection was lost.
  * @restored: times protection came back.
+ * @chap_requires_confidentiality: the profile applied allows CHAP only over
+ *	SAs that encrypt (RFC 3723 2.4.1: CHAP secrets are often guessable).
  */
 struct xfrm_guard_status {
 	enum xfrm_guard_reason reason;
@@ -141,6 +143,7 @@ struct xfrm_guard_status {
 	u64 tx_dropped;
 	u64 lost;
 	u64 restored;
+	bool chap_requires_confidentiality;
 };
 
 struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
@@ -153,6 +156,8 @@ bool xfrm_guard_tx_ok(struct xfrm_guard_conn *conn);
 enum xfrm_guard_crc xfrm_guard_crc(struct xfrm_guard_conn *conn);
 void xfrm_guard_get_status(struct xfrm_guard_conn *conn,
 			   struct xfrm_guard_status *status);
+void xfrm_guard_owner_refused(struct xfrm_guard_conn *conn,
+			      const char *reason);
 const char *xfrm_guard_reason_name(enum xfrm_guard_reason reason);
 const char *xfrm_guard_crc_name(enum xfrm_guard_crc crc);
 

@@ -55,10 +55,12 @@ MODULE_PARM_DESC(hold_timeout,
  * @owner: who attached it.
  * @ops: the owner's callbacks.
  * @priv: passed to @ops.
- * @lock: protects @verdict, @told_lost, @dead and the writes of the fields
- *	above that are read lock-free.
+ * @lock: protects @verdict, @sas, @owner_refused, @told_lost, @dead and the
+ *	writes of the fields above that are read lock-free.
  * @verdict: the whole-connection verdict.
  * @sas: what the SAs behind @verdict were, for the connection dump.
+ * @owner_refused: the token of the owner's latest refusal
+ *	(xfrm_guard_owner_refused()), or "".
  * @told_lost: what the owner was last told: lost (true) or protected.
  * @user_timeout: the socket's TCP_USER_TIMEOUT before a hold timeout
  *	replaced it (notify work only).
@@ -85,6 +87,7 @@ struct xfrm_guard_conn {
 	spinlock_t lock; /* see above */
 	struct xg_verdict verdict;
 	struct xg_conn_sas sas;
+	char owner_refused[XG_OWNER_REASON_MAX];
 	bool told_lost;
 	u32 user_timeout;
 	bool dead;
@@ -173,10 +176,16 @@ static void xg_tuple_flow(const struct xg_tuple *t,
  */
 static DEFINE_RATELIMIT_STATE(xg_drop_event_rs, 5 * HZ, 20);
 
-static void xg_conn_report(struct xg_net *xn,
-			   enum xfrm_guard_event_type type,
-			   enum xfrm_guard_owner owner,
-			   const struct xg_tuple *t, const struct xg_verdict *v)
+/*
+ * @owner_reason is the owner's own refusal token, for
+ * XFRM_GUARD_EVENT_OWNER_REFUSED: dmesg shows it instead of the verdict.
+ */
+static void __xg_conn_report(struct xg_net *xn,
+			     enum xfrm_guard_event_type type,
+			     enum xfrm_guard_owner owner,
+			     const struct xg_tuple *t,
+			     const struct xg_verdict *v,
+			     const char *owner_reason)
 {
 	static const char * const what[__XFRM_GUARD_EVENT_MAX] = {
 		[XFRM_GUARD_EVENT_REFUSED] = "refused",
@@ -184,9 +193,12 @@ static void xg_conn_report(struct xg_net *xn,
 		[XFRM_GUARD_EVENT_RESTORED] = "protection restored",
 		[XFRM_GUARD_EVENT_DROPPED] = "dropped segment",
 		[XFRM_GUARD_EVENT_AUDITED] = "unprotected (audit only)",
+		[XFRM_GUARD_EVENT_OWNER_REFUSED] = "refused by owner",
 	};
 	const char *who = (unsigned int)owner < __XFRM_GUARD_OWNER_MAX ?
 			  xg_owner_names[owner] : "unknown";
+	const char *why = owner_reason ?: xg_reason_name(v->reason);
+	const char *alg = owner_reason ? "" : v->alg;
 	struct xg_event ev = {
 		.type = type,
 		.owner = owner,
@@ -197,6 +209,7 @@ static void xg_conn_report(struct xg_net *xn,
 		.dport = ntohs(t->rport),
 		.reason = v->reason,
 		.alg = v->alg[0] ? v->alg : NULL,
+		.owner_reason = owner_reason,
 	};
 
 	if (type != XFRM_GUARD_EVENT_DROPPED || __ratelimit(&xg_drop_event_rs))
@@ -206,33 +219,44 @@ static void xg_conn_report(struct xg_net *xn,
 		pr_info_ratelimited("%s %s %pI4:%u -> %pI4:%u: %s%s%s\n",
 				    what[type], who, &t->laddr.ip,
 				    ntohs(t->lport), &t->raddr.ip,
-				    ntohs(t->rport), xg_reason_name(v->reason),
-				    v->alg[0] ? " " : "", v->alg);
+				    ntohs(t->rport), why, alg[0] ? " " : "",
+				    alg);
 	else
 		pr_info_ratelimited("%s %s [%pI6c]:%u -> [%pI6c]:%u: %s%s%s\n",
 				    what[type], who, &t->laddr.in6,
 				    ntohs(t->lport), &t->raddr.in6,
-				    ntohs(t->rport), xg_reason_name(v->reason),
-				    v->alg[0] ? " " : "", v->alg);
+				    ntohs(t->rport), why, alg[0] ? " " : "",
+				    alg);
+}
+
+static void xg_conn_report(struct xg_net *xn,
+			   enum xfrm_guard_event_type type,
+			   enum xfrm_guard_owner owner,
+			   const struct xg_tuple *t, const struct xg_verdict *v)
+{
+	__xg_conn_report(xn, type, owner, t, v, NULL);
 }
 
 /*
  * An audit record for every refusal, in the IPsec event class xfrm itself
- * uses, so that auditd rules for IPsec see the guard's decisions too.
+ * uses, so that auditd rules for IPsec see the guard's decisions too: the
+ * guard's own (op xfrm-guard-refuse, the verdict's reason) and an owner's
+ * (op xfrm-guard-owner-refuse, the owner's token). Both words are from a
+ * fixed vocabulary or vetted by xg_owner_reason_token(): no escaping.
  */
-static void xg_conn_audit_refusal(enum xfrm_guard_owner owner,
-				  const struct xg_tuple *t,
-				  const struct xg_verdict *v)
+static void xg_conn_audit(const char *op, enum xfrm_guard_owner owner,
+			  const struct xg_tuple *t, const char *reason,
+			  const char *alg)
 {
 	struct audit_buffer *ab;
 
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_MAC_IPSEC_EVENT);
 	if (!ab)
 		return;
-	audit_log_format(ab, "op=xfrm-guard-refuse owner=%s reason=%s",
-			 xg_owner_names[owner], xg_reason_name(v->reason));
-	if (v->alg[0])
-		audit_log_format(ab, " alg=%s", v->alg);
+	audit_log_format(ab, "op=%s owner=%s reason=%s", op,
+			 xg_owner_names[owner], reason);
+	if (alg[0])
+		audit_log_format(ab, " alg=%s", alg);
 	if (t->family == AF_INET)
 		audit_log_format(ab, " src=%pI4 dst=%pI4", &t->laddr.ip,
 				 &t->raddr.ip);
@@ -242,6 +266,14 @@ static void xg_conn_audit_refusal(enum xfrm_guard_owner owner,
 	audit_log_format(ab, " sport=%u dport=%u res=0", ntohs(t->lport),
 			 ntohs(t->rport));
 	audit_log_end(ab);
+}
+
+static void xg_conn_audit_refusal(enum xfrm_guard_owner owner,
+				  const struct xg_tuple *t,
+				  const struct xg_verdict *v)
+{
+	xg_conn_audit("xfrm-guard-refuse", owner, t, xg_reason_name(v->reason),
+		      v->alg);
 }
 
 /* The bundle a lookup made now would give the connection, or an error. */
@@ -724,6 +756,8 @@ void xfrm_guard_get_status(struct xfrm_guard_conn *c,
 	st->enforced = c->enforced;
 	st->confidential = c->verdict.confidential;
 	st->warn = c->verdict.warn;
+	st->chap_requires_confidentiality =
+		c->verdict.chap_requires_confidentiality;
 	strscpy(st->alg, c->verdict.alg, sizeof(st->alg));
 	spin_unlock_bh(&c->lock);
 	if (c->verdict.action == XG_ACTION_REFUSE)
@@ -734,6 +768,50 @@ void xfrm_guard_get_status(struct xfrm_guard_conn *c,
 	st->restored = atomic64_read(&c->restored);
 }
 EXPORT_SYMBOL_GPL(xfrm_guard_get_status);
+
+/**
+ * xfrm_guard_owner_refused() - the owner refused a connection itself
+ * @c: the connection
+ * @reason: why, as a short stable token: "chap_reflection",
+ *	"chap_requires_confidentiality", "crc_required",
+ *	"malformed_login_text", ...
+ *
+ * For a refusal the guard did not make but the owner did, by a rule of its
+ * own protocol (an iSCSI login that asks for CHAP over an SA that does not
+ * encrypt, say). It is made as visible as the guard's own refusals: a dmesg
+ * line, an audit record (op=xfrm-guard-owner-refuse), an
+ * %XFRM_GUARD_EVENT_OWNER_REFUSED event, the namespace's owner_refused
+ * counter, and the token in the connection dump. The connection itself is
+ * left alone: it stays attached, and judged, until the owner detaches it.
+ *
+ * @reason may be anything: a token that is NULL, empty, not shorter than
+ * %XFRM_GUARD_OWNER_REASON_MAX bytes (at most that many are read) or has
+ * characters other than letters, digits, '_' and '-' is reported as
+ * "owner_refused". A later refusal replaces the token the dump shows.
+ *
+ * Context: process context, may sleep.
+ */
+void xfrm_guard_owner_refused(struct xfrm_guard_conn *c, const char *reason)
+{
+	char token[XG_OWNER_REASON_MAX];
+	struct xg_verdict v;
+
+	might_sleep();
+	if (WARN_ON_ONCE(IS_ERR_OR_NULL(c)))
+		return;
+	xg_owner_reason_token(reason, token, sizeof(token));
+
+	spin_lock_bh(&c->lock);
+	strscpy(c->owner_refused, token, sizeof(c->owner_refused));
+	v = c->verdict;
+	spin_unlock_bh(&c->lock);
+
+	xg_stat_add(c->xn, XG_STAT_OWNER_REFUSED, 1);
+	xg_conn_audit("xfrm-guard-owner-refuse", c->owner, &c->t, token, "");
+	__xg_conn_report(c->xn, XFRM_GUARD_EVENT_OWNER_REFUSED, c->owner,
+			 &c->t, &v, token);
+}
+EXPORT_SYMBOL_GPL(xfrm_guard_owner_refused);
 
 /**
  * xfrm_guard_reason_name() - the stable name of a reason code
@@ -944,6 +1022,8 @@ unsigned int xg_conn_dump(struct xg_net *xn, unsigned int skip,
 		xfrm_guard_get_status(c, &info.status);
 		spin_lock_bh(&c->lock);
 		info.sas = c->sas;
+		strscpy(info.owner_refused, c->owner_refused,
+			sizeof(info.owner_refused));
 		spin_unlock_bh(&c->lock);
 		if (fn(&info, arg)) {
 			idx--;

@@ -62,12 +62,14 @@ struct xg_conn_sas {
  * @t: addresses and ports.
  * @status: verdict, CRC decision and counters.
  * @sas: the SAs behind the verdict.
+ * @owner_refused: the token of the owner's latest refusal, or "".
  */
 struct xg_conn_info {
 	enum xfrm_guard_owner owner;
 	struct xg_tuple t;
 	struct xfrm_guard_status status;
 	struct xg_conn_sas sas;
+	char owner_refused[XG_OWNER_REASON_MAX];
 };
 
 unsigned int xg_conn_dump(struct xg_net *xn, unsigned int skip,

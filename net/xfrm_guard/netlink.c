@@ -57,6 +57,11 @@ static_assert(XFRM_GUARD_STATS_A_ATTACHED + XG_STAT_ATTACHED ==
 	      XFRM_GUARD_STATS_A_ATTACHED);
 static_assert(XFRM_GUARD_STATS_A_ATTACHED + XG_STAT_WARNED ==
 	      XFRM_GUARD_STATS_A_WARNED);
+static_assert(XFRM_GUARD_STATS_A_ATTACHED + XG_STAT_OWNER_REFUSED ==
+	      XFRM_GUARD_STATS_A_OWNER_REFUSED);
+static_assert(XFRM_GUARD_STATS_A_ATTACHED + __XG_STAT_MAX ==
+	      __XFRM_GUARD_STATS_A_MAX);
+static_assert(XFRM_GUARD_OWNER_REASON_MAX == XG_OWNER_REASON_MAX);
 
 static const struct nla_policy xg_alg_policy[XFRM_GUARD_ALG_A_MAX + 1] = {
 	[XFRM_GUARD_ALG_A_NAME] = { .type = NLA_NUL_STRING,
@@ -783,14 +788,17 @@ int xg_nl_fill_event(struct sk_buff *skb, const struct xg_event *ev)
 			   xg_reason_name(ev->reason)) ||
 	    (ev->alg && ev->alg[0] &&
 	     nla_put_string(skb, XFRM_GUARD_EVENT_A_ALG, ev->alg)) ||
-	    nla_put_u32(skb, XFRM_GUARD_EVENT_A_PROFILE, ev->profile))
+	    nla_put_u32(skb, XFRM_GUARD_EVENT_A_PROFILE, ev->profile) ||
+	    (ev->owner_reason && ev->owner_reason[0] &&
+	     nla_put_string(skb, XFRM_GUARD_EVENT_A_OWNER_REASON,
+			    ev->owner_reason)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(xg_nl_fill_event);
 
-/* Fits every event: fixed fields plus a maximal algorithm name. */
+/* Fits every event: fixed fields plus maximal algorithm and owner reason. */
 static size_t xg_nl_event_size(void)
 {
 	return nla_total_size(0) +			/* nest */
@@ -799,7 +807,8 @@ static size_t xg_nl_event_size(void)
 	       nla_total_size(sizeof(struct in6_addr)) * 2 +
 	       nla_total_size(sizeof(u32)) * 2 +	/* reason, profile */
 	       nla_total_size(32) +			/* reason name */
-	       nla_total_size(XG_ALG_NAME_MAX);
+	       nla_total_size(XG_ALG_NAME_MAX) +
+	       nla_total_size(XG_OWNER_REASON_MAX);
 }
 
 /**
@@ -899,7 +908,10 @@ int xg_nl_fill_conn(struct sk_buff *skb, const struct xg_conn_info *info)
 	    nla_put_u64_64bit(skb, XFRM_GUARD_CONN_A_LOST, st->lost,
 			      XFRM_GUARD_CONN_A_PAD) ||
 	    nla_put_u64_64bit(skb, XFRM_GUARD_CONN_A_RESTORED, st->restored,
-			      XFRM_GUARD_CONN_A_PAD)) {
+			      XFRM_GUARD_CONN_A_PAD) ||
+	    (info->owner_refused[0] &&
+	     nla_put_string(skb, XFRM_GUARD_CONN_A_OWNER_REFUSED,
+			    info->owner_refused))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

@@ -31,6 +31,8 @@ struct sk_buff;
  * @reason: the verdict's reason code.
  * @alg: the algorithm at fault, or NULL.
  * @profile: the profile applied.
+ * @owner_reason: for %XFRM_GUARD_EVENT_OWNER_REFUSED, the owner's refusal
+ *	token (validated, shorter than %XG_OWNER_REASON_MAX); else NULL.
  */
 struct xg_event {
 	enum xfrm_guard_event_type type;
@@ -43,6 +45,7 @@ struct xg_event {
 	enum xfrm_guard_reason reason;
 	const char *alg;
 	u32 profile;
+	const char *owner_reason;
 };
 
 void xg_nl_event(struct net *net, const struct xg_event *ev);

@@ -22,6 +22,7 @@ static const char * const xg_stat_names[__XG_STAT_MAX] = {
 	[XG_STAT_TX_HELD]	 = "tx_held",
 	[XG_STAT_PORTAL_DROPPED] = "portal_dropped",
 	[XG_STAT_WARNED]	 = "warned",
+	[XG_STAT_OWNER_REFUSED]	 = "owner_refused",
 };
 
 /**

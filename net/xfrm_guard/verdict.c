@@ -6,6 +6,7 @@
  * no sleeping, so callers can use them from any context, including softirq.
  */
 #include <kunit/visibility.h>
+#include <linux/ctype.h>
 #include <linux/in.h>
 #include <linux/string.h>
 #include <net/xfrm.h>
@@ -508,6 +509,7 @@ void xg_verdict_eval(const struct xg_profile *p,
 		xg_judge_one(&c, in, XG_SA_INBOUND, true);
 
 	res->confidential = out_esp && c.all_confidential;
+	res->chap_requires_confidentiality = p->chap_requires_confidentiality;
 	res->crc = xg_crc_decide(p, out, n_out, in,
 				 res->reason == XFRM_GUARD_REASON_PROTECTED);
 	res->action = xg_action_for(p->mode, res->reason);
@@ -555,6 +557,7 @@ void xg_verdict_eval_rx(const struct xg_profile *p,
 	if (n_in && !esp)
 		xg_note(&c, XFRM_GUARD_REASON_NOT_ESP, XG_SA_INBOUND, NULL);
 	res->confidential = esp && c.all_confidential;
+	res->chap_requires_confidentiality = p->chap_requires_confidentiality;
 	res->crc = XFRM_GUARD_CRC_COMPUTE_SOFTWARE;
 	res->action = xg_action_for(p->mode, res->reason);
 }
@@ -579,3 +582,37 @@ bool xg_verdict_chap_ok(const struct xg_profile *p,
 	return !p->chap_requires_confidentiality || res->confidential;
 }
 EXPORT_SYMBOL_IF_KUNIT(xg_verdict_chap_ok);
+
+/**
+ * xg_owner_reason_token() - the refusal token an owner gave, made safe
+ * @reason: the owner's token, or NULL; need not be NUL-terminated within
+ *	%XG_OWNER_REASON_MAX bytes
+ * @out: where the token to report goes
+ * @len: size of @out, at least %XG_OWNER_REASON_MAX
+ *
+ * The token ends up in dmesg, an audit record and netlink, so it must be a
+ * short word: letters, digits, '_' and '-' only, 1 to %XG_OWNER_REASON_MAX
+ * - 1 of them. Anything else (NULL, empty, too long, spaces, control or
+ * format characters) becomes %XG_OWNER_REASON_GENERIC rather than being
+ * cut or escaped, so that a report never shows half a token. At most
+ * %XG_OWNER_REASON_MAX bytes of @reason are read.
+ *
+ * Context: any; no locks, no allocation.
+ */
+void xg_owner_reason_token(const char *reason, char *out, size_t len)
+{
+	size_t n, i;
+
+	n = reason ? strnlen(reason, XG_OWNER_REASON_MAX) : 0;
+	if (!n || n >= XG_OWNER_REASON_MAX || n >= len)
+		goto generic;
+	for (i = 0; i < n; i++)
+		if (!isalnum(reason[i]) && reason[i] != '_' && reason[i] != '-')
+			goto generic;
+	memcpy(out, reason, n);
+	out[n] = '\0';
+	return;
+generic:
+	strscpy(out, XG_OWNER_REASON_GENERIC, len);
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_owner_reason_token);

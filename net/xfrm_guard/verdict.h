@@ -16,6 +16,11 @@
 
 struct xfrm_state;
 
+/* Longest owner refusal token, terminating NUL included. */
+#define XG_OWNER_REASON_MAX	32
+/* What an owner refusal is called when the owner gave no usable token. */
+#define XG_OWNER_REASON_GENERIC	"owner_refused"
+
 /**
  * enum xg_sa_proto - the transform of an SA
  * @XG_PROTO_ESP: ESP.
@@ -163,6 +168,8 @@ enum xg_action {
  *	%XG_SA_INBOUND, or %XG_SA_NONE (protected, or no SA at all).
  * @warn: an SA uses an algorithm the profile accepts with a warning.
  * @confidential: every ESP SA judged encrypts (meaningful when protected).
+ * @chap_requires_confidentiality: the profile the verdict was made with
+ *	allows CHAP only over SAs that encrypt (see xg_verdict_chap_ok()).
  * @warn_alg: the first algorithm behind @warn (a table name), or NULL.
  * @alg: for %XFRM_GUARD_REASON_WEAK_ALGORITHM, the name of the refused
  *	algorithm (a copy: unknown names are not in any table); else "".
@@ -174,6 +181,7 @@ struct xg_verdict {
 	int culprit;
 	bool warn;
 	bool confidential;
+	bool chap_requires_confidentiality;
 	const char *warn_alg;
 	char alg[XG_ALG_NAME_MAX];
 };
@@ -188,6 +196,7 @@ void xg_verdict_eval_rx(const struct xg_profile *p,
 bool xg_verdict_chap_ok(const struct xg_profile *p,
 			const struct xg_verdict *res);
 const char *xg_reason_name(enum xfrm_guard_reason reason);
+void xg_owner_reason_token(const char *reason, char *out, size_t len);
 const char *xg_crc_name(enum xfrm_guard_crc crc);
 
 #endif /* _XG_VERDICT_H */

@@ -27,6 +27,8 @@
 #define XFRM_GUARD_ALG_NAME_MAX		64
 /* Largest minimum replay window a profile can ask for. */
 #define XFRM_GUARD_REPLAY_WINDOW_MAX	4096
+/* Longest owner refusal token, terminating NUL included. */
+#define XFRM_GUARD_OWNER_REASON_MAX	32
 
 /**
  * enum xfrm_guard_cmd - commands
@@ -297,6 +299,8 @@ enum xfrm_guard_rule_attr {
  * @XFRM_GUARD_STATS_A_PORTAL_DROPPED: u64, segments dropped by a local-port
  *	rule.
  * @XFRM_GUARD_STATS_A_WARNED: u64, verdicts that carried a warning.
+ * @XFRM_GUARD_STATS_A_OWNER_REFUSED: u64, guarded connections their owner
+ *	refused for a reason of its own (an iSCSI login rule, say).
  * @__XFRM_GUARD_STATS_A_MAX: number of attributes; not an attribute.
  *
  * Counters added later get the next attribute numbers; a reader that does
@@ -314,6 +318,7 @@ enum xfrm_guard_stats_attr {
 	XFRM_GUARD_STATS_A_TX_HELD,
 	XFRM_GUARD_STATS_A_PORTAL_DROPPED,
 	XFRM_GUARD_STATS_A_WARNED,
+	XFRM_GUARD_STATS_A_OWNER_REFUSED,
 	__XFRM_GUARD_STATS_A_MAX
 };
 
@@ -328,6 +333,10 @@ enum xfrm_guard_stats_attr {
  * @XFRM_GUARD_EVENT_DROPPED: a segment was dropped (events of this type
  *	may be sampled by the sender).
  * @XFRM_GUARD_EVENT_AUDITED: an unprotected connection runs (audit mode).
+ * @XFRM_GUARD_EVENT_OWNER_REFUSED: the owner of a guarded connection
+ *	refused it for a reason of its own, given in
+ *	%XFRM_GUARD_EVENT_A_OWNER_REASON; %XFRM_GUARD_EVENT_A_REASON is the
+ *	guard's own verdict at that time.
  * @__XFRM_GUARD_EVENT_MAX: number of types; not a type.
  */
 enum xfrm_guard_event_type {
@@ -337,6 +346,7 @@ enum xfrm_guard_event_type {
 	XFRM_GUARD_EVENT_RESTORED,
 	XFRM_GUARD_EVENT_DROPPED,
 	XFRM_GUARD_EVENT_AUDITED,
+	XFRM_GUARD_EVENT_OWNER_REFUSED,
 	__XFRM_GUARD_EVENT_MAX
 };
 
@@ -356,6 +366,10 @@ enum xfrm_guard_event_type {
  *	dmesg ("no_ipsec", "weak_algorithm", ...).
  * @XFRM_GUARD_EVENT_A_ALG: string, the algorithm at fault, if any.
  * @XFRM_GUARD_EVENT_A_PROFILE: u32, the profile applied.
+ * @XFRM_GUARD_EVENT_A_OWNER_REASON: string, at most
+ *	%XFRM_GUARD_OWNER_REASON_MAX bytes with the NUL: the owner's refusal
+ *	token ("chap_reflection", "crc_required", ...; "owner_refused" when
+ *	the owner gave none usable); %XFRM_GUARD_EVENT_OWNER_REFUSED only.
  * @__XFRM_GUARD_EVENT_A_MAX: number of attributes; not an attribute.
  */
 enum xfrm_guard_event_attr {
@@ -371,6 +385,7 @@ enum xfrm_guard_event_attr {
 	XFRM_GUARD_EVENT_A_REASON_NAME,
 	XFRM_GUARD_EVENT_A_ALG,
 	XFRM_GUARD_EVENT_A_PROFILE,
+	XFRM_GUARD_EVENT_A_OWNER_REASON,
 	__XFRM_GUARD_EVENT_A_MAX
 };
 
@@ -435,6 +450,9 @@ enum xfrm_guard_sa_mode {
  *	would have left unprotected).
  * @XFRM_GUARD_CONN_A_LOST: u64, times protection was lost.
  * @XFRM_GUARD_CONN_A_RESTORED: u64, times protection came back.
+ * @XFRM_GUARD_CONN_A_OWNER_REFUSED: string, the token of the owner's
+ *	latest refusal (as %XFRM_GUARD_EVENT_A_OWNER_REASON); absent while
+ *	the owner has refused nothing.
  * @__XFRM_GUARD_CONN_A_MAX: number of attributes; not an attribute.
  */
 enum xfrm_guard_conn_attr {
@@ -468,6 +486,7 @@ enum xfrm_guard_conn_attr {
 	XFRM_GUARD_CONN_A_TX_DROPPED,
 	XFRM_GUARD_CONN_A_LOST,
 	XFRM_GUARD_CONN_A_RESTORED,
+	XFRM_GUARD_CONN_A_OWNER_REFUSED,
 	__XFRM_GUARD_CONN_A_MAX
 };
 
