@@ -231,6 +231,24 @@ void ix_digest_skip(struct ix_digest_conn *dc, enum ix_digest_dir dir,
 EXPORT_SYMBOL_IF_KUNIT(ix_digest_skip);
 
 /**
+ * ix_digest_count() - count a digest computed elsewhere
+ * @dc: the connection's state
+ * @dir: the direction; the caller serialises each direction
+ * @kind: header or data
+ *
+ * For digests libiscsi_tcp verifies on receive: the transport counts them
+ * here so that both directions report alike.
+ */
+void ix_digest_count(struct ix_digest_conn *dc, enum ix_digest_dir dir,
+		     enum ix_digest_kind kind)
+{
+	struct ix_digest_counters *cnt = &dc->cnt[dir];
+
+	ix_count(cnt, &cnt->computed[kind]);
+}
+EXPORT_SYMBOL_IF_KUNIT(ix_digest_count);
+
+/**
  * ix_digest_header() - header digest of one PDU, counted
  * @dc: the connection's state
  * @dir: the direction; the caller serialises each direction

@@ -114,6 +114,8 @@ static inline bool ix_digest_on(const struct ix_digest_conn *dc,
 
 void ix_digest_skip(struct ix_digest_conn *dc, enum ix_digest_dir dir,
 		    enum ix_digest_kind kind);
+void ix_digest_count(struct ix_digest_conn *dc, enum ix_digest_dir dir,
+		     enum ix_digest_kind kind);
 int ix_digest_header(struct ix_digest_conn *dc, enum ix_digest_dir dir,
 		     const void *hdr, size_t avail, __le32 *digest);
 int ix_digest_data_sg(struct ix_digest_conn *dc, enum ix_digest_dir dir,

@@ -1,0 +1,1208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iscsi_xfrm: the iSCSI/TCP initiator transport.
+ *
+ * open-iscsi drives a kernel transport named "tcp"; this is one, built on
+ * libiscsi (sessions, tasks, recovery) and libiscsi_tcp (PDU receive state
+ * machine, R2T handling). What it adds to a plain TCP transport:
+ *
+ *  - bind: the socket iscsid connected is put under the xfrm guard and
+ *    refused (-EACCES) unless the guard finds it protected by IPsec ESP
+ *    that meets the namespace's policy; nothing, not even a Login PDU, is
+ *    sent before that.
+ *  - transmit: every PDU asks xfrm_guard_tx_ok() first. While the guard
+ *    reports protection lost, transmission holds (the task stays queued,
+ *    the connection stays up, RFC 3723 3.5) and resumes when it returns.
+ *  - login: the shim on .send_pdu makes digest offers follow the guard's
+ *    CRC decision, refuses CHAP challenge reflection across connections
+ *    and CHAP without confidentiality when policy asks (RFC 3723 2.4.1).
+ *  - digests: sent ones are computed with crc32c() (digest.c), received ones
+ *    are verified by libiscsi_tcp with the crypto API's crc32c (the same
+ *    accelerated code) through one request per connection; a digest
+ *    failure on a connection with IPsec integrity ends the session instead
+ *    of entering recovery (RFC 3723 3.6.1).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <crypto/hash.h>
+#include <linux/file.h>
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/sched/mm.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/unaligned.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <scsi/iscsi_if.h>
+#include <scsi/libiscsi.h>
+#include <scsi/libiscsi_tcp.h>
+#include <scsi/scsi_device.h>
+#include <scsi/scsi_host.h>
+#include <scsi/scsi_transport_iscsi.h>
+
+#include "ix.h"
+#include "login.h"
+
+static unsigned int ix_max_lun = ~0U;
+module_param_named(max_lun, ix_max_lun, uint, 0444);
+MODULE_PARM_DESC(max_lun, "Highest LUN number scanned (default: all)");
+
+static struct scsi_transport_template *ix_scsi_transport;
+static const struct scsi_host_template ix_sht;
+static struct iscsi_transport ix_transport;
+
+/* CHAP challenges seen on every connection, for reflection detection. */
+static struct ix_chap_table *ix_chap;
+static atomic64_t ix_conn_ids = ATOMIC64_INIT(0);
+
+struct ix_host {
+	struct iscsi_session *session;
+};
+
+/* --- guard callbacks: hold and resume --------------------------------- */
+
+/*
+ * While transmission holds, nothing can answer libiscsi's NOP-Out pings,
+ * and its timers would fail the connection within seconds: exactly the
+ * teardown RFC 3723 3.5 says not to do. So while held the liveness clock
+ * is kept current; the guard's hold_timeout (TCP user timeout) bounds how
+ * long a connection may hold.
+ */
+static void ix_hold_work(struct work_struct *work)
+{
+	struct ix_conn *ixc = container_of(to_delayed_work(work),
+					   struct ix_conn, hold_work);
+	struct iscsi_conn *conn = ixc->iconn;
+
+	if (!READ_ONCE(ixc->held))
+		return;
+	WRITE_ONCE(conn->last_recv, jiffies);
+	WRITE_ONCE(conn->last_ping, jiffies);
+	schedule_delayed_work(&ixc->hold_work, HZ);
+}
+
+static void ix_protection_lost(void *priv, enum xfrm_guard_reason reason)
+{
+	struct ix_conn *ixc = priv;
+
+	ixc->hold_reason = reason;
+	WRITE_ONCE(ixc->held, true);
+	atomic64_inc(&ixc->holds);
+	iscsi_conn_printk(KERN_WARNING, ixc->iconn,
+			  "IPsec protection lost (%s): transmission holds, connection kept\n",
+			  xfrm_guard_reason_name(reason));
+	mod_delayed_work(system_wq, &ixc->hold_work, 0);
+}
+
+static void ix_protection_restored(void *priv)
+{
+	struct ix_conn *ixc = priv;
+
+	WRITE_ONCE(ixc->held, false);
+	cancel_delayed_work(&ixc->hold_work);
+	iscsi_conn_printk(KERN_INFO, ixc->iconn,
+			  "IPsec protection restored: transmission resumes\n");
+	iscsi_conn_queue_xmit(ixc->iconn);
+}
+
+static const struct xfrm_guard_owner_ops ix_guard_ops = {
+	.protection_lost = ix_protection_lost,
+	.protection_restored = ix_protection_restored,
+};
+
+/* --- receive ---------------------------------------------------------- */
+
+/* A digest failed: count it, and end the session if IPsec vouched. */
+static void ix_rx_failed(struct ix_conn *ixc, bool was_hdr)
+{
+	struct iscsi_tcp_conn *tcp_conn = ixc->iconn->dd_data;
+	struct iscsi_segment *seg = &tcp_conn->in.segment;
+	struct xfrm_guard_status st;
+	enum ix_digest_kind kind;
+
+	if (seg->digest_len != ISCSI_DIGEST_SIZE ||
+	    !memcmp(seg->digest, seg->recv_digest, ISCSI_DIGEST_SIZE))
+		return;
+	kind = was_hdr ? IX_DIGEST_HEADER : IX_DIGEST_DATA;
+	ix_digest_verify(&ixc->dg, kind,
+			 get_unaligned((__le32 *)seg->digest), seg->recv_digest);
+
+	xfrm_guard_get_status(ixc->guard, &st);
+	if (st.reason != XFRM_GUARD_REASON_PROTECTED)
+		return;
+	/*
+	 * ESP already proved the bytes came unaltered from the peer, so a bad
+	 * digest means a broken peer or an attack from inside it, not the
+	 * network: recovery would only repeat it (RFC 3723 3.6.1).
+	 */
+	WRITE_ONCE(ixc->fatal, true);
+	iscsi_conn_printk(KERN_ERR, ixc->iconn,
+			  "%s digest failed under IPsec integrity: ending the session (RFC 3723 3.6.1)\n",
+			  was_hdr ? "header" : "data");
+	/* iscsid shuts a session down, without reinstating, on this error. */
+	iscsi_conn_error_event(ixc->iconn->cls_conn, ISCSI_ERR_INVALID_HOST);
+}
+
+/* A Login Response arrived whole: note any CHAP challenge in it. */
+static void ix_rx_login_rsp(struct ix_conn *ixc, unsigned int len)
+{
+	struct iscsi_conn *conn = ixc->iconn;
+	const char *reason = NULL;
+	int err;
+
+	err = ix_login_chap_rx(ix_chap, ixc->id, conn->data, len, jiffies,
+			       &reason);
+	if (!err)
+		return;
+	WRITE_ONCE(ixc->refused, true);
+	iscsi_conn_printk(KERN_WARNING, conn, "login refused: %s\n", reason);
+	iscsi_conn_failure(conn, ISCSI_ERR_CONN_FAILED);
+}
+
+static int ix_recv(read_descriptor_t *rd_desc, struct sk_buff *skb,
+		   unsigned int offset, size_t len)
+{
+	struct iscsi_conn *conn = rd_desc->arg.data;
+	struct iscsi_tcp_conn *tcp_conn = conn->dd_data;
+	struct ix_conn *ixc = tcp_conn->dd_data;
+	struct iscsi_segment *seg = &tcp_conn->in.segment;
+	unsigned int consumed, total = 0;
+	int status;
+
+	do {
+		bool was_hdr = iscsi_tcp_recv_segment_is_hdr(tcp_conn);
+		bool fresh = !seg->total_copied;
+		bool login_rsp = !was_hdr && tcp_conn->in.hdr &&
+			(tcp_conn->in.hdr->opcode & ISCSI_OPCODE_MASK) ==
+			ISCSI_OP_LOGIN_RSP;
+		unsigned int datalen = tcp_conn->in.datalen;
+
+		status = 0;
+		consumed = iscsi_tcp_recv_skb(conn, skb, offset, false,
+					      &status);
+		offset += consumed;
+		total += consumed;
+
+		/* A header or data segment began: one digest, or one skip. */
+		if (fresh && consumed) {
+			enum ix_digest_kind kind = was_hdr ? IX_DIGEST_HEADER :
+							     IX_DIGEST_DATA;
+			int on = was_hdr ? conn->hdrdgst_en :
+					   conn->datadgst_en;
+
+			if (on)
+				ix_digest_count(&ixc->dg, IX_DIGEST_RX, kind);
+			else
+				ix_digest_skip(&ixc->dg, IX_DIGEST_RX, kind);
+		}
+		if (status == ISCSI_TCP_CONN_ERR) {
+			ix_rx_failed(ixc, was_hdr);
+			break;
+		}
+		if (login_rsp && status == ISCSI_TCP_SEGMENT_DONE &&
+		    iscsi_tcp_recv_segment_is_hdr(tcp_conn))
+			ix_rx_login_rsp(ixc, datalen);
+	} while (consumed && status != ISCSI_TCP_SKB_DONE);
+
+	return total;
+}
+
+/*
+ * A peer that closed with nothing left to read ends the connection; with
+ * data still queued the receive path drains it first.
+ * Context: sk_callback_lock held.
+ */
+static void ix_sk_state_check(struct sock *sk)
+{
+	struct iscsi_conn *conn = sk->sk_user_data;
+
+	if ((sk->sk_state == TCP_CLOSE_WAIT || sk->sk_state == TCP_CLOSE) &&
+	    conn->session->state != ISCSI_STATE_LOGGING_OUT &&
+	    !atomic_read(&sk->sk_rmem_alloc))
+		iscsi_conn_failure(conn, ISCSI_ERR_TCP_CONN_CLOSE);
+}
+
+/* Context: sk_callback_lock held, from softirq or the socket's owner. */
+static void ix_recv_data(struct iscsi_conn *conn, struct sock *sk)
+{
+	struct iscsi_tcp_conn *tcp_conn = conn->dd_data;
+	read_descriptor_t rd_desc = {
+		.arg.data = conn,
+		/* Hand over every skb there is: PDUs span skbs. */
+		.count = 1,
+	};
+
+	tcp_read_sock(sk, &rd_desc, ix_recv);
+	iscsi_tcp_segment_unmap(&tcp_conn->in.segment);
+	ix_sk_state_check(sk);
+}
+
+/* libiscsi's receive work: the same receive, from process context. */
+static void ix_recv_work(struct work_struct *work)
+{
+	struct iscsi_conn *conn = container_of(work, struct iscsi_conn,
+					       recvwork);
+	struct ix_conn *ixc = ix_conn(conn);
+	struct sock *sk;
+
+	mutex_lock(&ixc->sock_lock);
+	if (!ixc->sock) {
+		mutex_unlock(&ixc->sock_lock);
+		return;
+	}
+	sk = ixc->sock->sk;
+	lock_sock(sk);
+	read_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data)
+		ix_recv_data(conn, sk);
+	read_unlock_bh(&sk->sk_callback_lock);
+	release_sock(sk);
+	mutex_unlock(&ixc->sock_lock);
+}
+
+static void ix_data_ready(struct sock *sk)
+{
+	struct iscsi_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn)
+		ix_recv_data(conn, sk);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ix_state_change(struct sock *sk)
+{
+	void (*old)(struct sock *sk);
+	struct iscsi_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (!conn) {
+		read_unlock_bh(&sk->sk_callback_lock);
+		return;
+	}
+	ix_sk_state_check(sk);
+	old = ix_conn(conn)->old_state_change;
+	read_unlock_bh(&sk->sk_callback_lock);
+	old(sk);
+}
+
+static void ix_write_space(struct sock *sk)
+{
+	void (*old)(struct sock *sk);
+	struct iscsi_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (!conn) {
+		read_unlock_bh(&sk->sk_callback_lock);
+		return;
+	}
+	old = ix_conn(conn)->old_write_space;
+	read_unlock_bh(&sk->sk_callback_lock);
+	old(sk);
+	iscsi_conn_queue_xmit(conn);
+}
+
+static void ix_set_callbacks(struct ix_conn *ixc)
+{
+	struct sock *sk = ixc->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = ixc->iconn;
+	ixc->old_data_ready = sk->sk_data_ready;
+	ixc->old_state_change = sk->sk_state_change;
+	ixc->old_write_space = sk->sk_write_space;
+	sk->sk_data_ready = ix_data_ready;
+	sk->sk_state_change = ix_state_change;
+	sk->sk_write_space = ix_write_space;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ix_restore_callbacks(struct ix_conn *ixc)
+{
+	struct sock *sk = ixc->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = ixc->old_data_ready;
+	sk->sk_state_change = ixc->old_state_change;
+	sk->sk_write_space = ixc->old_write_space;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* --- transmit --------------------------------------------------------- */
+
+/*
+ * Send as much of @seg as the socket takes. Returns the bytes sent, 0 when
+ * the segment is complete, -ENODATA when the guard holds transmission, or
+ * the socket's error.
+ */
+static int ix_xmit_segment(struct ix_conn *ixc, struct iscsi_segment *seg)
+{
+	struct iscsi_tcp_conn *tcp_conn = ixc->iconn->dd_data;
+	unsigned int sent = 0;
+	int r = 0;
+
+	while (!iscsi_tcp_segment_done(tcp_conn, seg, 0, r)) {
+		struct msghdr msg = {};
+		struct bio_vec bv;
+		unsigned int off = seg->copied, len = seg->size - seg->copied;
+
+		if (!xfrm_guard_tx_ok(ixc->guard)) {
+			atomic64_inc(&ixc->held_pdus);
+			iscsi_tcp_segment_unmap(seg);
+			return sent ? sent : -ENODATA;
+		}
+		if (seg->total_copied + seg->size < seg->total_size)
+			msg.msg_flags |= MSG_MORE;
+		if (seg->data) {
+			bvec_set_virt(&bv, seg->data + off, len);
+		} else {
+			struct scatterlist *sg = seg->sg;
+
+			/* Zero copy unless a digest vouches for the bytes. */
+			if (!ixc->out_has_data_dgst)
+				msg.msg_flags |= MSG_SPLICE_PAGES;
+			bvec_set_page(&bv, sg_page(sg), len,
+				      off + seg->sg_offset + sg->offset);
+		}
+		iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, &bv, 1, len);
+		r = sock_sendmsg(ixc->sock, &msg);
+		if (r < 0) {
+			iscsi_tcp_segment_unmap(seg);
+			return r;
+		}
+		sent += r;
+	}
+	return sent;
+}
+
+/* Header sent: the data follows, or the PDU is done. */
+static int ix_hdr_sent(struct iscsi_tcp_conn *tcp_conn,
+		       struct iscsi_segment *seg)
+{
+	struct ix_conn *ixc = tcp_conn->dd_data;
+
+	ixc->out = ixc->out_data;
+	return 0;
+}
+
+/* Data (and pad) sent: its digest follows. */
+static int ix_data_sent(struct iscsi_tcp_conn *tcp_conn,
+			struct iscsi_segment *seg)
+{
+	struct ix_conn *ixc = tcp_conn->dd_data;
+
+	if (ixc->out_has_data_dgst) {
+		ixc->out_has_data_dgst = false;
+		ixc->out = ixc->out_dgst;
+	}
+	return 0;
+}
+
+static bool ix_out_pending(struct ix_conn *ixc)
+{
+	return ixc->out.total_copied < ixc->out.total_size;
+}
+
+static int ix_xmit_pdu(struct iscsi_task *task)
+{
+	struct iscsi_conn *conn = task->conn;
+	struct ix_conn *ixc = ix_conn(conn);
+	unsigned int noreclaim;
+	int rc = 0;
+
+	if (!ixc->sock) {
+		iscsi_conn_printk(KERN_ERR, conn, "not bound to a socket\n");
+		return -EINVAL;
+	}
+	if (READ_ONCE(ixc->refused))
+		return -EACCES;
+
+	noreclaim = memalloc_noreclaim_save();
+	while (ix_out_pending(ixc)) {
+		rc = ix_xmit_segment(ixc, &ixc->out);
+		if (rc == -ENODATA || rc == -EAGAIN)
+			break;
+		if (rc < 0) {
+			iscsi_conn_failure(conn, ISCSI_ERR_XMIT_FAILED);
+			rc = -EIO;
+			break;
+		}
+		conn->txdata_octets += rc;
+		if (!ix_out_pending(ixc) && ixc->out.done) {
+			rc = ixc->out.done(conn->dd_data, &ixc->out);
+			if (rc) {
+				iscsi_conn_failure(conn, rc);
+				rc = -EIO;
+				break;
+			}
+		} else if (!rc) {
+			rc = -EAGAIN;
+			break;
+		}
+		rc = 0;
+	}
+	memalloc_noreclaim_restore(noreclaim);
+	return rc;
+}
+
+static int ix_init_pdu(struct iscsi_task *task, unsigned int offset,
+		       unsigned int count)
+{
+	struct iscsi_conn *conn = task->conn;
+	struct ix_conn *ixc = ix_conn(conn);
+	unsigned int hdrlen = task->hdr_len;
+	u8 *hdr = (u8 *)task->hdr;
+	int err;
+
+	memset(&ixc->out_data, 0, sizeof(ixc->out_data));
+	ixc->out_has_data_dgst = false;
+
+	if (conn->hdrdgst_en) {
+		__le32 d;
+
+		err = ix_digest_header(&ixc->dg, IX_DIGEST_TX, hdr, hdrlen,
+				       &d);
+		if (err)
+			return -EIO;
+		memcpy(hdr + hdrlen, &d, ISCSI_DIGEST_SIZE);
+		hdrlen += ISCSI_DIGEST_SIZE;
+	} else {
+		ix_digest_skip(&ixc->dg, IX_DIGEST_TX, IX_DIGEST_HEADER);
+	}
+	iscsi_segment_init_linear(&ixc->out, hdr, hdrlen, ix_hdr_sent, NULL);
+	if (!count)
+		return 0;
+
+	if (task->sc) {
+		struct scsi_data_buffer *sdb = &task->sc->sdb;
+
+		err = iscsi_segment_seek_sg(&ixc->out_data, sdb->table.sgl,
+					    sdb->table.nents, offset, count,
+					    ix_data_sent, NULL);
+		if (err)
+			return -EIO;
+		if (conn->datadgst_en &&
+		    ix_digest_data_sg(&ixc->dg, IX_DIGEST_TX, sdb->table.sgl,
+				      offset, count, &ixc->out_dgst_buf))
+			return -EIO;
+	} else {
+		iscsi_segment_init_linear(&ixc->out_data, task->data, count,
+					  ix_data_sent, NULL);
+		if (conn->datadgst_en) {
+			struct ix_crc c;
+
+			ix_crc_init(&c);
+			ix_crc_update(&c, task->data, count);
+			ixc->out_dgst_buf = ix_digest_data_final(&ixc->dg,
+								 IX_DIGEST_TX,
+								 &c);
+		}
+	}
+	if (conn->datadgst_en) {
+		ixc->out_has_data_dgst = true;
+		iscsi_segment_init_linear(&ixc->out_dgst, &ixc->out_dgst_buf,
+					  ISCSI_DIGEST_SIZE, NULL, NULL);
+	} else {
+		ix_digest_skip(&ixc->dg, IX_DIGEST_TX, IX_DIGEST_DATA);
+	}
+	return 0;
+}
+
+static int ix_alloc_pdu(struct iscsi_task *task, u8 opcode)
+{
+	struct iscsi_tcp_task *tcp_task = task->dd_data;
+
+	task->hdr = task->dd_data + sizeof(*tcp_task);
+	task->hdr_max = sizeof(struct ix_hdrbuf) - ISCSI_DIGEST_SIZE;
+	return 0;
+}
+
+/* --- login shim ------------------------------------------------------- */
+
+static void ix_refuse(struct ix_conn *ixc, const char *reason)
+{
+	WRITE_ONCE(ixc->refused, true);
+	iscsi_conn_printk(KERN_WARNING, ixc->iconn, "login refused: %s\n",
+			  reason);
+	if (ixc->guard)
+		xfrm_guard_owner_refused(ixc->guard, reason);
+}
+
+/*
+ * What iscsid sends during login passes here first. The text is copied to
+ * a buffer of our own: a digest offer may grow ("None" -> "CRC32C") and
+ * the netlink message holding iscsid's copy has no room to spare.
+ */
+static int ix_send_login(struct ix_conn *ixc, struct iscsi_hdr *hdr,
+			 char *data, u32 size)
+{
+	struct iscsi_cls_conn *cls_conn = ixc->iconn->cls_conn;
+	const size_t cap = ISCSI_DEF_MAX_RECV_SEG_LEN;
+	struct xfrm_guard_status st;
+	const char *reason = NULL;
+	char *buf;
+	int len, err;
+
+	if (size > cap)
+		return -EINVAL;
+	xfrm_guard_get_status(ixc->guard, &st);
+	buf = kmalloc(cap, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, data, size);
+
+	len = ix_login_digest_rewrite(buf, size, cap, st.crc);
+	if (len < 0) {
+		err = len;
+		reason = IX_REASON_MALFORMED;
+		goto refuse;
+	}
+	if (len != size)
+		iscsi_conn_printk(KERN_INFO, ixc->iconn,
+				  "digest offer follows the CRC decision (%s)\n",
+				  xfrm_guard_crc_name(st.crc));
+	err = ix_login_chap_confidentiality(buf, len,
+					    st.chap_requires_confidentiality,
+					    st.confidential, &reason);
+	if (err)
+		goto refuse;
+	err = ix_login_chap_tx(ix_chap, ixc->id, buf, len, jiffies, &reason);
+	if (err)
+		goto refuse;
+
+	hton24(hdr->dlength, len);
+	err = iscsi_conn_send_pdu(cls_conn, hdr, buf, len);
+	kfree(buf);
+	return err;
+
+refuse:
+	kfree(buf);
+	ix_refuse(ixc, reason ? reason : IX_REASON_MALFORMED);
+	return -EACCES;
+}
+
+static int ix_send_pdu(struct iscsi_cls_conn *cls_conn, struct iscsi_hdr *hdr,
+		       char *data, u32 size)
+{
+	struct iscsi_conn *conn = cls_conn->dd_data;
+	struct ix_conn *ixc = ix_conn(conn);
+
+	if (!ixc->guard)
+		return -ENOTCONN;
+	if (READ_ONCE(ixc->refused))
+		return -EACCES;
+	if ((hdr->opcode & ISCSI_OPCODE_MASK) == ISCSI_OP_LOGIN)
+		return ix_send_login(ixc, hdr, data, size);
+	return iscsi_conn_send_pdu(cls_conn, hdr, data, size);
+}
+
+/* --- connections ------------------------------------------------------ */
+
+static struct iscsi_cls_conn *
+ix_conn_create(struct iscsi_cls_session *cls_sess, u32 conn_idx)
+{
+	struct iscsi_cls_conn *cls_conn;
+	struct iscsi_tcp_conn *tcp_conn;
+	struct crypto_ahash *tfm;
+	struct iscsi_conn *conn;
+	struct ix_conn *ixc;
+
+	cls_conn = iscsi_tcp_conn_setup(cls_sess, sizeof(*ixc), conn_idx);
+	if (!cls_conn)
+		return NULL;
+	conn = cls_conn->dd_data;
+	tcp_conn = conn->dd_data;
+	ixc = tcp_conn->dd_data;
+	ixc->iconn = conn;
+	ixc->id = atomic64_inc_return(&ix_conn_ids);
+	mutex_init(&ixc->sock_lock);
+	INIT_WORK(&conn->recvwork, ix_recv_work);
+	INIT_DELAYED_WORK(&ixc->hold_work, ix_hold_work);
+	ix_digest_conn_init(&ixc->dg);
+
+	tfm = crypto_alloc_ahash("crc32c", 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(tfm)) {
+		iscsi_conn_printk(KERN_ERR, conn,
+				  "crc32c unavailable (%ld): cannot verify digests\n",
+				  PTR_ERR(tfm));
+		goto teardown;
+	}
+	ixc->rx_hash = ahash_request_alloc(tfm, GFP_KERNEL);
+	if (!ixc->rx_hash) {
+		crypto_free_ahash(tfm);
+		goto teardown;
+	}
+	ahash_request_set_callback(ixc->rx_hash, 0, NULL, NULL);
+	tcp_conn->rx_hash = ixc->rx_hash;
+	return cls_conn;
+
+teardown:
+	iscsi_tcp_conn_teardown(cls_conn);
+	return NULL;
+}
+
+/*
+ * Give the socket back to iscsid. The transport class never runs this
+ * concurrently with bind/start/stop/destroy, but stop then destroy call
+ * it twice.
+ */
+static void ix_release_conn(struct ix_conn *ixc)
+{
+	struct socket *sock = ixc->sock;
+	struct xfrm_guard_conn *guard;
+
+	if (!sock)
+		return;
+	kernel_sock_shutdown(sock, SHUT_RDWR);
+	sock_hold(sock->sk);
+	ix_restore_callbacks(ixc);
+	sock_put(sock->sk);
+	iscsi_suspend_rx(ixc->iconn);
+
+	mutex_lock(&ixc->sock_lock);
+	guard = ixc->guard;
+	ixc->guard = NULL;
+	ixc->sock = NULL;
+	mutex_unlock(&ixc->sock_lock);
+
+	/* No more guard callbacks after this; then stop their work. */
+	xfrm_guard_detach(guard);
+	WRITE_ONCE(ixc->held, false);
+	cancel_delayed_work_sync(&ixc->hold_work);
+	ix_chap_forget(ix_chap, ixc->id);
+	sockfd_put(sock);
+}
+
+static void ix_conn_destroy(struct iscsi_cls_conn *cls_conn)
+{
+	struct iscsi_conn *conn = cls_conn->dd_data;
+	struct ix_conn *ixc = ix_conn(conn);
+	struct crypto_ahash *tfm = crypto_ahash_reqtfm(ixc->rx_hash);
+
+	ix_release_conn(ixc);
+	ahash_request_free(ixc->rx_hash);
+	crypto_free_ahash(tfm);
+	iscsi_tcp_conn_teardown(cls_conn);
+}
+
+static void ix_conn_stop(struct iscsi_cls_conn *cls_conn, int flag)
+{
+	struct iscsi_conn *conn = cls_conn->dd_data;
+	struct ix_conn *ixc = ix_conn(conn);
+	struct socket *sock = ixc->sock;
+
+	if (!sock)
+		return;
+	sock->sk->sk_err = EIO;
+	wake_up_interruptible(sk_sleep(sock->sk));
+	iscsi_suspend_tx(conn);
+	ix_release_conn(ixc);
+	iscsi_conn_stop(cls_conn, flag);
+}
+
+static int ix_conn_bind(struct iscsi_cls_session *cls_session,
+			struct iscsi_cls_conn *cls_conn, u64 transport_eph,
+			int is_leading)
+{
+	struct iscsi_conn *conn = cls_conn->dd_data;
+	struct ix_conn *ixc = ix_conn(conn);
+	struct xfrm_guard_status st;
+	struct xfrm_guard_conn *guard;
+	struct sockaddr_storage peer;
+	struct socket *sock;
+	struct sock *sk;
+	int err;
+
+	sock = sockfd_lookup((int)transport_eph, &err);
+	if (!sock) {
+		iscsi_conn_printk(KERN_ERR, conn, "no socket for fd %d (%d)\n",
+				  (int)transport_eph, err);
+		return -EEXIST;
+	}
+	err = -EINVAL;
+	if (!sk_is_tcp(sock->sk))
+		goto put;
+	if (READ_ONCE(ixc->fatal)) {
+		iscsi_conn_printk(KERN_ERR, conn,
+				  "not reinstating a connection that failed a digest under IPsec integrity\n");
+		err = -EACCES;
+		goto put;
+	}
+	if (kernel_getpeername(sock, (struct sockaddr *)&peer) < 0)
+		memset(&peer, 0, sizeof(peer));
+
+	/* The verdict comes before a single byte of iSCSI. */
+	guard = xfrm_guard_attach(sock->sk, XFRM_GUARD_OWNER_ISCSI,
+				  &ix_guard_ops, ixc, &st);
+	if (IS_ERR(guard)) {
+		err = PTR_ERR(guard);
+		if (err == -EACCES)
+			iscsi_conn_printk(KERN_WARNING, conn,
+					  "refusing connection to %pISpc: %s%s%s\n",
+					  &peer, xfrm_guard_reason_name(st.reason),
+					  st.alg[0] ? ": " : "", st.alg);
+		else
+			iscsi_conn_printk(KERN_ERR, conn,
+					  "cannot guard connection to %pISpc (%d)\n",
+					  &peer, err);
+		goto put;
+	}
+	if (!st.enforced || st.reason != XFRM_GUARD_REASON_PROTECTED)
+		iscsi_conn_printk(KERN_WARNING, conn,
+				  "connection to %pISpc is not protected (%s); policy lets it through\n",
+				  &peer, xfrm_guard_reason_name(st.reason));
+
+	err = iscsi_conn_bind(cls_session, cls_conn, is_leading);
+	if (err) {
+		xfrm_guard_detach(guard);
+		goto put;
+	}
+
+	mutex_lock(&ixc->sock_lock);
+	ixc->sock = sock;
+	ixc->guard = guard;
+	mutex_unlock(&ixc->sock_lock);
+	WRITE_ONCE(ixc->refused, false);
+	WRITE_ONCE(ixc->held, false);
+	memset(&ixc->out, 0, sizeof(ixc->out));
+
+	sk = sock->sk;
+	sk->sk_reuse = SK_CAN_REUSE;
+	/* Bounds a blocked send; a hold does not block (it never sends). */
+	sk->sk_sndtimeo = 15 * HZ;
+	sk->sk_allocation = GFP_ATOMIC;
+	sk->sk_use_task_frag = false;
+	sk_set_memalloc(sk);
+	sock_no_linger(sk);
+
+	ix_set_callbacks(ixc);
+	iscsi_tcp_hdr_recv_prep(conn->dd_data);
+	return 0;
+
+put:
+	sockfd_put(sock);
+	return err;
+}
+
+static int ix_conn_start(struct iscsi_cls_conn *cls_conn)
+{
+	struct iscsi_conn *conn = cls_conn->dd_data;
+	struct ix_conn *ixc = ix_conn(conn);
+	enum xfrm_guard_crc crc;
+
+	if (!ixc->guard)
+		return -ENOTCONN;
+	if (READ_ONCE(ixc->refused))
+		return -EACCES;
+	crc = xfrm_guard_crc(ixc->guard);
+	ix_digest_conn_set(&ixc->dg, conn->hdrdgst_en, conn->datadgst_en, crc);
+	iscsi_conn_printk(KERN_INFO, conn,
+			  "full feature phase: header digest %s, data digest %s (CRC decision: %s)\n",
+			  conn->hdrdgst_en ? "CRC32C" : "None",
+			  conn->datadgst_en ? "CRC32C" : "None",
+			  xfrm_guard_crc_name(crc));
+	return iscsi_conn_start(cls_conn);
+}
+
+static int ix_digest_param(struct ix_conn *ixc, char *buf)
+{
+	const char *reason = NULL;
+	int on, err;
+
+	err = kstrtoint(buf, 10, &on);
+	if (err)
+		return err;
+	err = ix_login_digest_check(xfrm_guard_crc(ixc->guard), on, &reason);
+	if (err)
+		ix_refuse(ixc, reason);
+	return err;
+}
+
+static int ix_conn_set_param(struct iscsi_cls_conn *cls_conn,
+			     enum iscsi_param param, char *buf, int buflen)
+{
+	struct iscsi_conn *conn = cls_conn->dd_data;
+	struct ix_conn *ixc = ix_conn(conn);
+	int err;
+
+	switch (param) {
+	case ISCSI_PARAM_HDRDGST_EN:
+	case ISCSI_PARAM_DATADGST_EN:
+		mutex_lock(&ixc->sock_lock);
+		if (!ixc->guard) {
+			mutex_unlock(&ixc->sock_lock);
+			return -ENOTCONN;
+		}
+		err = ix_digest_param(ixc, buf);
+		if (!err)
+			err = iscsi_set_param(cls_conn, param, buf, buflen);
+		mutex_unlock(&ixc->sock_lock);
+		return err;
+	case ISCSI_PARAM_MAX_R2T:
+		return iscsi_tcp_set_max_r2t(conn, buf);
+	default:
+		return iscsi_set_param(cls_conn, param, buf, buflen);
+	}
+}
+
+/* The local or peer address of a bound connection's socket. */
+static int ix_sock_addr(struct iscsi_conn *conn, bool local,
+			struct sockaddr_storage *ss)
+{
+	struct ix_conn *ixc = ix_conn(conn);
+	int rc;
+
+	mutex_lock(&ixc->sock_lock);
+	if (!ixc->sock)
+		rc = -ENOTCONN;
+	else if (local)
+		rc = kernel_getsockname(ixc->sock, (struct sockaddr *)ss);
+	else
+		rc = kernel_getpeername(ixc->sock, (struct sockaddr *)ss);
+	mutex_unlock(&ixc->sock_lock);
+	return rc < 0 ? rc : 0;
+}
+
+/* Pin the session's lead connection, so it outlives a concurrent destroy. */
+static struct iscsi_conn *ix_get_leadconn(struct iscsi_session *session)
+{
+	struct iscsi_conn *conn;
+
+	spin_lock_bh(&session->frwd_lock);
+	conn = session->leadconn;
+	if (conn)
+		iscsi_get_conn(conn->cls_conn);
+	spin_unlock_bh(&session->frwd_lock);
+	return conn;
+}
+
+static int ix_conn_get_param(struct iscsi_cls_conn *cls_conn,
+			     enum iscsi_param param, char *buf)
+{
+	struct iscsi_conn *conn = cls_conn->dd_data;
+	struct sockaddr_storage ss;
+	struct iscsi_conn *lead;
+	int rc;
+
+	switch (param) {
+	case ISCSI_PARAM_CONN_PORT:
+	case ISCSI_PARAM_CONN_ADDRESS:
+	case ISCSI_PARAM_LOCAL_PORT:
+		lead = ix_get_leadconn(conn->session);
+		if (!lead)
+			return -ENOTCONN;
+		rc = ix_sock_addr(conn, param == ISCSI_PARAM_LOCAL_PORT, &ss);
+		iscsi_put_conn(lead->cls_conn);
+		if (rc)
+			return rc;
+		return iscsi_conn_get_addr_param(&ss, param, buf);
+	default:
+		return iscsi_conn_get_param(cls_conn, param, buf);
+	}
+}
+
+static int ix_host_get_param(struct Scsi_Host *shost,
+			     enum iscsi_host_param param, char *buf)
+{
+	struct ix_host *host = iscsi_host_priv(shost);
+	struct iscsi_session *session = host->session;
+	struct sockaddr_storage ss;
+	struct iscsi_conn *conn;
+	int rc;
+
+	switch (param) {
+	case ISCSI_HOST_PARAM_IPADDRESS:
+		if (!session)
+			return -ENOTCONN;
+		conn = ix_get_leadconn(session);
+		if (!conn)
+			return -ENOTCONN;
+		rc = ix_sock_addr(conn, true, &ss);
+		iscsi_put_conn(conn->cls_conn);
+		if (rc)
+			return rc;
+		return iscsi_conn_get_addr_param(&ss, (enum iscsi_param)param,
+						 buf);
+	default:
+		return iscsi_host_get_param(shost, param, buf);
+	}
+}
+
+static void ix_stat(struct iscsi_stats *stats, const char *desc, u64 value)
+{
+	struct iscsi_stats_custom *c;
+
+	if (stats->custom_length >= ISCSI_STATS_CUSTOM_MAX)
+		return;
+	c = &stats->custom[stats->custom_length++];
+	strscpy(c->desc, desc, sizeof(c->desc));
+	c->value = value;
+}
+
+static void ix_conn_get_stats(struct iscsi_cls_conn *cls_conn,
+			      struct iscsi_stats *stats)
+{
+	static const char * const kind[] = { "hdr", "data" };
+	struct iscsi_conn *conn = cls_conn->dd_data;
+	struct ix_conn *ixc = ix_conn(conn);
+	struct xfrm_guard_status st = {};
+	struct ix_digest_stats ds;
+	char desc[ISCSI_STATS_CUSTOM_DESC_MAX];
+	int k, w;
+
+	stats->custom_length = 0;
+	ix_digest_stats_read(&ixc->dg, &ds);
+	for (k = 0; k < __IX_DIGEST_KIND_MAX; k++) {
+		snprintf(desc, sizeof(desc), "%s_digest_computed", kind[k]);
+		ix_stat(stats, desc, ds.computed[k]);
+		snprintf(desc, sizeof(desc), "%s_digest_failed", kind[k]);
+		ix_stat(stats, desc, ds.failed[k]);
+		for (w = 0; w < __IX_DIGEST_SKIP_MAX; w++) {
+			snprintf(desc, sizeof(desc), "%s_digest_skipped_%s",
+				 kind[k], ix_digest_skip_name(w));
+			ix_stat(stats, desc, ds.skipped[k][w]);
+		}
+	}
+	ix_stat(stats, "tx_holds", atomic64_read(&ixc->holds));
+	ix_stat(stats, "tx_held_attempts", atomic64_read(&ixc->held_pdus));
+	mutex_lock(&ixc->sock_lock);
+	if (ixc->guard)
+		xfrm_guard_get_status(ixc->guard, &st);
+	mutex_unlock(&ixc->sock_lock);
+	ix_stat(stats, "guard_rx_dropped", st.rx_dropped);
+	ix_stat(stats, "guard_tx_dropped", st.tx_dropped);
+	ix_stat(stats, "eh_abort_cnt", conn->eh_abort_cnt);
+	iscsi_tcp_conn_get_stats(cls_conn, stats);
+}
+
+/* --- sessions --------------------------------------------------------- */
+
+static struct iscsi_cls_session *
+ix_session_create(struct iscsi_endpoint *ep, u16 cmds_max, u16 qdepth,
+		  u32 initial_cmdsn)
+{
+	struct iscsi_cls_session *cls_session;
+	struct Scsi_Host *shost;
+	struct ix_host *host;
+	int rc;
+
+	if (ep) {
+		pr_err("endpoints are not used by this transport\n");
+		return NULL;
+	}
+	shost = iscsi_host_alloc(&ix_sht, sizeof(struct ix_host), 1);
+	if (!shost)
+		return NULL;
+	shost->transportt = ix_scsi_transport;
+	shost->cmd_per_lun = qdepth;
+	shost->max_lun = ix_max_lun;
+	shost->max_id = 0;
+	shost->max_channel = 0;
+	shost->max_cmd_len = SCSI_MAX_VARLEN_CDB_SIZE;
+	shost->dma_alignment = 0;
+
+	rc = iscsi_host_get_max_scsi_cmds(shost, cmds_max);
+	if (rc < 0)
+		goto free_host;
+	shost->can_queue = rc;
+	if (iscsi_host_add(shost, NULL))
+		goto free_host;
+
+	cls_session = iscsi_session_setup(&ix_transport, shost, cmds_max, 0,
+					  sizeof(struct iscsi_tcp_task) +
+					  sizeof(struct ix_hdrbuf),
+					  initial_cmdsn, 0);
+	if (!cls_session)
+		goto remove_host;
+	if (iscsi_tcp_r2tpool_alloc(cls_session->dd_data))
+		goto remove_session;
+
+	host = iscsi_host_priv(shost);
+	host->session = cls_session->dd_data;
+	return cls_session;
+
+remove_session:
+	iscsi_session_teardown(cls_session);
+remove_host:
+	iscsi_host_remove(shost, false);
+free_host:
+	iscsi_host_free(shost);
+	return NULL;
+}
+
+static void ix_session_destroy(struct iscsi_cls_session *cls_session)
+{
+	struct Scsi_Host *shost = iscsi_session_to_shost(cls_session);
+	struct iscsi_session *session = cls_session->dd_data;
+
+	if (WARN_ON_ONCE(session->leadconn))
+		return;
+	iscsi_session_remove(cls_session);
+	/* get_host_param reads the session: take the host out first. */
+	iscsi_host_remove(shost, false);
+	iscsi_tcp_r2tpool_free(session);
+	iscsi_session_free(cls_session);
+	iscsi_host_free(shost);
+}
+
+static umode_t ix_attr_is_visible(int param_type, int param)
+{
+	switch (param_type) {
+	case ISCSI_HOST_PARAM:
+		switch (param) {
+		case ISCSI_HOST_PARAM_NETDEV_NAME:
+		case ISCSI_HOST_PARAM_HWADDRESS:
+		case ISCSI_HOST_PARAM_IPADDRESS:
+		case ISCSI_HOST_PARAM_INITIATOR_NAME:
+			return 0444;
+		default:
+			return 0;
+		}
+	case ISCSI_PARAM:
+		switch (param) {
+		case ISCSI_PARAM_MAX_RECV_DLENGTH:
+		case ISCSI_PARAM_MAX_XMIT_DLENGTH:
+		case ISCSI_PARAM_HDRDGST_EN:
+		case ISCSI_PARAM_DATADGST_EN:
+		case ISCSI_PARAM_CONN_ADDRESS:
+		case ISCSI_PARAM_CONN_PORT:
+		case ISCSI_PARAM_LOCAL_PORT:
+		case ISCSI_PARAM_EXP_STATSN:
+		case ISCSI_PARAM_PERSISTENT_ADDRESS:
+		case ISCSI_PARAM_PERSISTENT_PORT:
+		case ISCSI_PARAM_PING_TMO:
+		case ISCSI_PARAM_RECV_TMO:
+		case ISCSI_PARAM_INITIAL_R2T_EN:
+		case ISCSI_PARAM_MAX_R2T:
+		case ISCSI_PARAM_IMM_DATA_EN:
+		case ISCSI_PARAM_FIRST_BURST:
+		case ISCSI_PARAM_MAX_BURST:
+		case ISCSI_PARAM_PDU_INORDER_EN:
+		case ISCSI_PARAM_DATASEQ_INORDER_EN:
+		case ISCSI_PARAM_ERL:
+		case ISCSI_PARAM_TARGET_NAME:
+		case ISCSI_PARAM_TPGT:
+		case ISCSI_PARAM_USERNAME:
+		case ISCSI_PARAM_PASSWORD:
+		case ISCSI_PARAM_USERNAME_IN:
+		case ISCSI_PARAM_PASSWORD_IN:
+		case ISCSI_PARAM_FAST_ABORT:
+		case ISCSI_PARAM_ABORT_TMO:
+		case ISCSI_PARAM_LU_RESET_TMO:
+		case ISCSI_PARAM_TGT_RESET_TMO:
+		case ISCSI_PARAM_IFACE_NAME:
+		case ISCSI_PARAM_INITIATOR_NAME:
+			return 0444;
+		default:
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static int ix_device_configure(struct scsi_device *sdev,
+			       struct queue_limits *lim)
+{
+	struct ix_host *host = iscsi_host_priv(sdev->host);
+	struct iscsi_conn *conn = host->session->leadconn;
+
+	/* A data digest is computed before the bytes are copied out. */
+	if (conn && conn->datadgst_en)
+		lim->features |= BLK_FEAT_STABLE_WRITES;
+	return 0;
+}
+
+static const struct scsi_host_template ix_sht = {
+	.module			= THIS_MODULE,
+	.name			= "iSCSI Initiator over TCP/IP, IPsec enforced",
+	.queuecommand		= iscsi_queuecommand,
+	.change_queue_depth	= scsi_change_queue_depth,
+	.can_queue		= ISCSI_TOTAL_CMDS_MAX,
+	.sg_tablesize		= 4096,
+	.max_sectors		= 0xFFFF,
+	.cmd_per_lun		= ISCSI_DEF_CMD_PER_LUN,
+	.eh_timed_out		= iscsi_eh_cmd_timed_out,
+	.eh_abort_handler	= iscsi_eh_abort,
+	.eh_device_reset_handler = iscsi_eh_device_reset,
+	.eh_target_reset_handler = iscsi_eh_recover_target,
+	.dma_boundary		= PAGE_SIZE - 1,
+	.device_configure	= ix_device_configure,
+	/*
+	 * open-iscsi finds a host's transport from proc_name minus "iscsi_":
+	 * this must read "iscsi_tcp" for iscsid to manage our sessions.
+	 */
+	.proc_name		= "iscsi_tcp",
+	.this_id		= -1,
+	.track_queue_depth	= 1,
+	.cmd_size		= sizeof(struct iscsi_cmd),
+};
+
+static struct iscsi_transport ix_transport = {
+	.owner			= THIS_MODULE,
+	/* open-iscsi's templates only know "tcp" for software iSCSI/TCP. */
+	.name			= "tcp",
+	.caps			= CAP_RECOVERY_L0 | CAP_MULTI_R2T |
+				  CAP_HDRDGST | CAP_DATADGST,
+	.create_session		= ix_session_create,
+	.destroy_session	= ix_session_destroy,
+	.create_conn		= ix_conn_create,
+	.bind_conn		= ix_conn_bind,
+	.destroy_conn		= ix_conn_destroy,
+	.attr_is_visible	= ix_attr_is_visible,
+	.set_param		= ix_conn_set_param,
+	.get_conn_param		= ix_conn_get_param,
+	.get_session_param	= iscsi_session_get_param,
+	.start_conn		= ix_conn_start,
+	.stop_conn		= ix_conn_stop,
+	.get_host_param		= ix_host_get_param,
+	.set_host_param		= iscsi_host_set_param,
+	.send_pdu		= ix_send_pdu,
+	.get_stats		= ix_conn_get_stats,
+	.init_task		= iscsi_tcp_task_init,
+	.xmit_task		= iscsi_tcp_task_xmit,
+	.cleanup_task		= iscsi_tcp_cleanup_task,
+	.xmit_pdu		= ix_xmit_pdu,
+	.init_pdu		= ix_init_pdu,
+	.alloc_pdu		= ix_alloc_pdu,
+	.session_recovery_timedout = iscsi_session_recovery_timedout,
+};
+
+/**
+ * ix_transport_init() - register the "tcp" transport
+ *
+ * Return: 0, -EINVAL for a bad max_lun, -ENOMEM, or -EBUSY when the
+ * transport class refuses a second "tcp".
+ */
+int ix_transport_init(void)
+{
+	if (ix_max_lun < 1) {
+		pr_err("max_lun must be at least 1, not %u\n", ix_max_lun);
+		return -EINVAL;
+	}
+	ix_chap = ix_chap_table_alloc();
+	if (!ix_chap)
+		return -ENOMEM;
+	ix_scsi_transport = iscsi_register_transport(&ix_transport);
+	if (!ix_scsi_transport) {
+		ix_chap_table_free(ix_chap);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/**
+ * ix_transport_exit() - unregister the transport
+ *
+ * The transport class holds a module reference per session, so no session
+ * is left when this runs.
+ */
+void ix_transport_exit(void)
+{
+	iscsi_unregister_transport(&ix_transport);
+	ix_chap_table_free(ix_chap);
+}
