@@ -14,6 +14,10 @@ set +e
 out=$(perl "$SRC/scripts/checkpatch.pl" --strict --no-tree --terse \
 	--show-types --no-summary -f "${files[@]}" 2>&1)
 set -e
+# checkpatch cannot see the kernel's own headers from here (--no-tree), so
+# it calls their CamelCase names ours. Drop exactly those.
+KERNEL_CAMELCASE='Scsi_Host'
+out=$(printf '%s\n' "$out" | grep -vE "CAMELCASE: Avoid CamelCase: <($KERNEL_CAMELCASE)>" || true)
 if [ -n "$out" ]; then
 	echo "$out"
 	echo "checkpatch: $(echo "$out" | grep -cE ': (ERROR|WARNING|CHECK):') findings in ${#files[@]} files"
