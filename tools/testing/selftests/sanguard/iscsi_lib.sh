@@ -294,7 +294,7 @@ ix_sa_down() {
 ix_capture_start() {
 	ix_capture_stop
 	rm -f "$IX_TMP/cap.pcap" "$IX_TMP/cap.err"
-	ip netns exec "$NS_t" tcpdump -i "$IX_TIF" -nn -U -s 128 \
+	ip netns exec "$NS_t" tcpdump -i "$IX_TIF" -nn -U --immediate-mode -s 128 \
 		-w "$IX_TMP/cap.pcap" "tcp port $IX_PORT or esp" 2>"$IX_TMP/cap.err" &
 	IX_CAP=$!
 	local i
@@ -313,6 +313,17 @@ ix_capture_stop() {
 	IX_CAP=
 }
 at_exit ix_capture_stop
+
+# ix_capture_complete: the stopped capture wrote every packet the filter
+# took (else a count of zero would prove nothing).
+ix_capture_complete() {
+	local got took
+	got=$(sed -n 's/^\([0-9]*\) packets\? captured$/\1/p' "$IX_TMP/cap.err")
+	took=$(sed -n 's/^\([0-9]*\) packets\? received by filter$/\1/p' "$IX_TMP/cap.err")
+	[ -n "$got" ] && [ "$got" = "$took" ] && return 0
+	cat "$IX_TMP/cap.err"
+	return 1
+}
 
 # ix_cap_count [FILTER]: cleartext TCP segments of port 3260 in the
 # capture (or the packets matching FILTER).

@@ -105,8 +105,11 @@ check_fails "no session left" ix_sid
 check_eq "LIO saw a normal logout" $((logouts + 1)) "$(ix_normal_logouts)"
 
 ix_capture_stop
+check "capture complete" ix_capture_complete
 segs=$(ix_cap_count)
 check_eq "no TCP segment of the iSCSI connection crossed in the clear" 0 "$segs"
-diag "ESP packets are the only iSCSI traffic seen in namespace t ($segs cleartext TCP segments)"
+esp=$(ix_cap_esp)
+check "the traffic was there, as ESP" test "$esp" -gt 0
+diag "namespace t saw $esp ESP packets and $segs cleartext TCP segments"
 
 done_testing
