@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * srnic: counters for "rdma statistic show link DEV/1".
+ */
+#include "srnic.h"
+
+/* Names are the user interface: never rename, only append. */
+static const struct rdma_stat_desc srnic_counter_descs[SRNIC_CNT_MAX] = {
+	[SRNIC_CNT_INVALID_STAG].name = "invalid_stag",
+	[SRNIC_CNT_KEY_MISMATCH].name = "stag_key_mismatch",
+	[SRNIC_CNT_PD_MISMATCH].name = "pd_mismatch",
+	[SRNIC_CNT_SCOPE_VIOLATION].name = "scope_violation",
+	[SRNIC_CNT_RIGHTS_VIOLATION].name = "rights_violation",
+	[SRNIC_CNT_BOUNDS_VIOLATION].name = "bounds_violation",
+	[SRNIC_CNT_ACCESS_AFTER_INVALIDATE].name = "access_after_invalidate",
+	[SRNIC_CNT_CQ_OVERFLOW].name = "cq_overflow",
+	[SRNIC_CNT_ADMISSION_REFUSED].name = "cq_admission_refused",
+	[SRNIC_CNT_LIMIT_REFUSED].name = "limit_refused",
+	[SRNIC_CNT_IRD_EXCEEDED].name = "ird_exceeded",
+	[SRNIC_CNT_CRC_ERRORS].name = "crc_errors",
+	[SRNIC_CNT_CRC_SKIPPED].name = "crc_skipped",
+};
+
+/**
+ * srnic_alloc_hw_port_stats - ib_device_ops.alloc_hw_port_stats
+ * @ibdev: the device
+ * @port: the port (srnic has one)
+ *
+ * Return: the counter set ib_core shows and frees, or NULL.
+ */
+struct rdma_hw_stats *srnic_alloc_hw_port_stats(struct ib_device *ibdev,
+						u32 port)
+{
+	return rdma_alloc_hw_stats_struct(srnic_counter_descs, SRNIC_CNT_MAX,
+					  RDMA_HW_STATS_DEFAULT_LIFESPAN);
+}
+
+/**
+ * srnic_get_hw_stats - ib_device_ops.get_hw_stats
+ * @ibdev: the device
+ * @stats: the set allocated by srnic_alloc_hw_port_stats()
+ * @port: the port
+ * @index: the counter asked for; all are filled in
+ *
+ * Return: the number of counters filled in.
+ */
+int srnic_get_hw_stats(struct ib_device *ibdev, struct rdma_hw_stats *stats,
+		       u32 port, int index)
+{
+	struct srnic_dev *sdev = to_sdev(ibdev);
+	int i;
+
+	for (i = 0; i < SRNIC_CNT_MAX; i++)
+		stats->value[i] = atomic64_read(&sdev->stats.cnt[i]);
+	return SRNIC_CNT_MAX;
+}
