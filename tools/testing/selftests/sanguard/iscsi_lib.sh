@@ -22,9 +22,49 @@
 #
 # Everything is undone at exit, in reverse order (lib.sh's at_exit).
 
+# ix_each_transport [MODULE...]: when IX_MODULE is not set, run this test
+# once per transport (default: both), each run in its own process with its
+# own namespaces and cleanup, and relay its results here prefixed with the
+# transport's name; then end. With IX_MODULE set, return and run as is.
+# IX_MODULES overrides the list.
+ix_each_transport() {
+	local m line rc pid failed
+	[ -n "$IX_MODULE_GIVEN" ] && return 0
+	[ $# -gt 0 ] || set -- iscsi_tcp iscsi_xfrm
+	for m in ${IX_MODULES:-$@}; do
+		diag "--- $m ---"
+		failed=$SG_FAILED
+		exec {ix_fd}< <(IX_MODULE=$m bash "$0")
+		pid=$!
+		while IFS= read -r line <&$ix_fd; do
+			case "$line" in
+			"TAP version"* | 1..*) ;;
+			"ok "*"# SKIP "*)
+				line=${line#ok * - }
+				skip "$m: ${line% \# SKIP *}" "${line##* \# SKIP }"
+				;;
+			"ok "*) ok "$m: ${line#ok * - }" ;;
+			"not ok "*) not_ok "$m: ${line#not ok * - }" ;;
+			"#"*) echo "# [$m]${line#\#}" ;;
+			*) echo "# [$m] $line" ;;
+			esac
+		done
+		exec {ix_fd}<&-
+		wait "$pid"
+		rc=$?
+		case $rc in
+		0 | 4) ;;
+		1) [ "$SG_FAILED" -gt "$failed" ] || not_ok "$m: the run exited with status 1" ;;
+		*) not_ok "$m: the run ended with status $rc" ;;
+		esac
+	done
+	done_testing
+}
+
 TOP=${SG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)}
 XGUARD=$TOP/tools/xguard/xguard
 
+IX_MODULE_GIVEN=${IX_MODULE:-}
 IX_MODULE=${IX_MODULE:-iscsi_tcp}
 IX_I4=10.99.4.1			# initiator, initial namespace
 IX_T4=10.99.4.2			# target, namespace t

@@ -7,8 +7,9 @@
 # disk, a random pattern written to it is read back identical after a
 # logout and a fresh login (so it came from the target, not a cache), and
 # every logout is a clean one on both sides. Nothing crosses the wire in
-# the clear. Runs with the transport in IX_MODULE (iscsi_tcp, the in-tree
-# anchor, by default; iscsi_xfrm), so the two can be compared.
+# the clear. Runs once with the in-tree iscsi_tcp (the anchor) and once
+# with iscsi_xfrm, so the two can be compared; IX_MODULE=iscsi_tcp or
+# IX_MODULE=iscsi_xfrm runs one of them only.
 #
 # IX_MIB overrides the data size: 64 MiB on the base kernel, 4 MiB on the
 # debug kernel (15-20 times slower under TCG).
@@ -17,6 +18,8 @@
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/iscsi_lib.sh"
+
+ix_each_transport iscsi_tcp iscsi_xfrm
 
 if [ -e /sys/kernel/debug/kmemleak ] || [ -e /proc/lockdep ]; then
 	MIB=${IX_MIB:-4}

@@ -11,14 +11,16 @@
 # kernel log names the reason. A login over AES-GCM is the positive
 # control, before and after, for both transports.
 #
-# With the anchor (IX_MODULE=iscsi_tcp, the default) the same attempts
-# succeed; that is what iscsi_xfrm is for, so they are reported as TAP
-# diagnostics rather than judged.
+# Runs with both transports (IX_MODULE= one of them to run one). With the
+# anchor, iscsi_tcp, the same attempts succeed; that is what iscsi_xfrm is
+# for, so they are reported as TAP diagnostics rather than judged.
 # sanguard-flavours: debug
 # sanguard-timeout: 900
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/iscsi_lib.sh"
+
+ix_each_transport iscsi_tcp iscsi_xfrm
 
 ix_transport_up || done_testing
 step "namespace t joined to the initial namespace by veth" ix_net_up || done_testing
