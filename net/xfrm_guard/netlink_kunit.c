@@ -637,6 +637,32 @@ static void event_fill_carries_every_field(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, (char *)nla_data(tb[XFRM_GUARD_EVENT_A_ALG]),
 			   "cbc(des)");
 	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[XFRM_GUARD_EVENT_A_PROFILE]), 3);
+	KUNIT_EXPECT_NULL(test, tb[XFRM_GUARD_EVENT_A_OWNER_REASON]);
+}
+
+static void event_owner_refused_carries_the_token(struct kunit *test)
+{
+	const struct xg_event ev = {
+		.type = XFRM_GUARD_EVENT_OWNER_REFUSED,
+		.owner = XFRM_GUARD_OWNER_ISCSI,
+		.family = AF_INET,
+		.reason = XFRM_GUARD_REASON_PROTECTED,
+		/* the longest token there can be */
+		.owner_reason = "abcdefghijklmnopqrstuvwxyz01234",
+	};
+	struct nlattr *tb[XFRM_GUARD_EVENT_A_MAX + 1];
+	struct sk_buff *skb = xg_t_skb(test);
+
+	KUNIT_ASSERT_EQ(test, 0, xg_nl_fill_event(skb, &ev));
+	xg_t_parse_reply(test, tb, XFRM_GUARD_EVENT_A_MAX, skb->data);
+	KUNIT_EXPECT_EQ(test, nla_get_u8(tb[XFRM_GUARD_EVENT_A_TYPE]),
+			XFRM_GUARD_EVENT_OWNER_REFUSED);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_EVENT_A_OWNER_REASON]);
+	KUNIT_EXPECT_STREQ(test,
+			   (char *)nla_data(tb[XFRM_GUARD_EVENT_A_OWNER_REASON]),
+			   "abcdefghijklmnopqrstuvwxyz01234");
+	KUNIT_EXPECT_EQ(test, nla_len(tb[XFRM_GUARD_EVENT_A_OWNER_REASON]),
+			XFRM_GUARD_OWNER_REASON_MAX);
 }
 
 static void event_without_algorithm_omits_it(struct kunit *test)
@@ -783,6 +809,12 @@ static void conn_fill_ipv4_carries_every_attribute(struct kunit *test)
 			 0x100000007ULL);
 	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_LOST, 8, 2);
 	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_RESTORED, 8, 1);
+	KUNIT_EXPECT_NULL(test, tb[XFRM_GUARD_CONN_A_OWNER_REFUSED]);
+
+	strscpy(info.owner_refused, "chap_reflection");
+	xg_t_fill_conn(test, &info, tb);
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_OWNER_REFUSED,
+			"chap_reflection");
 }
 
 static void conn_fill_ipv6_without_inbound_sa_omits_it(struct kunit *test)
@@ -904,6 +936,7 @@ static struct kunit_case xg_netlink_cases[] = {
 	KUNIT_CASE(profile_fill_reports_every_algorithm),
 	KUNIT_CASE(event_fill_carries_every_field),
 	KUNIT_CASE(event_without_algorithm_omits_it),
+	KUNIT_CASE(event_owner_refused_carries_the_token),
 	KUNIT_CASE(conn_fill_ipv4_carries_every_attribute),
 	KUNIT_CASE(conn_fill_ipv6_without_inbound_sa_omits_it),
 	KUNIT_CASE(conn_fill_without_ipsec_has_no_sa_attributes),

@@ -591,9 +591,9 @@ EXPORT_SYMBOL_IF_KUNIT(xg_verdict_chap_ok);
  * @len: size of @out, at least %XG_OWNER_REASON_MAX
  *
  * The token ends up in dmesg, an audit record and netlink, so it must be a
- * short word: letters, digits, '_' and '-' only, 1 to %XG_OWNER_REASON_MAX
- * - 1 of them. Anything else (NULL, empty, too long, spaces, control or
- * format characters) becomes %XG_OWNER_REASON_GENERIC rather than being
+ * short word: 1 to %XG_OWNER_REASON_MAX - 1 ASCII letters, digits, '_' and
+ * '-'. Anything else (NULL, empty, too long, spaces, control, format or
+ * non-ASCII characters) becomes %XG_OWNER_REASON_GENERIC rather than being
  * cut or escaped, so that a report never shows half a token. At most
  * %XG_OWNER_REASON_MAX bytes of @reason are read.
  *
@@ -606,8 +606,10 @@ void xg_owner_reason_token(const char *reason, char *out, size_t len)
 	n = reason ? strnlen(reason, XG_OWNER_REASON_MAX) : 0;
 	if (!n || n >= XG_OWNER_REASON_MAX || n >= len)
 		goto generic;
+	/* isalnum() alone would take Latin-1 letters */
 	for (i = 0; i < n; i++)
-		if (!isalnum(reason[i]) && reason[i] != '_' && reason[i] != '-')
+		if (!isascii(reason[i]) ||
+		    (!isalnum(reason[i]) && reason[i] != '_' && reason[i] != '-'))
 			goto generic;
 	memcpy(out, reason, n);
 	out[n] = '\0';

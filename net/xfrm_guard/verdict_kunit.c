@@ -1012,6 +1012,84 @@ static void chap_needs_confidentiality_when_profile_says_so(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, xg_verdict_chap_ok(&p, &v));
 }
 
+/* The verdict carries the profile's CHAP rule, for xfrm_guard_get_status(). */
+static void verdict_records_chap_requires_confidentiality(struct kunit *test)
+{
+	struct xg_sa_desc out, in;
+	struct xg_profile p;
+	struct xg_verdict v;
+
+	xg_profile_init_default(&p);
+	xg_t_sa(&out, false);
+	xg_t_sa(&in, true);
+	xg_verdict_eval(&p, &out, 1, &in, &v);
+	KUNIT_EXPECT_TRUE(test, v.chap_requires_confidentiality);
+	xg_verdict_eval_rx(&p, &in, 1, &v);
+	KUNIT_EXPECT_TRUE(test, v.chap_requires_confidentiality);
+
+	p.chap_requires_confidentiality = false;
+	xg_verdict_eval(&p, &out, 1, &in, &v);
+	KUNIT_EXPECT_FALSE(test, v.chap_requires_confidentiality);
+	xg_verdict_eval_rx(&p, &in, 1, &v);
+	KUNIT_EXPECT_FALSE(test, v.chap_requires_confidentiality);
+
+	/* recorded whatever the verdict, refusals included */
+	p.chap_requires_confidentiality = true;
+	xg_verdict_eval(&p, NULL, 0, NULL, &v);
+	KUNIT_EXPECT_EQ(test, v.action, XG_ACTION_REFUSE);
+	KUNIT_EXPECT_TRUE(test, v.chap_requires_confidentiality);
+}
+
+struct xg_owner_reason_case {
+	const char *desc;
+	const char *in;
+	const char *want;
+};
+
+static const struct xg_owner_reason_case xg_owner_reason_cases[] = {
+	{ "chap_reflection", "chap_reflection", "chap_reflection" },
+	{ "longest_token_in_the_table", "chap_requires_confidentiality",
+	  "chap_requires_confidentiality" },
+	{ "digits_and_dash", "crc-required-2", "crc-required-2" },
+	{ "null", NULL, XG_OWNER_REASON_GENERIC },
+	{ "empty", "", XG_OWNER_REASON_GENERIC },
+	/* 31 characters: the longest that fits */
+	{ "31_chars", "abcdefghijklmnopqrstuvwxyz01234",
+	  "abcdefghijklmnopqrstuvwxyz01234" },
+	/* 32: would need 33 bytes with the NUL; refused, not cut */
+	{ "32_chars", "abcdefghijklmnopqrstuvwxyz012345",
+	  XG_OWNER_REASON_GENERIC },
+	{ "space", "chap reflection", XG_OWNER_REASON_GENERIC },
+	{ "newline", "chap\nfake line", XG_OWNER_REASON_GENERIC },
+	{ "format", "%s%n", XG_OWNER_REASON_GENERIC },
+	{ "audit_field", "x res=1", XG_OWNER_REASON_GENERIC },
+	{ "high_bit", "chap\xc3\xa9", XG_OWNER_REASON_GENERIC },
+};
+
+KUNIT_ARRAY_PARAM_DESC(xg_owner_reason, xg_owner_reason_cases, desc);
+
+static void owner_reason_vetted(struct kunit *test)
+{
+	const struct xg_owner_reason_case *c = test->param_value;
+	char out[XG_OWNER_REASON_MAX];
+
+	memset(out, 'x', sizeof(out));
+	xg_owner_reason_token(c->in, out, sizeof(out));
+	KUNIT_EXPECT_STREQ(test, out, c->want);
+}
+
+/* Never read past XG_OWNER_REASON_MAX bytes: no NUL there is "too long". */
+static void owner_reason_unterminated_is_generic(struct kunit *test)
+{
+	char *in = kunit_kmalloc(test, XG_OWNER_REASON_MAX, GFP_KERNEL);
+	char out[XG_OWNER_REASON_MAX];
+
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	memset(in, 'a', XG_OWNER_REASON_MAX);
+	xg_owner_reason_token(in, out, sizeof(out));
+	KUNIT_EXPECT_STREQ(test, out, XG_OWNER_REASON_GENERIC);
+}
+
 enum xg_t_off {
 	XG_T_ABSENT,		/* no such SA */
 	XG_T_SW,
@@ -1431,6 +1509,9 @@ static struct kunit_case xg_verdict_cases[] = {
 	KUNIT_CASE(audit_reports_instead_of_refusing),
 	KUNIT_CASE(enforce_refuses_unprotected),
 	KUNIT_CASE(chap_needs_confidentiality_when_profile_says_so),
+	KUNIT_CASE(verdict_records_chap_requires_confidentiality),
+	KUNIT_CASE_PARAM(owner_reason_vetted, xg_owner_reason_gen_params),
+	KUNIT_CASE(owner_reason_unterminated_is_generic),
 	KUNIT_CASE_PARAM(crc_skipped_only_when_both_directions_offloaded,
 			 xg_crc_cases_gen_params),
 	KUNIT_CASE(reason_names_are_stable),

@@ -73,12 +73,13 @@ static const char *const sa_mode_names[] = {
 
 static const char *const event_names[] = {
 	"unspec", "refused", "lost", "restored", "dropped", "audited",
+	"owner_refused",
 };
 
 /* by attribute type - XFRM_GUARD_STATS_A_ATTACHED */
 static const char *const stat_names[] = {
 	"attached", "refused", "audited", "lost", "restored", "rx_dropped",
-	"tx_held", "portal_dropped", "warned",
+	"tx_held", "portal_dropped", "warned", "owner_refused",
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -1097,6 +1098,8 @@ static void print_conn_json(const struct nlattr **tb)
 	for (i = 0; i < N(counters); i++)
 		printf(",\"%s\":%llu", counters[i],
 		       (unsigned long long)get_u64(tb[counter_attrs[i]]));
+	json_opt_str("owner_refused",
+		     get_str(tb[XFRM_GUARD_CONN_A_OWNER_REFUSED]));
 	printf("}");
 }
 
@@ -1109,9 +1112,14 @@ static void print_conn_json(const struct nlattr **tb)
  *	in esp spi 0x00002000 replay-window 32 offload no
  *	aead rfc4106(gcm(aes))
  *	dropped rx 0 tx 0 protection lost 0 restored 0
+ *
+ * and, once the owner refused the connection for a reason of its own,
+ *
+ *	owner refused chap_reflection
  */
 static void print_conn_text(const struct nlattr **tb)
 {
+	const char *refused = get_str(tb[XFRM_GUARD_CONN_A_OWNER_REFUSED]);
 	uint16_t family = get_u16(tb[XFRM_GUARD_CONN_A_FAMILY]);
 	const char *reason = get_str(tb[XFRM_GUARD_CONN_A_REASON_NAME]);
 	const char *alg = get_str(tb[XFRM_GUARD_CONN_A_ALG]);
@@ -1167,6 +1175,8 @@ static void print_conn_text(const struct nlattr **tb)
 	       (unsigned long long)get_u64(tb[XFRM_GUARD_CONN_A_TX_DROPPED]),
 	       (unsigned long long)get_u64(tb[XFRM_GUARD_CONN_A_LOST]),
 	       (unsigned long long)get_u64(tb[XFRM_GUARD_CONN_A_RESTORED]));
+	if (refused)
+		printf("\towner refused %s\n", refused);
 }
 
 static int conn_cb(const struct nlmsghdr *nlh, void *data)
@@ -1269,6 +1279,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	char s[INET6_ADDRSTRLEN + 2] = "?", d[INET6_ADDRSTRLEN + 2] = "?";
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	const char *reason = "unknown", *alg = NULL, *type, *owner;
+	const char *owner_reason;
 	const struct nlattr *nest;
 	long *count = data;
 	uint16_t family;
@@ -1297,6 +1308,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	if (tb[XFRM_GUARD_EVENT_A_ALG] &&
 	    !mnl_attr_validate(tb[XFRM_GUARD_EVENT_A_ALG], MNL_TYPE_NUL_STRING))
 		alg = mnl_attr_get_str(tb[XFRM_GUARD_EVENT_A_ALG]);
+	owner_reason = get_str(tb[XFRM_GUARD_EVENT_A_OWNER_REASON]);
 	type = name_of(event_names, N(event_names),
 		       get_u8(tb[XFRM_GUARD_EVENT_A_TYPE]));
 	owner = name_of(owner_names, N(owner_names),
@@ -1313,17 +1325,20 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 			put_json_str(alg);
 		else
 			printf("null");
-		printf(",\"profile\":%u}\n",
-		       get_u32(tb[XFRM_GUARD_EVENT_A_PROFILE]));
+		printf(",\"profile\":%u", get_u32(tb[XFRM_GUARD_EVENT_A_PROFILE]));
+		json_opt_str("owner_reason", owner_reason);
+		printf("}\n");
 	} else {
 		bool v6 = family == AF_INET6;
 
-		printf("%s owner %s %s%s%s:%u -> %s%s%s:%u reason %s%s%s profile %u\n",
+		printf("%s owner %s %s%s%s:%u -> %s%s%s:%u reason %s%s%s%s%s profile %u\n",
 		       type, owner, v6 ? "[" : "", s, v6 ? "]" : "",
 		       get_u16(tb[XFRM_GUARD_EVENT_A_SPORT]),
 		       v6 ? "[" : "", d, v6 ? "]" : "",
 		       get_u16(tb[XFRM_GUARD_EVENT_A_DPORT]), reason,
 		       alg ? " alg " : "", alg ? alg : "",
+		       owner_reason ? " owner_reason " : "",
+		       owner_reason ? owner_reason : "",
 		       get_u32(tb[XFRM_GUARD_EVENT_A_PROFILE]));
 	}
 	fflush(stdout);

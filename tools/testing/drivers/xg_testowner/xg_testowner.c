@@ -16,6 +16,10 @@
  *                              guard's per-segment check must hold it back
  *   write "bench N"            time N calls of xfrm_guard_tx_ok() and N
  *                              calls of a no-op function, side by side
+ *   write "owner-refuse [REASON]"
+ *                              report that the owner refused the
+ *                              connection, with the rest of the line (maybe
+ *                              empty, overlong or odd) as the reason
  *   write "close"              detach and close
  *   read                       the connection's state, verdict and counters
  *
@@ -31,6 +35,7 @@
 #include <linux/net.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uio.h>
 #include <net/inet_sock.h>
 #include <net/net_namespace.h>
@@ -122,6 +127,14 @@ static int xgt_bench(u64 n)
 	xgt.bench_tx_ok_ns = t_ok;
 	xgt.bench_noop_ns = t_noop;
 	return ok ? 0 : -EIO;
+}
+
+static int xgt_owner_refuse(const char *reason)
+{
+	if (!xgt.conn)
+		return -ENOTCONN;
+	xfrm_guard_owner_refused(xgt.conn, reason);
+	return 0;
 }
 
 static int xgt_close_cmd(void)
@@ -248,6 +261,10 @@ static ssize_t xgt_write(struct file *file, const char __user *ubuf,
 		err = xgt_bench(n);
 	else if (!strcmp(cmd, "close"))
 		err = xgt_close_cmd();
+	else if (!strcmp(cmd, "owner-refuse"))
+		err = xgt_owner_refuse("");
+	else if (str_has_prefix(cmd, "owner-refuse "))
+		err = xgt_owner_refuse(cmd + strlen("owner-refuse "));
 	else
 		err = -EINVAL;
 	mutex_unlock(&xgt.lock);
@@ -270,6 +287,8 @@ static int xgt_show(struct seq_file *m, void *v)
 		seq_printf(m, "crc: %s\n", xfrm_guard_crc_name(st.crc));
 		seq_printf(m, "enforced: %d\n", st.enforced);
 		seq_printf(m, "confidential: %d\n", st.confidential);
+		seq_printf(m, "chap_requires_confidentiality: %d\n",
+			   st.chap_requires_confidentiality);
 	}
 	if (xgt.conn) {
 		seq_printf(m, "tx_ok: %d\n", xfrm_guard_tx_ok(xgt.conn));

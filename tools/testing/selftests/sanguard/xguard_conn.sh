@@ -6,7 +6,10 @@
 # namespace a over an AES-GCM SA pair, and xguard, in text and JSON, shows
 # its owner, 4-tuple, verdict, CRC decision, SAs and counters as they
 # change; the list is per namespace, readable without privilege, and the
-# connection leaves it when it closes.
+# connection leaves it when it closes. The owner's own refusals
+# (xfrm_guard_owner_refused()) show in dmesg, audit, "xguard monitor",
+# "xguard stats" and "xguard conn show", and the profile's CHAP rule in the
+# owner's status.
 # sanguard-flavours: debug
 # sanguard-timeout: 600
 
@@ -46,6 +49,23 @@ conn_json() {
 
 # has TEXT NEEDLE: TEXT contains the line fragment NEEDLE.
 has() { grep -qF -- "$2" <<<"$1"; }
+
+# stat_of NS NAME: the counter NAME of "xguard stats" in NS.
+stat_of() { xg "$1" stats | awk -v k="$2" '$1 == k {print $2}'; }
+
+# wait_for CMD...: CMD succeeds within 10 s.
+wait_for() {
+	local i
+	for i in $(seq 1 20); do "$@" && return 0; sleep 0.5; done
+	return 1
+}
+
+# field_is NAME VALUE: the test owner shows NAME: VALUE.
+field_is() { [ "$(field "$1")" = "$2" ]; }
+
+# dmesg_mark; dmesg_since: the kernel messages since the mark.
+dmesg_mark() { DMESG_MARK=$(dmesg | wc -l); }
+dmesg_since() { dmesg | tail -n +$((DMESG_MARK + 1)); }
 
 # --- nothing guarded yet -------------------------------------------------
 check_eq "before any attach: conn show lists nothing" "" "$(xg "$NS_a" conn show)"
@@ -116,8 +136,80 @@ check_eq "an unprivileged user in a sees the connection" \
 	"iscsi $A4:$lport -> $B4:$PORT" \
 	"$(ip netns exec "$NS_a" "${NOBODY[@]}" "$XG" conn show | head -n 1)"
 
+# --- the profile's CHAP rule in the owner's status ------------------------
+check_eq "status: chap-conf on by default" 1 \
+	"$(field chap_requires_confidentiality)"
+check "profile: chap-conf off" xg "$NS_a" profile set chap-conf off
+check "status: the connection sees chap-conf off" \
+	wait_for field_is chap_requires_confidentiality 0
+check "profile: chap-conf on again" xg "$NS_a" profile set chap-conf on
+check "status: the connection sees chap-conf on" \
+	wait_for field_is chap_requires_confidentiality 1
+
+# --- the owner refuses the connection itself --------------------------------
+EV=/tmp/$SG_PREFIX.events
+refused=$(stat_of "$NS_a" owner_refused)
+check_eq "stats: owner_refused counter starts at 0" 0 "$refused"
+xg "$NS_a" monitor -c 1 >"$EV" 2>&1 &
+MON=$!
+at_exit "kill $MON"
+sleep 1
+dmesg_mark
+check "owner refuses: chap_reflection" owner owner-refuse chap_reflection
+check "monitor: owner_refused event with the owner's reason" \
+	wait_for grep -qF "owner_refused owner iscsi $A4:$lport -> $B4:$PORT reason protected owner_reason chap_reflection profile 0" "$EV"
+diag "event: $(head -n 1 "$EV")"
+wait "$MON" 2>/dev/null
+check_eq "monitor -c 1 ends after the event" 1 "$(wc -l <"$EV")"
+check_eq "stats: owner_refused counted" $((refused + 1)) \
+	"$(stat_of "$NS_a" owner_refused)"
+check "stats -j: owner_refused counted" bash -c \
+	"ip netns exec $NS_a $XG -j stats | $PY -c 'import json,sys; sys.exit(json.load(sys.stdin)[\"owner_refused\"] != $((refused + 1)))'"
+out=$(xg "$NS_a" conn show)
+diag "after the owner's refusal:"
+while IFS= read -r line; do diag "  $line"; done <<<"$out"
+check "text: owner refused chap_reflection" \
+	has "$out" "owner refused chap_reflection"
+check "text: still attached, protected and open" \
+	has "$out" "verdict protected tx open"
+check_eq "JSON: owner_refused" chap_reflection \
+	"$(conn_json "$NS_a" "j[0]['owner_refused']")"
+check "dmesg: the refusal, with the owner's reason" bash -c \
+	"dmesg | tail -n +$((DMESG_MARK + 1)) | grep -qF 'xfrm_guard: refused by owner iscsi $A4:$lport -> $B4:$PORT: chap_reflection'"
+check "audit: op=xfrm-guard-owner-refuse with the reason" bash -c \
+	"dmesg | tail -n +$((DMESG_MARK + 1)) | grep 'type=1415' | grep -q 'op=xfrm-guard-owner-refuse owner=iscsi reason=chap_reflection src=$A4 dst=$B4 sport=$lport dport=$PORT res=0'"
+
+# An overlong, empty or odd reason is reported as "owner_refused", never cut
+# or passed on as it came.
+LONG=chap_requires_confidentiality_and_then_some_more
+xg "$NS_a" -j monitor -c 3 >"$EV" 2>&1 &
+MON=$!
+at_exit "kill $MON"
+sleep 1
+dmesg_mark
+check "owner refuses: a ${#LONG}-character reason" owner owner-refuse $LONG
+check "owner refuses: an empty reason" owner owner-refuse
+check "owner refuses: a reason with a space" owner owner-refuse chap reflection
+check "monitor -j: three owner_refused events" \
+	wait_for test "$(wc -l <"$EV")" -ge 3
+wait "$MON" 2>/dev/null
+while IFS= read -r line; do diag "event: $line"; done <"$EV"
+check_eq "monitor -j: each an owner_refused event, reason owner_refused" \
+	"owner_refused=owner_refused owner_refused=owner_refused owner_refused=owner_refused" \
+	"$("$PY" -c 'import json,sys
+print(" ".join(e["event"] + "=" + e["owner_reason"] for e in map(json.loads, open(sys.argv[1]))))' "$EV")"
+check_eq "stats: each counted" $((refused + 4)) \
+	"$(stat_of "$NS_a" owner_refused)"
+check_eq "JSON: the latest refusal shown, as owner_refused" owner_refused \
+	"$(conn_json "$NS_a" "j[0]['owner_refused']")"
+check_eq "dmesg: three refusals, as owner_refused" 3 \
+	"$(dmesg_since | grep -cF "refused by owner iscsi $A4:$lport -> $B4:$PORT: owner_refused")"
+check_eq "dmesg and audit: the overlong reason appears nowhere" "" \
+	"$(dmesg_since | grep -F "$LONG")"
+
 # --- gone when closed --------------------------------------------------------
 owner close
+check_fails "owner-refuse without a connection fails" owner owner-refuse chap_reflection
 check_eq "after close: conn show lists nothing" "" "$(xg "$NS_a" conn show)"
 check_eq "after close: JSON is an empty list" "[]" "$(xg "$NS_a" -j conn show)"
 ipsec_down
