@@ -204,6 +204,26 @@ static void ix_apply_edit(char *buf, size_t *cur, struct ix_edit *e,
 }
 
 /**
+ * ix_login_trim_pad() - length of login text without its zero pad
+ * @buf: a login data segment
+ * @len: its length, possibly including the pad to a 4-byte boundary
+ *
+ * iscsid hands the text of a Login Request over with the pad included; the
+ * text proper ends at the NUL that closes its last record (RFC 7143 6.1),
+ * and the NULs after it are padding, not empty records.
+ *
+ * Return: @len less the NUL bytes after the last record's terminator; 0 if
+ * @buf holds nothing but NULs.
+ */
+size_t ix_login_trim_pad(const char *buf, size_t len)
+{
+	while (len && !buf[len - 1] && (len == 1 || !buf[len - 2]))
+		len--;
+	return len;
+}
+EXPORT_SYMBOL_IF_KUNIT(ix_login_trim_pad);
+
+/**
  * ix_login_digest_rewrite() - make HeaderDigest/DataDigest offers follow
  *	the guard's CRC decision
  * @buf: login request data segment, as iscsid hands it to .send_pdu

@@ -67,6 +67,7 @@ int ix_key_next(struct ix_key_iter *it, struct ix_key *k);
 bool ix_key_is(const struct ix_key *k, const char *name);
 int ix_chap_decode(const char *val, size_t val_len, u8 *out, size_t out_size);
 
+size_t ix_login_trim_pad(const char *buf, size_t len);
 int ix_login_digest_rewrite(char *buf, size_t len, size_t cap,
 			    enum xfrm_guard_crc crc);
 int ix_login_digest_check(enum xfrm_guard_crc crc, bool digest_on,

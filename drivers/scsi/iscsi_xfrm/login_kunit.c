@@ -290,7 +290,51 @@ static void forced_crc_refuses_negotiated_none(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, reason);
 }
 
+struct ix_trim_case {
+	const char *name;
+	const char *buf;
+	size_t len;
+	size_t want;
+};
+
+static const struct ix_trim_case ix_trim_cases[] = {
+	{ "no pad", "A=1\0", 4, 4 },
+	{ "one pad byte", "AB=1\0\0", 6, 5 },
+	{ "three pad bytes", "A=1\0B=22\0\0\0\0", 12, 9 },
+	{ "empty", "", 0, 0 },
+	{ "only pad", "\0\0\0\0", 4, 0 },
+	{ "unterminated text kept", "A=1", 3, 3 },
+	{ "NUL inside kept", "A=1\0\0B=2\0", 9, 9 },
+};
+
+static void ix_trim_desc(const struct ix_trim_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ix_trim, ix_trim_cases, ix_trim_desc);
+
+static void padded_text_trimmed_to_last_record(struct kunit *test)
+{
+	const struct ix_trim_case *c = test->param_value;
+	size_t len = ix_login_trim_pad(c->buf, c->len);
+
+	KUNIT_EXPECT_EQ(test, len, c->want);
+	/* What is left parses, unless the text itself is broken. */
+	if (len && c->buf[len - 1] == '\0') {
+		struct ix_key_iter it;
+		struct ix_key k;
+		int ret;
+
+		ix_key_iter_init(&it, c->buf, len);
+		while ((ret = ix_key_next(&it, &k)) > 0)
+			;
+		KUNIT_EXPECT_EQ(test, ret, strstr(c->name, "inside") ? -EINVAL : 0);
+	}
+}
+
 static struct kunit_case ix_login_digest_cases[] = {
+	KUNIT_CASE_PARAM(padded_text_trimmed_to_last_record, ix_trim_gen_params),
 	KUNIT_CASE_PARAM(offloaded_crc_turns_crc_or_none_into_none,
 			 ix_offloaded_gen_params),
 	KUNIT_CASE_PARAM(forced_crc_turns_none_into_crc32c,

@@ -555,6 +555,8 @@ static int ix_send_login(struct ix_conn *ixc, struct iscsi_hdr *hdr,
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, data, size);
+	/* iscsid includes the pad; libiscsi adds it again on the wire. */
+	size = ix_login_trim_pad(buf, size);
 
 	len = ix_login_digest_rewrite(buf, size, cap, st.crc);
 	if (len < 0) {
