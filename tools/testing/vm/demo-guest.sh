@@ -215,7 +215,10 @@ show ip netns exec "$INI" xguard stats
 cleanup
 trap - EXIT
 
+modprobe -r xg_testowner
+"$TOP/tools/testing/vm/demo-iscsi.sh"
+
 step "unloading"
-for m in xg_testowner srnic iscsi_xfrm xfrm_guard; do
+for m in srnic iscsi_xfrm xfrm_guard; do
 	modprobe -r "$m" && echo "$m unloaded"
 done
