@@ -37,6 +37,7 @@
 #include <scsi/iscsi_if.h>
 #include <scsi/libiscsi.h>
 #include <scsi/libiscsi_tcp.h>
+#include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_host.h>
 #include <scsi/scsi_transport_iscsi.h>
@@ -1119,6 +1120,29 @@ static int ix_device_configure(struct scsi_device *sdev,
 	return 0;
 }
 
+/*
+ * A command does not time out while the transport holds by policy: it is
+ * not lost, it waits for protection to come back (RFC 3723 3.5). Aborting
+ * it would only queue a task management request behind the same hold and
+ * end in session recovery. The guard's hold_timeout bounds the wait.
+ */
+static enum scsi_timeout_action ix_eh_cmd_timed_out(struct scsi_cmnd *sc)
+{
+	struct ix_host *host = iscsi_host_priv(sc->device->host);
+	struct iscsi_session *session = host->session;
+	struct iscsi_conn *conn;
+	bool held = false;
+
+	spin_lock_bh(&session->frwd_lock);
+	conn = session->leadconn;
+	if (conn && session->state == ISCSI_STATE_LOGGED_IN)
+		held = READ_ONCE(ix_conn(conn)->held);
+	spin_unlock_bh(&session->frwd_lock);
+	if (held)
+		return SCSI_EH_RESET_TIMER;
+	return iscsi_eh_cmd_timed_out(sc);
+}
+
 static const struct scsi_host_template ix_sht = {
 	.module			= THIS_MODULE,
 	.name			= "iSCSI Initiator over TCP/IP, IPsec enforced",
@@ -1128,7 +1152,7 @@ static const struct scsi_host_template ix_sht = {
 	.sg_tablesize		= 4096,
 	.max_sectors		= 0xFFFF,
 	.cmd_per_lun		= ISCSI_DEF_CMD_PER_LUN,
-	.eh_timed_out		= iscsi_eh_cmd_timed_out,
+	.eh_timed_out		= ix_eh_cmd_timed_out,
 	.eh_abort_handler	= iscsi_eh_abort,
 	.eh_device_reset_handler = iscsi_eh_device_reset,
 	.eh_target_reset_handler = iscsi_eh_recover_target,
