@@ -264,16 +264,17 @@ ix_sa_pair() {
 	done
 }
 
-# ix_sa_readd WHERE SRC DST: put one gcm SA back (after a fault test).
-ix_sa_readd() {
-	local where=$1 src=$2 dst=$3
-	if [ "$src" = $IX_I4 ]; then
-		ix_sa_alg gcm it
-		ix_sa "$where" "$src" "$dst" 0x4100 32 "${IX_ALG[@]}"
-	else
-		ix_sa_alg gcm ti
-		ix_sa "$where" "$src" "$dst" 0x4200 32 "${IX_ALG[@]}"
-	fi
+# ix_sa_rekey SPI: a new AES-GCM SA from the initiator to the target, with
+# SPI, in both namespaces, as a key exchange would make after the old one
+# went. (Adding the old SPI back would not do: the target's copy of it has
+# seen the sequence numbers a fresh SA starts again from, and drops them
+# as replays.)
+ix_sa_rekey() {
+	local where
+	ix_sa_alg gcm it
+	for where in init t; do
+		ix_sa $where $IX_I4 $IX_T4 "$1" 32 "${IX_ALG[@]}" || return 1
+	done
 }
 
 # ix_policies_up [WHERE...]: TCP between the two addresses must use ESP, in
@@ -299,16 +300,17 @@ ix_sa_up() {
 
 # ix_policies_down [WHERE...], ix_sa_down: remove only what these helpers
 # made (the initial namespace is shared with everything else in the VM).
+# ix_policies_down fails if a policy was not there.
 ix_policies_down() {
-	local where
+	local where rc=0
 	[ $# -gt 0 ] || set -- init t
 	for where in "$@"; do
 		ixip "$where" xfrm policy delete src $IX_I4 dst $IX_T4 proto tcp \
-			dir "$([ "$where" = init ] && echo out || echo in)" 2>/dev/null
+			dir "$([ "$where" = init ] && echo out || echo in)" || rc=1
 		ixip "$where" xfrm policy delete src $IX_T4 dst $IX_I4 proto tcp \
-			dir "$([ "$where" = init ] && echo in || echo out)" 2>/dev/null
+			dir "$([ "$where" = init ] && echo in || echo out)" || rc=1
 	done
-	return 0
+	return $rc
 }
 
 ix_sa_del() {
@@ -318,10 +320,10 @@ ix_sa_del() {
 
 ix_sa_down() {
 	local where
-	ix_policies_down
+	ix_policies_down 2>/dev/null
 	for where in init t; do
-		ix_sa_del $where $IX_I4 $IX_T4 0x4100 2>/dev/null
-		ix_sa_del $where $IX_T4 $IX_I4 0x4200 2>/dev/null
+		ixip $where xfrm state deleteall src $IX_I4 dst $IX_T4 proto esp 2>/dev/null
+		ixip $where xfrm state deleteall src $IX_T4 dst $IX_I4 proto esp 2>/dev/null
 	done
 	return 0
 }
