@@ -26,7 +26,10 @@
 # once per transport (default: both), each run in its own process with its
 # own namespaces and cleanup, and relay its results here prefixed with the
 # transport's name; then end. With IX_MODULE set, return and run as is.
-# IX_MODULES overrides the list.
+# IX_MODULES overrides the list. A run's "# RESULT ..." lines are kept in
+# IX_RESULTS ("MODULE ..."), for a function ix_each_done, if the test has
+# one, to sum up before the end.
+IX_RESULTS=()
 ix_each_transport() {
 	local m line rc pid failed
 	[ -n "$IX_MODULE_GIVEN" ] && return 0
@@ -45,6 +48,10 @@ ix_each_transport() {
 				;;
 			"ok "*) ok "$m: ${line#ok * - }" ;;
 			"not ok "*) not_ok "$m: ${line#not ok * - }" ;;
+			"# RESULT "*)
+				IX_RESULTS+=("$m ${line#\# RESULT }")
+				echo "# [$m]${line#\#}"
+				;;
 			"#"*) echo "# [$m]${line#\#}" ;;
 			*) echo "# [$m] $line" ;;
 			esac
@@ -58,6 +65,9 @@ ix_each_transport() {
 		*) not_ok "$m: the run ended with status $rc" ;;
 		esac
 	done
+	if declare -F ix_each_done >/dev/null; then
+		ix_each_done
+	fi
 	done_testing
 }
 
