@@ -216,8 +216,8 @@ class Target:
         with self.lock:
             self.logf.write("%.3f %s\n" % (time.monotonic() - self.t0, line))
 
-    def event(self, name, conn=None, **kv):
-        parts = ["event", name]
+    def event(self, what, conn=None, **kv):
+        parts = ["event", what]
         if conn is not None:
             parts.append("conn=%d" % conn)
         parts += ["%s=%s" % (k.replace("_", "-"), v) for k, v in kv.items()]
@@ -291,8 +291,8 @@ class Conn:
         self.neg_hdgst = False
         self.neg_ddgst = False
 
-    def event(self, name, **kv):
-        self.t.event(name, self.n, **kv)
+    def event(self, what, **kv):
+        self.t.event(what, self.n, **kv)
 
     def since_bad(self):
         return time.monotonic() - self.bad_at if self.bad_at else -1.0
@@ -313,7 +313,10 @@ class Conn:
         return buf
 
     def send(self, b):
-        self.sock.sendall(b)
+        try:
+            self.sock.sendall(b)
+        except (BrokenPipeError, ConnectionResetError):
+            raise PeerClosed("reset-on-send")
 
     def read_pdu(self):
         bhs = self.recv_exact(BHS_LEN)
@@ -635,7 +638,7 @@ class Conn:
                 self.fail_login(req, 0x0201, "reflection-got-no-response")
             # The initiator's own answer, presented as ours.
             out += [("CHAP_N", self.a.peer_name), ("CHAP_R", resp)]
-            self.event("reflect-impersonated", name=self.a.peer_name)
+            self.event("reflect-replayed", name=self.a.peer_name)
             self.auth_done = True
             return True
         # Connection 2: the initiator answered its own challenge.
