@@ -311,16 +311,17 @@ enum srnic_access_err srnic_access_invalidate(struct srnic_stag_table *t,
 
 /**
  * srnic_access_term_code() - the Terminate code part 2 sends for a refusal
- * @op: the operation that was refused
+ * @req: the refused request
  * @err: the refusal, not SRNIC_ACCESS_OK
  *
  * Tagged placement (Write, Read Response) reports DDP tagged buffer
- * errors; Read Requests and Send with Invalidate report RDMAP remote
- * protection errors (RFC 5040 section 7).
+ * errors; everything else (Read Requests, Send with Invalidate) reports
+ * RDMAP remote protection errors (RFC 5040 section 7). A bounds refusal
+ * whose addr + len wraps 2^64 is reported as a TO wrap.
  *
  * Return: layer, error type and code.
  */
-struct srnic_term_code srnic_access_term_code(enum srnic_op op,
+struct srnic_term_code srnic_access_term_code(const struct srnic_access_req *req,
 					      enum srnic_access_err err);
 
 /**

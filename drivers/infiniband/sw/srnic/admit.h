@@ -74,7 +74,9 @@ struct srnic_admit {
  * @need_trusted: sum of the trusted-formula demands of what is attached
  * @owner: user context (e.g. the ib_ucontext), NULL for kernel users
  * @overflowed: the CQ overflowed and is in error
- * @qps: &srnic_admit_qp.scq_node / rcq_node of QPs using this CQ
+ * @send_qps: &srnic_admit_qp.scq_node of QPs whose send CQ this is
+ * @recv_qps: &srnic_admit_qp.rcq_node of QPs whose recv CQ this is and
+ *	whose send CQ is another one (so each QP is on one list of a CQ)
  * @links: &srnic_admit_link.cq_node, one per SRQ completing here
  *
  * Both sums are kept so that a policy change never needs a rescan; the
@@ -86,7 +88,8 @@ struct srnic_admit_cq {
 	u64 need_trusted;
 	const void *owner;
 	bool overflowed;
-	struct list_head qps;
+	struct list_head send_qps;
+	struct list_head recv_qps;
 	struct list_head links;
 };
 
@@ -126,8 +129,8 @@ struct srnic_admit_link {
  * @link: the (rcq, srq) link when @srq is set
  * @sq: SQ sizes
  * @rq: RQ sizes (ignored with an SRQ)
- * @scq_node: link in @scq's &srnic_admit_cq.qps
- * @rcq_node: link in @rcq's list when @rcq != @scq
+ * @scq_node: link in @scq's &srnic_admit_cq.send_qps
+ * @rcq_node: link in @rcq's &srnic_admit_cq.recv_qps when @rcq != @scq
  * @admitted: set by srnic_admit_qp_create(), cleared by _destroy()
  */
 struct srnic_admit_qp {

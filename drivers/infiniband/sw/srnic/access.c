@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * srnic: the access check of every tagged operation.
+ *
+ * Ordering between an access and an invalidation (or a kill) is a
+ * store-buffering pair on two words of the record:
+ *
+ *	access				invalidate
+ *	atomic_inc(inflight)		cmpxchg(state, VALID, INVALIDATED)
+ *	smp_mb__after_atomic()		(fully ordered)
+ *	read state			read inflight until it is 0
+ *
+ * Either the access sees the new state and fails, or the invalidation
+ * sees the access in flight and waits for srnic_access_end(). That drops
+ * the count with release semantics and the wait reads it with acquire, so
+ * the holder's last touch of the buffer happens before invalidation
+ * returns; and from then on nothing touches the buffer until the owner
+ * makes the record valid again.
+ *
+ * The wait spins: holders never sleep and run in softirq or with BH
+ * disabled, so none can be preempted on the waiting CPU, and each holds
+ * the buffer for one segment's copy at most.
+ */
+#include <kunit/visibility.h>
+#include <linux/overflow.h>
+#include <linux/processor.h>
+#include <linux/rcupdate.h>
+
+#include "access.h"
+
+/**
+ * srnic_mem_init() - set up a record, not yet valid
+ * @mem: the record
+ * @type: &enum srnic_mem_type
+ */
+void srnic_mem_init(struct srnic_mem *mem, enum srnic_mem_type type)
+{
+	memset(mem, 0, sizeof(*mem));
+	atomic_set(&mem->state, SRNIC_MEM_FREE);
+	atomic_set(&mem->inflight, 0);
+	mem->type = type;
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_mem_init);
+
+/**
+ * srnic_mem_set_valid() - publish the record's fields and make it valid
+ * @mem: a record that is FREE or INVALIDATED, no access in flight
+ * @pd: PD
+ * @va: first byte
+ * @len: bytes
+ * @access: IB_ACCESS_* rights
+ * @flags: SRNIC_MEM_* flags
+ * @qp_id: QP number for SRNIC_MEM_QP_SCOPE
+ *
+ * Return: 0, or -EINVAL if the record is valid or dead, or va + len wraps.
+ */
+int srnic_mem_set_valid(struct srnic_mem *mem, struct ib_pd *pd, u64 va,
+			u64 len, u32 access, u32 flags, u32 qp_id)
+{
+	int old = atomic_read(&mem->state);
+	u64 last;
+
+	if (old != SRNIC_MEM_FREE && old != SRNIC_MEM_INVALIDATED)
+		return -EINVAL;
+	/* The buffer may end at 2^64, not beyond. */
+	if (len && check_add_overflow(va, len - 1, &last))
+		return -EINVAL;
+	mem->pd = pd;
+	mem->va = va;
+	mem->len = len;
+	mem->access = access;
+	mem->flags = flags;
+	mem->qp_id = qp_id;
+	/* Fields before state: accesses read them only after seeing VALID. */
+	if (atomic_cmpxchg_release(&mem->state, old, SRNIC_MEM_VALID) != old)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_mem_set_valid);
+
+static void srnic_mem_wait_idle(struct srnic_mem *mem)
+{
+	/*
+	 * Holders do not sleep and run with BH disabled, so they cannot be
+	 * waiting behind us on this CPU and finish in a bounded time.
+	 */
+	/* Acquire: the holders' last touches of the buffer happened before. */
+	while (atomic_read_acquire(&mem->inflight))
+		cpu_relax();
+}
+
+/**
+ * srnic_mem_kill() - make a record unusable for good, wait for accesses
+ * @mem: the record
+ */
+void srnic_mem_kill(struct srnic_mem *mem)
+{
+	atomic_xchg(&mem->state, SRNIC_MEM_DEAD);
+	srnic_mem_wait_idle(mem);
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_mem_kill);
+
+/* Is the name (lkey/rkey) with these rights good for @op? */
+static bool srnic_access_allowed(const struct srnic_mem *mem, u8 kind,
+				 enum srnic_op op)
+{
+	bool local = kind == SRNIC_STAG_LOCAL;
+
+	switch (op) {
+	case SRNIC_OP_LOCAL_READ:
+		return local;
+	case SRNIC_OP_LOCAL_WRITE:
+		return local && (mem->access & IB_ACCESS_LOCAL_WRITE);
+	case SRNIC_OP_REMOTE_READ:
+		return !local && (mem->access & IB_ACCESS_REMOTE_READ);
+	case SRNIC_OP_REMOTE_WRITE:
+		return !local && (mem->access & IB_ACCESS_REMOTE_WRITE);
+	case SRNIC_OP_READ_RESP:
+		return mem->access &
+		       (local ? IB_ACCESS_LOCAL_WRITE : IB_ACCESS_REMOTE_WRITE);
+	case SRNIC_OP_BIND:
+		return local && mem->type == SRNIC_MEM_MR &&
+		       (mem->access & IB_ACCESS_MW_BIND);
+	case SRNIC_OP_LOCAL_INV:
+		return mem->flags & SRNIC_MEM_LOCAL_INV;
+	case SRNIC_OP_REMOTE_INV:
+		return !local && (mem->flags & SRNIC_MEM_REMOTE_INV);
+	default:
+		return false;
+	}
+}
+
+/*
+ * [addr, addr + len) inside [va, va + mem->len), byte granular, with no
+ * sum that can wrap: work on the offset from va. A zero-length access
+ * passes anywhere in [va, va + mem->len].
+ */
+static bool srnic_access_in_bounds(const struct srnic_mem *mem, u64 addr,
+				   u64 len)
+{
+	u64 off, last;
+
+	if (len && check_add_overflow(addr, len - 1, &last))
+		return false;
+	if (addr < mem->va)
+		return false;
+	off = addr - mem->va;
+	return len <= mem->len && off <= mem->len - len;
+}
+
+/* The checks that follow the key and state checks, shared with invalidate. */
+static enum srnic_access_err
+srnic_access_rules(const struct srnic_mem *mem, u8 kind,
+		   const struct srnic_access_req *req)
+{
+	if (mem->pd != req->pd)
+		return SRNIC_ACCESS_PD_MISMATCH;
+	if ((mem->flags & SRNIC_MEM_QP_SCOPE) && mem->qp_id != req->qp_id)
+		return SRNIC_ACCESS_SCOPE;
+	if (!srnic_access_allowed(mem, kind, req->op))
+		return SRNIC_ACCESS_RIGHTS;
+	return SRNIC_ACCESS_OK;
+}
+
+static enum srnic_access_err srnic_access_state(int state)
+{
+	if (state == SRNIC_MEM_VALID)
+		return SRNIC_ACCESS_OK;
+	if (state == SRNIC_MEM_INVALIDATED)
+		return SRNIC_ACCESS_INVALIDATED;
+	return SRNIC_ACCESS_INVALID_STAG;
+}
+
+static enum srnic_access_err
+srnic_access_count(struct srnic_access_stats *stats, enum srnic_access_err err)
+{
+	if (err != SRNIC_ACCESS_OK && stats)
+		atomic64_inc(&stats->refused[err - 1]);
+	return err;
+}
+
+/**
+ * srnic_access_check() - the access check of every tagged operation
+ * @t: the device's STag table
+ * @req: the request
+ * @stats: counters to bump on refusal, or NULL
+ * @memp: on success, the record to pass to srnic_access_end()
+ *
+ * Return: SRNIC_ACCESS_OK or the reason of the refusal.
+ */
+enum srnic_access_err srnic_access_check(struct srnic_stag_table *t,
+					 const struct srnic_access_req *req,
+					 struct srnic_access_stats *stats,
+					 struct srnic_mem **memp)
+{
+	enum srnic_access_err err;
+	struct srnic_stag_entry *e;
+	struct srnic_mem *mem;
+	int state;
+	u8 kind;
+
+	*memp = NULL;
+	lockdep_assert_preemption_disabled();
+	/* RFC 5042 6.3.5: no data, no STag needed. */
+	if (req->op == SRNIC_OP_REMOTE_READ && !req->len)
+		return SRNIC_ACCESS_OK;
+	if (WARN_ON_ONCE(req->op >= SRNIC_OP_LOCAL_INV))
+		return srnic_access_count(stats, SRNIC_ACCESS_RIGHTS);
+
+	rcu_read_lock();
+	e = srnic_stag_lookup(t, req->stag);
+	mem = e ? rcu_dereference(e->mem) : NULL;
+	if (!mem) {
+		rcu_read_unlock();
+		return srnic_access_count(stats, SRNIC_ACCESS_INVALID_STAG);
+	}
+	atomic_inc(&mem->inflight);
+	/* Pairs with the fully ordered cmpxchg/xchg of invalidate and kill. */
+	smp_mb__after_atomic();
+	state = atomic_read(&mem->state);
+	/*
+	 * The key after the state: a key changes only while the record is
+	 * not valid, and set_valid() publishes it with the state.
+	 */
+	if (READ_ONCE(e->key) != srnic_stag_key(req->stag))
+		err = SRNIC_ACCESS_KEY_MISMATCH;
+	else
+		err = srnic_access_state(state);
+	if (err == SRNIC_ACCESS_OK) {
+		kind = READ_ONCE(e->kind);
+		err = srnic_access_rules(mem, kind, req);
+	}
+	if (err == SRNIC_ACCESS_OK &&
+	    !srnic_access_in_bounds(mem, req->addr, req->len))
+		err = SRNIC_ACCESS_BOUNDS;
+	if (err != SRNIC_ACCESS_OK)
+		srnic_access_end(mem);
+	else
+		*memp = mem;
+	rcu_read_unlock();
+	return srnic_access_count(stats, err);
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_access_check);
+
+/**
+ * srnic_access_end() - the buffer is no longer touched
+ * @mem: the record from srnic_access_check(), may be NULL
+ */
+void srnic_access_end(struct srnic_mem *mem)
+{
+	/* Release: every touch of the buffer is done before the count drops. */
+	if (mem)
+		atomic_dec_return_release(&mem->inflight);
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_access_end);
+
+/**
+ * srnic_access_invalidate() - local or remote invalidation
+ * @t: the device's STag table
+ * @req: SRNIC_OP_LOCAL_INV or SRNIC_OP_REMOTE_INV, by whom
+ * @stats: counters to bump on refusal, or NULL
+ *
+ * Return: SRNIC_ACCESS_OK or the reason of the refusal.
+ */
+enum srnic_access_err srnic_access_invalidate(struct srnic_stag_table *t,
+					      const struct srnic_access_req *req,
+					      struct srnic_access_stats *stats)
+{
+	enum srnic_access_err err;
+	struct srnic_stag_entry *e;
+	struct srnic_mem *mem;
+	int state;
+
+	if (WARN_ON_ONCE(req->op != SRNIC_OP_LOCAL_INV &&
+			 req->op != SRNIC_OP_REMOTE_INV))
+		return srnic_access_count(stats, SRNIC_ACCESS_RIGHTS);
+
+	rcu_read_lock();
+	e = srnic_stag_lookup(t, req->stag);
+	mem = e ? rcu_dereference(e->mem) : NULL;
+	if (!mem) {
+		err = SRNIC_ACCESS_INVALID_STAG;
+		goto out;
+	}
+	state = atomic_read_acquire(&mem->state);
+	if (READ_ONCE(e->key) != srnic_stag_key(req->stag))
+		err = SRNIC_ACCESS_KEY_MISMATCH;
+	else
+		err = srnic_access_state(state);
+	if (err == SRNIC_ACCESS_OK)
+		err = srnic_access_rules(mem, READ_ONCE(e->kind), req);
+	if (err != SRNIC_ACCESS_OK)
+		goto out;
+	/* Of two racing invalidations (or a kill), one wins. */
+	state = atomic_cmpxchg(&mem->state, SRNIC_MEM_VALID,
+			       SRNIC_MEM_INVALIDATED);
+	if (state != SRNIC_MEM_VALID) {
+		err = srnic_access_state(state);
+		goto out;
+	}
+	srnic_mem_wait_idle(mem);
+out:
+	rcu_read_unlock();
+	return srnic_access_count(stats, err);
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_access_invalidate);
+
+/**
+ * srnic_access_term_code() - the Terminate code part 2 sends for a refusal
+ * @req: the refused request
+ * @err: the refusal, not SRNIC_ACCESS_OK
+ *
+ * Return: layer, error type and code.
+ */
+struct srnic_term_code srnic_access_term_code(const struct srnic_access_req *req,
+					      enum srnic_access_err err)
+{
+	struct srnic_term_code tc;
+	u64 last;
+	bool wrap;
+
+	wrap = req->len && check_add_overflow(req->addr, req->len - 1, &last);
+
+	if (req->op == SRNIC_OP_REMOTE_WRITE || req->op == SRNIC_OP_READ_RESP) {
+		tc.layer = SRNIC_TERM_LAYER_DDP;
+		tc.etype = SRNIC_DDP_ETYPE_TAGGED_BUF;
+		switch (err) {
+		case SRNIC_ACCESS_BOUNDS:
+			tc.ecode = wrap ? SRNIC_DDP_ECODE_T_TO_WRAP :
+					  SRNIC_DDP_ECODE_T_BASE_BOUNDS;
+			break;
+		case SRNIC_ACCESS_PD_MISMATCH:
+		case SRNIC_ACCESS_SCOPE:
+			tc.ecode = SRNIC_DDP_ECODE_T_STAG_NOT_ASSOC;
+			break;
+		default:
+			/* DDP has no rights code: the STag is invalid for it. */
+			tc.ecode = SRNIC_DDP_ECODE_T_INVALID_STAG;
+			break;
+		}
+		return tc;
+	}
+
+	tc.layer = SRNIC_TERM_LAYER_RDMAP;
+	tc.etype = SRNIC_RDMAP_ETYPE_REMOTE_PROTECTION;
+	switch (err) {
+	case SRNIC_ACCESS_BOUNDS:
+		tc.ecode = wrap ? SRNIC_RDMAP_ECODE_TO_WRAP :
+				  SRNIC_RDMAP_ECODE_BASE_BOUNDS;
+		break;
+	case SRNIC_ACCESS_PD_MISMATCH:
+	case SRNIC_ACCESS_SCOPE:
+		tc.ecode = SRNIC_RDMAP_ECODE_STAG_NOT_ASSOC;
+		break;
+	case SRNIC_ACCESS_RIGHTS:
+		tc.ecode = req->op == SRNIC_OP_REMOTE_INV ?
+			   SRNIC_RDMAP_ECODE_CANNOT_INVALIDATE :
+			   SRNIC_RDMAP_ECODE_ACCESS_RIGHTS;
+		break;
+	default:
+		tc.ecode = SRNIC_RDMAP_ECODE_INVALID_STAG;
+		break;
+	}
+	return tc;
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_access_term_code);
+
+static const char * const srnic_access_err_names[SRNIC_ACCESS_NR] = {
+	[SRNIC_ACCESS_OK] = "ok",
+	[SRNIC_ACCESS_INVALID_STAG] = "invalid_stag",
+	[SRNIC_ACCESS_KEY_MISMATCH] = "key_mismatch",
+	[SRNIC_ACCESS_PD_MISMATCH] = "pd_mismatch",
+	[SRNIC_ACCESS_SCOPE] = "scope_violation",
+	[SRNIC_ACCESS_RIGHTS] = "rights_violation",
+	[SRNIC_ACCESS_BOUNDS] = "bounds_violation",
+	[SRNIC_ACCESS_INVALIDATED] = "access_after_invalidate",
+};
+
+/**
+ * srnic_access_err_name() - short name of a refusal for logs and counters
+ * @err: the value
+ *
+ * Return: the name; "unknown" for a value out of range.
+ */
+const char *srnic_access_err_name(enum srnic_access_err err)
+{
+	if ((unsigned int)err >= SRNIC_ACCESS_NR)
+		return "unknown";
+	return srnic_access_err_names[err];
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_access_err_name);

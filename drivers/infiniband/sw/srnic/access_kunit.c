@@ -1,0 +1,727 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the access check (access.c). One table row per rule and edge,
+ * then invalidation: its checks, and that no access passes or is still
+ * running once it has returned, even when racing with it.
+ */
+#include <kunit/test.h>
+#include <linux/bottom_half.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
+
+#include "access.h"
+#include "stag.h"
+
+#define T_VA		0x10000ULL
+#define T_LEN		0x1000ULL
+#define T_TOP_VA	(U64_MAX - T_LEN + 1)	/* ends exactly at 2^64 */
+#define T_QP		7
+#define T_OTHER_QP	8
+
+/* The fixture's objects. */
+enum srnic_t_obj {
+	T_MR_RW,	/* local write, remote read and write, MW bind */
+	T_MR_RO,	/* remote read only */
+	T_MR_WO,	/* remote write only */
+	T_MR_QP,	/* remote read and write, QP scope (T_QP) */
+	T_MW2B,		/* type 2B window bound to T_QP, read and write */
+	T_MR_TOP,	/* remote read and write, last page of the space */
+	T_NR_OBJ
+};
+
+/* Which name the request carries. */
+enum srnic_t_name {
+	T_LKEY,
+	T_RKEY,
+	T_BAD_INDEX,	/* an index nobody has */
+	T_BAD_KEY,	/* the rkey's index with another key */
+};
+
+struct srnic_t_fix {
+	struct srnic_stag_table t;
+	struct srnic_access_stats stats;
+	struct ib_pd *pd, *other_pd;
+	struct srnic_mem mem[T_NR_OBJ];
+	u32 lkey[T_NR_OBJ];
+	u32 rkey[T_NR_OBJ];
+};
+
+static const struct {
+	enum srnic_mem_type type;
+	u64 va;
+	u32 access;
+	u32 flags;
+} srnic_t_objs[T_NR_OBJ] = {
+	[T_MR_RW] = { SRNIC_MEM_MR, T_VA, IB_ACCESS_LOCAL_WRITE |
+		      IB_ACCESS_REMOTE_READ | IB_ACCESS_REMOTE_WRITE |
+		      IB_ACCESS_MW_BIND, SRNIC_MEM_LOCAL_INV },
+	[T_MR_RO] = { SRNIC_MEM_MR, T_VA, IB_ACCESS_REMOTE_READ,
+		      SRNIC_MEM_LOCAL_INV | SRNIC_MEM_REMOTE_INV },
+	[T_MR_WO] = { SRNIC_MEM_MR, T_VA, IB_ACCESS_LOCAL_WRITE |
+		      IB_ACCESS_REMOTE_WRITE,
+		      SRNIC_MEM_LOCAL_INV | SRNIC_MEM_REMOTE_INV },
+	[T_MR_QP] = { SRNIC_MEM_MR, T_VA, IB_ACCESS_REMOTE_READ |
+		      IB_ACCESS_REMOTE_WRITE, SRNIC_MEM_QP_SCOPE |
+		      SRNIC_MEM_LOCAL_INV | SRNIC_MEM_REMOTE_INV },
+	[T_MW2B] = { SRNIC_MEM_MW2B, T_VA, IB_ACCESS_REMOTE_READ |
+		     IB_ACCESS_REMOTE_WRITE, SRNIC_MEM_QP_SCOPE |
+		     SRNIC_MEM_LOCAL_INV | SRNIC_MEM_REMOTE_INV },
+	[T_MR_TOP] = { SRNIC_MEM_MR, T_TOP_VA, IB_ACCESS_REMOTE_READ |
+		       IB_ACCESS_REMOTE_WRITE, 0 },
+};
+
+static void srnic_t_fix_exit(void *data)
+{
+	struct srnic_t_fix *f = data;
+	int i;
+
+	for (i = 0; i < T_NR_OBJ; i++) {
+		srnic_mem_kill(&f->mem[i]);
+		srnic_stag_free(&f->t, f->lkey[i]);
+		srnic_stag_free(&f->t, f->rkey[i]);
+	}
+	srnic_stag_table_destroy(&f->t);
+}
+
+static struct srnic_t_fix *srnic_t_fix(struct kunit *test)
+{
+	struct srnic_t_fix *f;
+	int i;
+
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	/* PDs are compared by address only. */
+	f->pd = kunit_kzalloc(test, sizeof(*f->pd), GFP_KERNEL);
+	f->other_pd = kunit_kzalloc(test, sizeof(*f->pd), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->pd);
+	KUNIT_ASSERT_NOT_NULL(test, f->other_pd);
+	KUNIT_ASSERT_EQ(test, 0, srnic_stag_table_init(&f->t));
+	for (i = 0; i < T_NR_OBJ; i++) {
+		srnic_mem_init(&f->mem[i], srnic_t_objs[i].type);
+		KUNIT_ASSERT_EQ(test, 0, srnic_stag_alloc(&f->t, &f->mem[i],
+							  SRNIC_STAG_LOCAL,
+							  &f->lkey[i]));
+		KUNIT_ASSERT_EQ(test, 0, srnic_stag_alloc(&f->t, &f->mem[i],
+							  SRNIC_STAG_REMOTE,
+							  &f->rkey[i]));
+		KUNIT_ASSERT_EQ(test, 0, srnic_mem_set_valid(&f->mem[i], f->pd,
+							     srnic_t_objs[i].va,
+							     T_LEN,
+							     srnic_t_objs[i].access,
+							     srnic_t_objs[i].flags,
+							     T_QP));
+	}
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, srnic_t_fix_exit, f));
+	return f;
+}
+
+/* An STag whose index names nothing, with the key of @stag. */
+static u32 srnic_t_unused_stag(struct srnic_t_fix *f, u32 stag)
+{
+	u32 index = srnic_stag_index(stag), cand;
+	bool used;
+
+	do {
+		index = index % SRNIC_STAG_INDEX_MAX + 1;
+		cand = srnic_stag_make(index, srnic_stag_key(stag));
+		rcu_read_lock();
+		used = srnic_stag_lookup(&f->t, cand);
+		rcu_read_unlock();
+	} while (used);
+	return cand;
+}
+
+static u32 srnic_t_stag(struct srnic_t_fix *f, enum srnic_t_obj obj,
+			enum srnic_t_name name)
+{
+	switch (name) {
+	case T_LKEY:
+		return f->lkey[obj];
+	case T_RKEY:
+		return f->rkey[obj];
+	case T_BAD_INDEX:
+		return srnic_t_unused_stag(f, f->rkey[obj]);
+	case T_BAD_KEY:
+	default:
+		return f->rkey[obj] ^ 0x5a;
+	}
+}
+
+/* Access sections run with BH disabled, as in the driver. */
+static enum srnic_access_err srnic_t_check(struct srnic_t_fix *f,
+					   const struct srnic_access_req *req)
+{
+	enum srnic_access_err err;
+	struct srnic_mem *mem;
+
+	local_bh_disable();
+	err = srnic_access_check(&f->t, req, &f->stats, &mem);
+	srnic_access_end(mem);
+	local_bh_enable();
+	return err;
+}
+
+struct srnic_t_acc {
+	const char *name;
+	enum srnic_t_obj obj;
+	enum srnic_t_name stag;
+	enum srnic_op op;
+	u64 off;		/* addr = the object's va + off (mod 2^64) */
+	u64 len;
+	bool other_pd;
+	bool other_qp;
+	enum srnic_access_err want;
+	u8 layer;		/* the Terminate a refusal maps to */
+	u8 ecode;
+};
+
+#define RD	SRNIC_TERM_LAYER_RDMAP
+#define DD	SRNIC_TERM_LAYER_DDP
+
+static const struct srnic_t_acc srnic_t_accs[] = {
+	/* bounds, byte granular */
+	{ "write_whole_buffer_passes", T_MR_RW, T_RKEY, SRNIC_OP_REMOTE_WRITE,
+	  0, T_LEN },
+	{ "write_ending_at_exact_end_passes", T_MR_RW, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, T_LEN - 16, 16 },
+	{ "write_one_byte_past_end_terminates", T_MR_RW, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, T_LEN - 15, 16, .want = SRNIC_ACCESS_BOUNDS,
+	  .layer = DD, .ecode = SRNIC_DDP_ECODE_T_BASE_BOUNDS },
+	{ "write_one_byte_before_start_terminates", T_MR_RW, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, (u64)-1, 16, .want = SRNIC_ACCESS_BOUNDS,
+	  .layer = DD, .ecode = SRNIC_DDP_ECODE_T_BASE_BOUNDS },
+	{ "write_last_byte_passes", T_MR_RW, T_RKEY, SRNIC_OP_REMOTE_WRITE,
+	  T_LEN - 1, 1 },
+	{ "write_longer_than_buffer_terminates", T_MR_RW, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, 0, T_LEN + 1, .want = SRNIC_ACCESS_BOUNDS,
+	  .layer = DD, .ecode = SRNIC_DDP_ECODE_T_BASE_BOUNDS },
+	{ "write_addr_len_wrap_terminates_to_wrap", T_MR_RW, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, 16, U64_MAX, .want = SRNIC_ACCESS_BOUNDS,
+	  .layer = DD, .ecode = SRNIC_DDP_ECODE_T_TO_WRAP },
+	{ "read_addr_len_wrap_terminates_to_wrap", T_MR_RW, T_RKEY,
+	  SRNIC_OP_REMOTE_READ, 16, U64_MAX - 8, .want = SRNIC_ACCESS_BOUNDS,
+	  .layer = RD, .ecode = SRNIC_RDMAP_ECODE_TO_WRAP },
+	{ "zero_length_write_at_end_passes", T_MR_RW, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, T_LEN, 0 },
+	{ "zero_length_write_past_end_terminates", T_MR_RW, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, T_LEN + 1, 0, .want = SRNIC_ACCESS_BOUNDS,
+	  .layer = DD, .ecode = SRNIC_DDP_ECODE_T_BASE_BOUNDS },
+	{ "top_of_space_exact_end_passes", T_MR_TOP, T_RKEY,
+	  SRNIC_OP_REMOTE_READ, T_LEN - 0x800, 0x800 },
+	{ "top_of_space_one_past_wraps", T_MR_TOP, T_RKEY,
+	  SRNIC_OP_REMOTE_READ, T_LEN - 0x800, 0x801,
+	  .want = SRNIC_ACCESS_BOUNDS, .layer = RD,
+	  .ecode = SRNIC_RDMAP_ECODE_TO_WRAP },
+	/* zero-length RDMA Read needs no valid STag (RFC 5042 6.3.5) */
+	{ "zero_length_read_with_unknown_stag_passes", T_MR_RW, T_BAD_INDEX,
+	  SRNIC_OP_REMOTE_READ, 0, 0 },
+	{ "zero_length_read_on_write_only_passes", T_MR_WO, T_RKEY,
+	  SRNIC_OP_REMOTE_READ, 0, 0 },
+	{ "zero_length_read_wrong_pd_passes", T_MR_RW, T_RKEY,
+	  SRNIC_OP_REMOTE_READ, T_LEN * 4, 0, .other_pd = true },
+	/* rights */
+	{ "read_on_read_only_passes", T_MR_RO, T_RKEY, SRNIC_OP_REMOTE_READ,
+	  0, 64 },
+	{ "read_on_write_only_stag_terminates", T_MR_WO, T_RKEY,
+	  SRNIC_OP_REMOTE_READ, 0, 1, .want = SRNIC_ACCESS_RIGHTS,
+	  .layer = RD, .ecode = SRNIC_RDMAP_ECODE_ACCESS_RIGHTS },
+	{ "write_on_read_only_stag_terminates", T_MR_RO, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, 0, 1, .want = SRNIC_ACCESS_RIGHTS,
+	  .layer = DD, .ecode = SRNIC_DDP_ECODE_T_INVALID_STAG },
+	{ "write_on_write_only_passes", T_MR_WO, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, 0, 1 },
+	{ "lkey_on_the_wire_terminates", T_MR_RW, T_LKEY,
+	  SRNIC_OP_REMOTE_WRITE, 0, 1, .want = SRNIC_ACCESS_RIGHTS,
+	  .layer = DD, .ecode = SRNIC_DDP_ECODE_T_INVALID_STAG },
+	{ "lkey_read_request_terminates", T_MR_RW, T_LKEY,
+	  SRNIC_OP_REMOTE_READ, 0, 1, .want = SRNIC_ACCESS_RIGHTS,
+	  .layer = RD, .ecode = SRNIC_RDMAP_ECODE_ACCESS_RIGHTS },
+	{ "rkey_in_local_sge_refused", T_MR_RW, T_RKEY, SRNIC_OP_LOCAL_READ,
+	  0, 1, .want = SRNIC_ACCESS_RIGHTS, .layer = RD,
+	  .ecode = SRNIC_RDMAP_ECODE_ACCESS_RIGHTS },
+	{ "local_read_passes_without_rights", T_MR_RO, T_LKEY,
+	  SRNIC_OP_LOCAL_READ, 0, T_LEN },
+	{ "local_write_without_local_write_refused", T_MR_RO, T_LKEY,
+	  SRNIC_OP_LOCAL_WRITE, 0, 1, .want = SRNIC_ACCESS_RIGHTS,
+	  .layer = RD, .ecode = SRNIC_RDMAP_ECODE_ACCESS_RIGHTS },
+	{ "local_write_passes", T_MR_RW, T_LKEY, SRNIC_OP_LOCAL_WRITE, 0,
+	  T_LEN },
+	{ "local_sge_bounds_checked", T_MR_RW, T_LKEY, SRNIC_OP_LOCAL_READ,
+	  1, T_LEN, .want = SRNIC_ACCESS_BOUNDS, .layer = RD,
+	  .ecode = SRNIC_RDMAP_ECODE_BASE_BOUNDS },
+	{ "read_response_into_lkey_passes", T_MR_RW, T_LKEY,
+	  SRNIC_OP_READ_RESP, 0, 64 },
+	{ "read_response_into_rkey_needs_remote_write", T_MR_RO, T_RKEY,
+	  SRNIC_OP_READ_RESP, 0, 64, .want = SRNIC_ACCESS_RIGHTS,
+	  .layer = DD, .ecode = SRNIC_DDP_ECODE_T_INVALID_STAG },
+	{ "read_response_into_lkey_needs_local_write", T_MR_RO, T_LKEY,
+	  SRNIC_OP_READ_RESP, 0, 64, .want = SRNIC_ACCESS_RIGHTS,
+	  .layer = DD, .ecode = SRNIC_DDP_ECODE_T_INVALID_STAG },
+	{ "read_response_bounds_checked", T_MR_WO, T_RKEY,
+	  SRNIC_OP_READ_RESP, T_LEN - 63, 64, .want = SRNIC_ACCESS_BOUNDS,
+	  .layer = DD, .ecode = SRNIC_DDP_ECODE_T_BASE_BOUNDS },
+	{ "bind_on_mr_with_mw_bind_passes", T_MR_RW, T_LKEY, SRNIC_OP_BIND,
+	  0x100, 0x100 },
+	{ "bind_without_mw_bind_refused", T_MR_WO, T_LKEY, SRNIC_OP_BIND, 0,
+	  1, .want = SRNIC_ACCESS_RIGHTS, .layer = RD,
+	  .ecode = SRNIC_RDMAP_ECODE_ACCESS_RIGHTS },
+	{ "bind_on_a_window_refused", T_MW2B, T_LKEY, SRNIC_OP_BIND, 0, 1,
+	  .want = SRNIC_ACCESS_RIGHTS, .layer = RD,
+	  .ecode = SRNIC_RDMAP_ECODE_ACCESS_RIGHTS },
+	{ "bind_window_past_mr_end_refused", T_MR_RW, T_LKEY, SRNIC_OP_BIND,
+	  0x100, T_LEN, .want = SRNIC_ACCESS_BOUNDS, .layer = RD,
+	  .ecode = SRNIC_RDMAP_ECODE_BASE_BOUNDS },
+	/* names */
+	{ "unknown_index_terminates", T_MR_RW, T_BAD_INDEX,
+	  SRNIC_OP_REMOTE_WRITE, 0, 1, .want = SRNIC_ACCESS_INVALID_STAG,
+	  .layer = DD, .ecode = SRNIC_DDP_ECODE_T_INVALID_STAG },
+	{ "unknown_index_read_terminates", T_MR_RW, T_BAD_INDEX,
+	  SRNIC_OP_REMOTE_READ, 0, 1, .want = SRNIC_ACCESS_INVALID_STAG,
+	  .layer = RD, .ecode = SRNIC_RDMAP_ECODE_INVALID_STAG },
+	{ "wrong_key_terminates", T_MR_RW, T_BAD_KEY, SRNIC_OP_REMOTE_WRITE,
+	  0, 1, .want = SRNIC_ACCESS_KEY_MISMATCH, .layer = DD,
+	  .ecode = SRNIC_DDP_ECODE_T_INVALID_STAG },
+	{ "wrong_key_read_terminates", T_MR_RO, T_BAD_KEY,
+	  SRNIC_OP_REMOTE_READ, 0, 1, .want = SRNIC_ACCESS_KEY_MISMATCH,
+	  .layer = RD, .ecode = SRNIC_RDMAP_ECODE_INVALID_STAG },
+	{ "wrong_key_reported_before_wrong_pd", T_MR_RW, T_BAD_KEY,
+	  SRNIC_OP_REMOTE_WRITE, 0, 1, .other_pd = true,
+	  .want = SRNIC_ACCESS_KEY_MISMATCH, .layer = DD,
+	  .ecode = SRNIC_DDP_ECODE_T_INVALID_STAG },
+	/* protection domain and single-QP scope */
+	{ "write_from_other_pd_terminates", T_MR_RW, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, 0, 1, .other_pd = true,
+	  .want = SRNIC_ACCESS_PD_MISMATCH, .layer = DD,
+	  .ecode = SRNIC_DDP_ECODE_T_STAG_NOT_ASSOC },
+	{ "read_from_other_pd_terminates", T_MR_RO, T_RKEY,
+	  SRNIC_OP_REMOTE_READ, 0, 1, .other_pd = true,
+	  .want = SRNIC_ACCESS_PD_MISMATCH, .layer = RD,
+	  .ecode = SRNIC_RDMAP_ECODE_STAG_NOT_ASSOC },
+	{ "local_sge_from_other_pd_refused", T_MR_RW, T_LKEY,
+	  SRNIC_OP_LOCAL_READ, 0, 1, .other_pd = true,
+	  .want = SRNIC_ACCESS_PD_MISMATCH, .layer = RD,
+	  .ecode = SRNIC_RDMAP_ECODE_STAG_NOT_ASSOC },
+	{ "pd_scope_mr_usable_from_any_qp", T_MR_RW, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, 0, 1, .other_qp = true },
+	{ "type2b_window_on_bound_qp_passes", T_MW2B, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, 0, T_LEN },
+	{ "type2b_window_on_other_qp_terminates", T_MW2B, T_RKEY,
+	  SRNIC_OP_REMOTE_WRITE, 0, 1, .other_qp = true,
+	  .want = SRNIC_ACCESS_SCOPE, .layer = DD,
+	  .ecode = SRNIC_DDP_ECODE_T_STAG_NOT_ASSOC },
+	{ "type2b_window_read_on_other_qp_terminates", T_MW2B, T_RKEY,
+	  SRNIC_OP_REMOTE_READ, 0, 1, .other_qp = true,
+	  .want = SRNIC_ACCESS_SCOPE, .layer = RD,
+	  .ecode = SRNIC_RDMAP_ECODE_STAG_NOT_ASSOC },
+	{ "qp_scope_mr_on_other_qp_terminates", T_MR_QP, T_RKEY,
+	  SRNIC_OP_REMOTE_READ, 0, 1, .other_qp = true,
+	  .want = SRNIC_ACCESS_SCOPE, .layer = RD,
+	  .ecode = SRNIC_RDMAP_ECODE_STAG_NOT_ASSOC },
+	{ "qp_scope_mr_on_its_qp_passes", T_MR_QP, T_RKEY,
+	  SRNIC_OP_REMOTE_READ, 0, 1 },
+	{ "pd_reported_before_scope", T_MW2B, T_RKEY, SRNIC_OP_REMOTE_WRITE,
+	  0, 1, .other_pd = true, .other_qp = true,
+	  .want = SRNIC_ACCESS_PD_MISMATCH, .layer = DD,
+	  .ecode = SRNIC_DDP_ECODE_T_STAG_NOT_ASSOC },
+};
+
+#undef RD
+#undef DD
+
+static void srnic_t_acc_desc(const struct srnic_t_acc *a, char *desc)
+{
+	strscpy(desc, a->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(srnic_t_acc, srnic_t_accs, srnic_t_acc_desc);
+
+static void access_rule_table(struct kunit *test)
+{
+	const struct srnic_t_acc *a = test->param_value;
+	struct srnic_t_fix *f = srnic_t_fix(test);
+	struct srnic_access_req req = {
+		.stag = srnic_t_stag(f, a->obj, a->stag),
+		.op = a->op,
+		.addr = srnic_t_objs[a->obj].va + a->off,
+		.len = a->len,
+		.pd = a->other_pd ? f->other_pd : f->pd,
+		.qp_id = a->other_qp ? T_OTHER_QP : T_QP,
+	};
+	struct srnic_term_code tc;
+	enum srnic_access_err err;
+	struct srnic_mem *mem;
+	bool held;
+	int i;
+
+	/* No KUnit expectation inside: it may sleep to report. */
+	local_bh_disable();
+	err = srnic_access_check(&f->t, &req, &f->stats, &mem);
+	held = mem == &f->mem[a->obj];
+	srnic_access_end(mem);
+	local_bh_enable();
+
+	KUNIT_EXPECT_EQ(test, a->want, err);
+	/* A zero-length Read holds nothing; every other grant holds @mem. */
+	if (a->want == SRNIC_ACCESS_OK &&
+	    !(a->op == SRNIC_OP_REMOTE_READ && !a->len))
+		KUNIT_EXPECT_TRUE(test, held);
+	else
+		KUNIT_EXPECT_NULL(test, mem);
+	/* Nothing stays in flight after the section. */
+	for (i = 0; i < T_NR_OBJ; i++)
+		KUNIT_EXPECT_EQ(test, atomic_read(&f->mem[i].inflight), 0);
+	/* Exactly the refusal's counter moved. */
+	for (i = 0; i < SRNIC_ACCESS_NR_REFUSALS; i++)
+		KUNIT_EXPECT_EQ(test, atomic64_read(&f->stats.refused[i]),
+				a->want == i + 1 ? 1LL : 0LL);
+	if (a->want == SRNIC_ACCESS_OK)
+		return;
+	tc = srnic_access_term_code(&req, a->want);
+	KUNIT_EXPECT_EQ(test, tc.layer, a->layer);
+	KUNIT_EXPECT_EQ(test, tc.etype, a->layer == SRNIC_TERM_LAYER_DDP ?
+			SRNIC_DDP_ETYPE_TAGGED_BUF :
+			SRNIC_RDMAP_ETYPE_REMOTE_PROTECTION);
+	KUNIT_EXPECT_EQ(test, tc.ecode, a->ecode);
+}
+
+static struct srnic_access_req srnic_t_req(struct srnic_t_fix *f,
+					   enum srnic_t_obj obj,
+					   enum srnic_op op, u32 stag)
+{
+	return (struct srnic_access_req){
+		.stag = stag, .op = op, .addr = srnic_t_objs[obj].va,
+		.len = 8, .pd = f->pd, .qp_id = T_QP,
+	};
+}
+
+static void invalidate_then_every_access_refused(struct kunit *test)
+{
+	struct srnic_t_fix *f = srnic_t_fix(test);
+	struct srnic_access_req inv, req;
+	enum srnic_op op;
+
+	inv = srnic_t_req(f, T_MR_RW, SRNIC_OP_LOCAL_INV, f->lkey[T_MR_RW]);
+	KUNIT_ASSERT_EQ(test, SRNIC_ACCESS_OK,
+			srnic_access_invalidate(&f->t, &inv, &f->stats));
+	for (op = SRNIC_OP_LOCAL_READ; op < SRNIC_OP_LOCAL_INV; op++) {
+		bool local = op == SRNIC_OP_LOCAL_READ ||
+			     op == SRNIC_OP_LOCAL_WRITE || op == SRNIC_OP_BIND;
+
+		req = srnic_t_req(f, T_MR_RW, op, local ? f->lkey[T_MR_RW] :
+							  f->rkey[T_MR_RW]);
+		KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALIDATED,
+				srnic_t_check(f, &req));
+	}
+	/* A second invalidation finds nothing to invalidate. */
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALIDATED,
+			srnic_access_invalidate(&f->t, &inv, &f->stats));
+	/* Counted as access after invalidate, one per attempt. */
+	KUNIT_EXPECT_EQ(test,
+			atomic64_read(&f->stats.refused[SRNIC_ACCESS_INVALIDATED - 1]),
+			(s64)SRNIC_OP_LOCAL_INV + 1);
+	/* Other objects are untouched. */
+	req = srnic_t_req(f, T_MR_WO, SRNIC_OP_REMOTE_WRITE, f->rkey[T_MR_WO]);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK, srnic_t_check(f, &req));
+}
+
+static void remote_invalidate_checks_key_pd_scope_and_permission(struct kunit *test)
+{
+	struct srnic_t_fix *f = srnic_t_fix(test);
+	struct srnic_access_req inv, req;
+	struct srnic_term_code tc;
+
+	/* Wrong key. */
+	inv = srnic_t_req(f, T_MW2B, SRNIC_OP_REMOTE_INV,
+			  f->rkey[T_MW2B] ^ 0x01);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_KEY_MISMATCH,
+			srnic_access_invalidate(&f->t, &inv, &f->stats));
+	/* Another PD's stream. */
+	inv = srnic_t_req(f, T_MW2B, SRNIC_OP_REMOTE_INV, f->rkey[T_MW2B]);
+	inv.pd = f->other_pd;
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_PD_MISMATCH,
+			srnic_access_invalidate(&f->t, &inv, &f->stats));
+	/* Another QP of the same PD, for a window bound to one QP. */
+	inv.pd = f->pd;
+	inv.qp_id = T_OTHER_QP;
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_SCOPE,
+			srnic_access_invalidate(&f->t, &inv, &f->stats));
+	/* The lkey is not a name the peer may use. */
+	inv = srnic_t_req(f, T_MW2B, SRNIC_OP_REMOTE_INV, f->lkey[T_MW2B]);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_RIGHTS,
+			srnic_access_invalidate(&f->t, &inv, &f->stats));
+	/* An MR not registered for remote invalidation. */
+	inv = srnic_t_req(f, T_MR_RW, SRNIC_OP_REMOTE_INV, f->rkey[T_MR_RW]);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_RIGHTS,
+			srnic_access_invalidate(&f->t, &inv, &f->stats));
+	tc = srnic_access_term_code(&inv, SRNIC_ACCESS_RIGHTS);
+	KUNIT_EXPECT_EQ(test, tc.layer, SRNIC_TERM_LAYER_RDMAP);
+	KUNIT_EXPECT_EQ(test, tc.ecode, SRNIC_RDMAP_ECODE_CANNOT_INVALIDATE);
+	/* An MR registered without invalidation (reg_user_mr) keeps going. */
+	inv = srnic_t_req(f, T_MR_TOP, SRNIC_OP_LOCAL_INV, f->lkey[T_MR_TOP]);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_RIGHTS,
+			srnic_access_invalidate(&f->t, &inv, &f->stats));
+
+	/* None of that invalidated anything. */
+	req = srnic_t_req(f, T_MW2B, SRNIC_OP_REMOTE_READ, f->rkey[T_MW2B]);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK, srnic_t_check(f, &req));
+	req = srnic_t_req(f, T_MR_RW, SRNIC_OP_REMOTE_READ, f->rkey[T_MR_RW]);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK, srnic_t_check(f, &req));
+
+	/* The right stream with the right name does it. */
+	inv = srnic_t_req(f, T_MW2B, SRNIC_OP_REMOTE_INV, f->rkey[T_MW2B]);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK,
+			srnic_access_invalidate(&f->t, &inv, &f->stats));
+	req = srnic_t_req(f, T_MW2B, SRNIC_OP_REMOTE_READ, f->rkey[T_MW2B]);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALIDATED,
+			srnic_t_check(f, &req));
+}
+
+static void reregistration_with_new_key_revives_only_new_name(struct kunit *test)
+{
+	struct srnic_t_fix *f = srnic_t_fix(test);
+	struct srnic_access_req inv, req;
+	u32 old = f->rkey[T_MR_WO], fresh;
+
+	inv = srnic_t_req(f, T_MR_WO, SRNIC_OP_LOCAL_INV, old);
+	KUNIT_ASSERT_EQ(test, SRNIC_ACCESS_OK,
+			srnic_access_invalidate(&f->t, &inv, NULL));
+	/* IB_WR_REG_MR with ib_inc_rkey(): new key, then valid again. */
+	KUNIT_ASSERT_EQ(test, 0, srnic_stag_rekey(&f->t, old,
+						  srnic_stag_key(old) + 1,
+						  &fresh));
+	f->rkey[T_MR_WO] = fresh;
+	KUNIT_ASSERT_EQ(test, 0, srnic_mem_set_valid(&f->mem[T_MR_WO], f->pd,
+						     T_VA, T_LEN,
+						     IB_ACCESS_REMOTE_WRITE,
+						     SRNIC_MEM_LOCAL_INV, 0));
+	req = srnic_t_req(f, T_MR_WO, SRNIC_OP_REMOTE_WRITE, old);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_KEY_MISMATCH,
+			srnic_t_check(f, &req));
+	req.stag = fresh;
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK, srnic_t_check(f, &req));
+	/* A valid record cannot be re-registered under its users' feet. */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			srnic_mem_set_valid(&f->mem[T_MR_WO], f->pd, 0, 1,
+					    IB_ACCESS_REMOTE_WRITE, 0, 0));
+}
+
+static void killed_or_freed_names_refused(struct kunit *test)
+{
+	struct srnic_t_fix *f = srnic_t_fix(test);
+	struct srnic_access_req req;
+	u32 rkey = f->rkey[T_MR_RW];
+
+	srnic_mem_kill(&f->mem[T_MR_RW]);
+	req = srnic_t_req(f, T_MR_RW, SRNIC_OP_REMOTE_WRITE, rkey);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALID_STAG,
+			srnic_t_check(f, &req));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			srnic_mem_set_valid(&f->mem[T_MR_RW], f->pd, T_VA, T_LEN,
+					    IB_ACCESS_REMOTE_WRITE, 0, 0));
+	srnic_stag_free(&f->t, rkey);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALID_STAG,
+			srnic_t_check(f, &req));
+	/* The fixture frees the names again on exit: give it a live one. */
+	KUNIT_ASSERT_EQ(test, 0, srnic_stag_alloc(&f->t, &f->mem[T_MR_RW],
+						  SRNIC_STAG_REMOTE,
+						  &f->rkey[T_MR_RW]));
+	req.stag = f->rkey[T_MR_RW];
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALID_STAG,
+			srnic_t_check(f, &req));
+}
+
+static void set_valid_refuses_buffer_past_top_of_space(struct kunit *test)
+{
+	struct srnic_mem mem;
+
+	srnic_mem_init(&mem, SRNIC_MEM_MR);
+	KUNIT_EXPECT_EQ(test, -EINVAL, srnic_mem_set_valid(&mem, NULL,
+							   U64_MAX, 2, 0, 0, 0));
+	KUNIT_EXPECT_EQ(test, 0, srnic_mem_set_valid(&mem, NULL, U64_MAX, 1,
+						     0, 0, 0));
+}
+
+/*
+ * An access that passed before the invalidation holds it up: it returns
+ * only once the holder is done, and meanwhile nothing new passes. The
+ * holder's end comes from a timer in hard IRQ context, which stands in
+ * for a second CPU: it interrupts the invalidation while it waits, also
+ * on a uniprocessor.
+ */
+struct srnic_t_hold {
+	struct hrtimer timer;
+	struct srnic_t_fix *f;
+	struct srnic_access_req req;
+	struct srnic_mem *mem;
+	enum srnic_access_err during;	/* a new access while invalidating */
+	ktime_t ended;
+};
+
+static enum hrtimer_restart srnic_t_hold_end(struct hrtimer *timer)
+{
+	struct srnic_t_hold *h = container_of(timer, struct srnic_t_hold, timer);
+	struct srnic_mem *mem;
+
+	h->during = srnic_access_check(&h->f->t, &h->req, NULL, &mem);
+	srnic_access_end(mem);
+	h->ended = ktime_get();
+	srnic_access_end(h->mem);
+	return HRTIMER_NORESTART;
+}
+
+static void invalidate_waits_for_access_in_flight(struct kunit *test)
+{
+	struct srnic_t_fix *f = srnic_t_fix(test);
+	struct srnic_access_req inv;
+	enum srnic_access_err err;
+	struct srnic_t_hold *h;
+	ktime_t start, done;
+
+	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->f = f;
+	h->req = srnic_t_req(f, T_MR_WO, SRNIC_OP_REMOTE_WRITE,
+			     f->rkey[T_MR_WO]);
+	h->during = SRNIC_ACCESS_NR;
+	inv = srnic_t_req(f, T_MR_WO, SRNIC_OP_LOCAL_INV, f->rkey[T_MR_WO]);
+
+	local_bh_disable();
+	err = srnic_access_check(&f->t, &h->req, NULL, &h->mem);
+	local_bh_enable();
+	KUNIT_ASSERT_EQ(test, SRNIC_ACCESS_OK, err);
+
+	hrtimer_init(&h->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	h->timer.function = srnic_t_hold_end;
+	start = ktime_get();
+	hrtimer_start(&h->timer, ms_to_ktime(200), HRTIMER_MODE_REL_HARD);
+	err = srnic_access_invalidate(&f->t, &inv, NULL);
+	done = ktime_get();
+	hrtimer_cancel(&h->timer);
+
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK, err);
+	/* It returned after the holder was done, not before. */
+	KUNIT_EXPECT_NE(test, ktime_to_ns(h->ended), 0LL);
+	KUNIT_EXPECT_GE(test, ktime_to_ns(done), ktime_to_ns(h->ended));
+	KUNIT_EXPECT_GE(test, ktime_ms_delta(done, start), 200LL);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALIDATED, h->during);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&f->mem[T_MR_WO].inflight));
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALIDATED,
+			srnic_t_check(f, &h->req));
+}
+
+/*
+ * Racing: a thread keeps writing through the STag and records whether it
+ * ever held an access after invalidation returned. Repeated with the
+ * invalidation at random points of the writer's loop.
+ */
+struct srnic_t_race {
+	struct srnic_t_fix *f;
+	struct srnic_access_req req;
+	bool invalidated;	/* set once srnic_access_invalidate() returned */
+	bool stop;
+	unsigned long passed;
+	unsigned long after;	/* accesses held while invalidated was set */
+	struct completion done;
+};
+
+static int srnic_t_race_thread(void *data)
+{
+	struct srnic_t_race *r = data;
+	struct srnic_mem *mem;
+
+	while (!READ_ONCE(r->stop)) {
+		local_bh_disable();
+		if (srnic_access_check(&r->f->t, &r->req, NULL, &mem) ==
+		    SRNIC_ACCESS_OK) {
+			r->passed++;
+			/* "Touch the buffer": no invalidation may be over. */
+			if (smp_load_acquire(&r->invalidated))
+				r->after++;
+			srnic_access_end(mem);
+		}
+		local_bh_enable();
+		cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+static void invalidate_racing_with_writes_leaves_none_after(struct kunit *test)
+{
+	struct srnic_t_fix *f = srnic_t_fix(test);
+	struct srnic_access_req inv;
+	struct task_struct *task;
+	struct srnic_t_race *r;
+	unsigned long passed = 0;
+	int round;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->f = f;
+	inv = srnic_t_req(f, T_MR_WO, SRNIC_OP_LOCAL_INV, f->lkey[T_MR_WO]);
+	for (round = 0; round < 10; round++) {
+		r->req = srnic_t_req(f, T_MR_WO, SRNIC_OP_REMOTE_WRITE,
+				     f->rkey[T_MR_WO]);
+		r->invalidated = false;
+		r->stop = false;
+		r->passed = 0;
+		init_completion(&r->done);
+		task = kthread_run(srnic_t_race_thread, r, "srnic_t_race");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+		usleep_range(100, 100 + get_random_u32_below(2000));
+		KUNIT_ASSERT_EQ(test, SRNIC_ACCESS_OK,
+				srnic_access_invalidate(&f->t, &inv, NULL));
+		/* Pairs with the writer's smp_load_acquire(). */
+		smp_store_release(&r->invalidated, true);
+		usleep_range(500, 1000);
+		WRITE_ONCE(r->stop, true);
+		wait_for_completion(&r->done);
+		passed += r->passed;
+		/* Valid again for the next round. */
+		KUNIT_ASSERT_EQ(test, 0,
+				srnic_mem_set_valid(&f->mem[T_MR_WO], f->pd, T_VA,
+						    T_LEN, IB_ACCESS_REMOTE_WRITE,
+						    SRNIC_MEM_LOCAL_INV, 0));
+	}
+	kunit_info(test, "%lu writes passed before invalidations\n", passed);
+	KUNIT_EXPECT_EQ(test, r->after, 0UL);
+	KUNIT_EXPECT_GT(test, passed, 0UL);
+}
+
+static void access_err_names_are_counter_names(struct kunit *test)
+{
+	KUNIT_EXPECT_STREQ(test, srnic_access_err_name(SRNIC_ACCESS_KEY_MISMATCH),
+			   "key_mismatch");
+	KUNIT_EXPECT_STREQ(test, srnic_access_err_name(SRNIC_ACCESS_INVALIDATED),
+			   "access_after_invalidate");
+	KUNIT_EXPECT_STREQ(test, srnic_access_err_name(SRNIC_ACCESS_NR),
+			   "unknown");
+}
+
+static struct kunit_case srnic_access_cases[] = {
+	KUNIT_CASE_PARAM(access_rule_table, srnic_t_acc_gen_params),
+	KUNIT_CASE(invalidate_then_every_access_refused),
+	KUNIT_CASE(remote_invalidate_checks_key_pd_scope_and_permission),
+	KUNIT_CASE(reregistration_with_new_key_revives_only_new_name),
+	KUNIT_CASE(killed_or_freed_names_refused),
+	KUNIT_CASE(set_valid_refuses_buffer_past_top_of_space),
+	KUNIT_CASE(invalidate_waits_for_access_in_flight),
+	KUNIT_CASE(invalidate_racing_with_writes_leaves_none_after),
+	KUNIT_CASE(access_err_names_are_counter_names),
+	{}
+};
+
+static struct kunit_suite srnic_access_suite = {
+	.name = "srnic_access",
+	.test_cases = srnic_access_cases,
+};
+
+kunit_test_suite(srnic_access_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for the srnic access check");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: CQ sizing admission and overflow isolation (admit.c).
+ */
+#include <kunit/test.h>
+#include <linux/slab.h>
+
+#include "admit.h"
+
+#define S	SRNIC_ADMIT_STRICT
+#define T	SRNIC_ADMIT_TRUSTED
+
+/* Distinct user contexts; only their addresses matter. */
+static int srnic_t_ctx_a, srnic_t_ctx_b;
+
+static struct srnic_admit *srnic_t_admit(struct kunit *test,
+					 enum srnic_admit_policy policy)
+{
+	struct srnic_admit *adm = kunit_kzalloc(test, sizeof(*adm), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, adm);
+	srnic_admit_init(adm, policy);
+	return adm;
+}
+
+static const struct srnic_admit_depth srnic_t_none;
+
+static struct srnic_admit_depth srnic_t_d(u32 size, u32 posted)
+{
+	return (struct srnic_admit_depth){ .size = size, .posted = posted };
+}
+
+/* One QP on one or two fresh CQs. */
+struct srnic_t_adm {
+	const char *name;
+	enum srnic_admit_policy policy;
+	u32 scq_depth;
+	u32 rcq_depth;		/* 0: the recv CQ is the send CQ */
+	u32 sq_size, sq_posted;
+	u32 rq_size, rq_posted;
+	int want;
+	u64 scq_need;		/* need of the send CQ after admission */
+};
+
+static const struct srnic_t_adm srnic_t_adms[] = {
+	{ "strict_sq_plus_rq_exactly_fit", S, 64, 0, 32, 20, 32, 20, 0, 64 },
+	{ "strict_one_cqe_short_refused", S, 63, 0, 32, 20, 32, 20, -ENOSPC, 0 },
+	{ "strict_counts_sizes_not_requests", S, 40, 0, 32, 20, 32, 20,
+	  -ENOSPC, 0 },
+	{ "trusted_posted_limits_exactly_fit", T, 40, 0, 32, 20, 32, 20, 0, 40 },
+	{ "trusted_one_cqe_short_refused", T, 39, 0, 32, 20, 32, 20, -ENOSPC, 0 },
+	{ "strict_separate_cqs_each_fit", S, 32, 16, 32, 1, 16, 1, 0, 32 },
+	{ "strict_send_cq_short_refused", S, 31, 64, 32, 1, 16, 1, -ENOSPC, 0 },
+	{ "strict_recv_cq_short_refused", S, 64, 15, 32, 1, 16, 1, -ENOSPC, 0 },
+	{ "trusted_separate_cqs_fit", T, 1, 1, 32, 1, 16, 1, 0, 1 },
+	{ "empty_queues_fit_empty_cq", S, 0, 0, 0, 0, 0, 0, 0, 0 },
+	{ "sq_posted_above_size_invalid", T, 1000, 0, 8, 9, 8, 8, -EINVAL, 0 },
+	{ "rq_posted_above_size_invalid", S, 1000, 0, 8, 8, 8, 9, -EINVAL, 0 },
+	{ "largest_depths_do_not_wrap", S, U32_MAX, 0, U32_MAX, 1, 1, 1,
+	  -ENOSPC, 0 },
+};
+
+#undef S
+#undef T
+
+static void srnic_t_adm_desc(const struct srnic_t_adm *a, char *desc)
+{
+	strscpy(desc, a->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(srnic_t_adm, srnic_t_adms, srnic_t_adm_desc);
+
+static void admission_table(struct kunit *test)
+{
+	const struct srnic_t_adm *a = test->param_value;
+	struct srnic_admit *adm = srnic_t_admit(test, a->policy);
+	struct srnic_admit_depth sq = srnic_t_d(a->sq_size, a->sq_posted);
+	struct srnic_admit_depth rq = srnic_t_d(a->rq_size, a->rq_posted);
+	struct srnic_admit_cq scq, rcq;
+	struct srnic_admit_cq *r = a->rcq_depth ? &rcq : &scq;
+	struct srnic_admit_qp qp;
+
+	srnic_admit_cq_init(&scq, a->scq_depth, NULL);
+	srnic_admit_cq_init(&rcq, a->rcq_depth, NULL);
+	KUNIT_EXPECT_EQ(test, a->want,
+			srnic_admit_qp_create(adm, &qp, &scq, r, NULL, &sq, &rq,
+					      NULL));
+	KUNIT_EXPECT_EQ(test, a->scq_need,
+			srnic_admit_cq_need(adm, &scq, a->policy));
+	KUNIT_EXPECT_EQ(test, adm->refused, a->want == -ENOSPC ? 1ULL : 0ULL);
+	if (a->want)
+		return;
+	KUNIT_EXPECT_TRUE(test, qp.admitted);
+	KUNIT_EXPECT_EQ(test, -EBUSY, srnic_admit_cq_destroy(adm, &scq));
+	srnic_admit_qp_destroy(adm, &qp);
+	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &scq, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &rcq, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &scq, SRNIC_ADMIT_TRUSTED));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_destroy(adm, &scq));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_destroy(adm, &rcq));
+}
+
+static void qps_add_up_and_give_back_on_destroy(struct kunit *test)
+{
+	struct srnic_admit *adm = srnic_t_admit(test, SRNIC_ADMIT_STRICT);
+	struct srnic_admit_depth q30 = srnic_t_d(30, 30), q20 = srnic_t_d(20, 20);
+	struct srnic_admit_depth q1 = srnic_t_d(1, 1);
+	struct srnic_admit_qp qp1, qp2, qp3;
+	struct srnic_admit_cq cq;
+
+	srnic_admit_cq_init(&cq, 100, NULL);
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp1, &cq, &cq,
+						       NULL, &q30, &q30, NULL));
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp2, &cq, &cq,
+						       NULL, &q20, &q20, NULL));
+	KUNIT_EXPECT_EQ(test, 100ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_STRICT));
+	/* Full: even a one-WR SQ with no RQ does not fit. */
+	KUNIT_EXPECT_EQ(test, -ENOSPC,
+			srnic_admit_qp_create(adm, &qp3, &cq, &cq, NULL, &q1,
+					      &srnic_t_none, NULL));
+	KUNIT_EXPECT_FALSE(test, qp3.admitted);
+	srnic_admit_qp_destroy(adm, &qp1);
+	KUNIT_EXPECT_EQ(test, 40ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_qp_create(adm, &qp3, &cq, &cq,
+						       NULL, &q1, &srnic_t_none,
+						       NULL));
+	KUNIT_EXPECT_EQ(test, 41ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_STRICT));
+	/* Destroying twice gives nothing back twice. */
+	srnic_admit_qp_destroy(adm, &qp1);
+	KUNIT_EXPECT_EQ(test, 41ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_STRICT));
+	srnic_admit_qp_destroy(adm, &qp2);
+	srnic_admit_qp_destroy(adm, &qp3);
+	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_STRICT));
+}
+
+static void srq_counts_once_per_cq(struct kunit *test)
+{
+	struct srnic_admit *adm = srnic_t_admit(test, SRNIC_ADMIT_STRICT);
+	struct srnic_admit_depth q10 = srnic_t_d(10, 5), q1 = srnic_t_d(1, 1);
+	struct srnic_admit_depth s50 = srnic_t_d(50, 25);
+	struct srnic_admit_qp qp1, qp2, qp3;
+	struct srnic_admit_cq cq, cq2;
+	struct srnic_admit_srq srq;
+
+	srnic_admit_cq_init(&cq, 100, NULL);
+	srnic_admit_cq_init(&cq2, 50, NULL);
+	srnic_admit_srq_init(&srq, &s50, NULL);
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp1, &cq, &cq,
+						       &srq, &q10, NULL, NULL));
+	KUNIT_EXPECT_EQ(test, 60ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 30ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_TRUSTED));
+	/* A second QP of the same SRQ on the same CQ adds its SQ only. */
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp2, &cq, &cq,
+						       &srq, &q10, NULL, NULL));
+	KUNIT_EXPECT_EQ(test, 70ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_STRICT));
+	/* On another CQ the whole SRQ counts again: 50 + 1 > 50. */
+	KUNIT_EXPECT_EQ(test, -ENOSPC,
+			srnic_admit_qp_create(adm, &qp3, &cq2, &cq2, &srq, &q1,
+					      NULL, NULL));
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_cq_resize(adm, &cq2, 51));
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp3, &cq2, &cq2,
+						       &srq, &q1, NULL, NULL));
+	KUNIT_EXPECT_EQ(test, 51ULL, srnic_admit_cq_need(adm, &cq2, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, -EBUSY, srnic_admit_srq_destroy(adm, &srq));
+
+	/* The SRQ leaves a CQ with the last of its QPs there. */
+	srnic_admit_qp_destroy(adm, &qp1);
+	KUNIT_EXPECT_EQ(test, 60ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_STRICT));
+	srnic_admit_qp_destroy(adm, &qp2);
+	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 51ULL, srnic_admit_cq_need(adm, &cq2, SRNIC_ADMIT_STRICT));
+	srnic_admit_qp_destroy(adm, &qp3);
+	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &cq2, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_srq_destroy(adm, &srq));
+}
+
+static void srq_resize_must_fit_every_cq_it_completes_on(struct kunit *test)
+{
+	struct srnic_admit *adm = srnic_t_admit(test, SRNIC_ADMIT_STRICT);
+	struct srnic_admit_depth q0 = srnic_t_d(0, 0), s10 = srnic_t_d(10, 10);
+	struct srnic_admit_depth big, small = srnic_t_d(5, 5);
+	struct srnic_admit_qp qp1, qp2;
+	struct srnic_admit_cq cq1, cq2;
+	struct srnic_admit_srq srq;
+
+	srnic_admit_cq_init(&cq1, 100, NULL);
+	srnic_admit_cq_init(&cq2, 20, NULL);
+	srnic_admit_srq_init(&srq, &s10, NULL);
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp1, &cq1, &cq1,
+						       &srq, &q0, NULL, NULL));
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp2, &cq1, &cq2,
+						       &srq, &q0, NULL, NULL));
+	/* cq1 could take 100, cq2 only 20: 21 is refused. */
+	big = srnic_t_d(21, 21);
+	KUNIT_EXPECT_EQ(test, -ENOSPC, srnic_admit_srq_modify(adm, &srq, &big));
+	KUNIT_EXPECT_EQ(test, 10ULL, srnic_admit_cq_need(adm, &cq1, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 10ULL, srnic_admit_cq_need(adm, &cq2, SRNIC_ADMIT_STRICT));
+	big = srnic_t_d(20, 20);
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_srq_modify(adm, &srq, &big));
+	KUNIT_EXPECT_EQ(test, 20ULL, srnic_admit_cq_need(adm, &cq1, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 20ULL, srnic_admit_cq_need(adm, &cq2, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_srq_modify(adm, &srq, &small));
+	KUNIT_EXPECT_EQ(test, 5ULL, srnic_admit_cq_need(adm, &cq2, SRNIC_ADMIT_STRICT));
+	big = srnic_t_d(5, 6);
+	KUNIT_EXPECT_EQ(test, -EINVAL, srnic_admit_srq_modify(adm, &srq, &big));
+	srnic_admit_qp_destroy(adm, &qp1);
+	srnic_admit_qp_destroy(adm, &qp2);
+	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &cq1, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &cq2, SRNIC_ADMIT_STRICT));
+}
+
+static void cq_shrink_below_need_refused(struct kunit *test)
+{
+	struct srnic_admit *adm = srnic_t_admit(test, SRNIC_ADMIT_STRICT);
+	struct srnic_admit_depth q = srnic_t_d(16, 4);
+	struct srnic_admit_cq cq;
+	struct srnic_admit_qp qp;
+
+	srnic_admit_cq_init(&cq, 64, NULL);
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp, &cq, &cq, NULL,
+						       &q, &q, NULL));
+	KUNIT_EXPECT_EQ(test, -ENOSPC, srnic_admit_cq_resize(adm, &cq, 31));
+	KUNIT_EXPECT_EQ(test, 64U, cq.depth);
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_resize(adm, &cq, 32));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_resize(adm, &cq, 1024));
+	/* Under the trusted formula the same CQ may shrink to 8. */
+	WRITE_ONCE(adm->policy, SRNIC_ADMIT_TRUSTED);
+	KUNIT_EXPECT_EQ(test, -ENOSPC, srnic_admit_cq_resize(adm, &cq, 7));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_resize(adm, &cq, 8));
+	KUNIT_EXPECT_EQ(test, 2ULL, adm->refused);
+	srnic_admit_qp_destroy(adm, &qp);
+}
+
+static void policy_switch_applies_to_next_admission(struct kunit *test)
+{
+	struct srnic_admit *adm = srnic_t_admit(test, SRNIC_ADMIT_TRUSTED);
+	struct srnic_admit_depth q = srnic_t_d(16, 4);
+	struct srnic_admit_qp qp1, qp2;
+	struct srnic_admit_cq cq;
+
+	srnic_admit_cq_init(&cq, 32, NULL);
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp1, &cq, &cq,
+						       NULL, &q, &q, NULL));
+	KUNIT_EXPECT_EQ(test, 8ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_TRUSTED));
+	KUNIT_EXPECT_EQ(test, 32ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_STRICT));
+	/* Both sums are kept, so switching needs no rescan. */
+	WRITE_ONCE(adm->policy, SRNIC_ADMIT_STRICT);
+	KUNIT_EXPECT_EQ(test, -ENOSPC,
+			srnic_admit_qp_create(adm, &qp2, &cq, &cq, NULL, &q, &q,
+					      NULL));
+	WRITE_ONCE(adm->policy, SRNIC_ADMIT_TRUSTED);
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_qp_create(adm, &qp2, &cq, &cq,
+						       NULL, &q, &q, NULL));
+	srnic_admit_qp_destroy(adm, &qp1);
+	srnic_admit_qp_destroy(adm, &qp2);
+}
+
+static void cq_never_shared_between_user_contexts(struct kunit *test)
+{
+	struct srnic_admit *adm = srnic_t_admit(test, SRNIC_ADMIT_STRICT);
+	struct srnic_admit_depth q = srnic_t_d(1, 1);
+	struct srnic_admit_cq cq_a, cq_b, cq_k;
+	struct srnic_admit_srq srq_b;
+	struct srnic_admit_qp qp;
+
+	srnic_admit_cq_init(&cq_a, 64, &srnic_t_ctx_a);
+	srnic_admit_cq_init(&cq_b, 64, &srnic_t_ctx_b);
+	srnic_admit_cq_init(&cq_k, 64, NULL);
+	srnic_admit_srq_init(&srq_b, &q, &srnic_t_ctx_b);
+	KUNIT_EXPECT_EQ(test, -EPERM,
+			srnic_admit_qp_create(adm, &qp, &cq_b, &cq_b, NULL, &q,
+					      &q, &srnic_t_ctx_a));
+	KUNIT_EXPECT_EQ(test, -EPERM,
+			srnic_admit_qp_create(adm, &qp, &cq_a, &cq_b, NULL, &q,
+					      &q, &srnic_t_ctx_a));
+	KUNIT_EXPECT_EQ(test, -EPERM,
+			srnic_admit_qp_create(adm, &qp, &cq_a, &cq_a, &srq_b, &q,
+					      NULL, &srnic_t_ctx_a));
+	/* Kernel CQs are not for user contexts, nor the other way round. */
+	KUNIT_EXPECT_EQ(test, -EPERM,
+			srnic_admit_qp_create(adm, &qp, &cq_k, &cq_k, NULL, &q,
+					      &q, &srnic_t_ctx_a));
+	KUNIT_EXPECT_EQ(test, -EPERM,
+			srnic_admit_qp_create(adm, &qp, &cq_a, &cq_a, NULL, &q,
+					      &q, NULL));
+	KUNIT_EXPECT_EQ(test, 5ULL, adm->owner_refused);
+	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &cq_a, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &cq_b, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_qp_create(adm, &qp, &cq_a, &cq_a,
+						       NULL, &q, &q,
+						       &srnic_t_ctx_a));
+	srnic_admit_qp_destroy(adm, &qp);
+}
+
+/*
+ * Overflow: six QPs over three CQs. The CQ that overflows takes down the
+ * QPs that send or receive on it, each once, and nothing else.
+ */
+enum { Q_AA, Q_AB, Q_BA, Q_BB, Q_CC, Q_BC_SRQ, Q_NR };
+
+struct srnic_t_ovf {
+	struct srnic_admit_qp qp[Q_NR];
+	int hits[Q_NR];
+};
+
+static void srnic_t_ovf_mark(struct srnic_admit_qp *qp, void *arg)
+{
+	struct srnic_t_ovf *o = arg;
+
+	o->hits[qp - o->qp]++;
+}
+
+static void overflow_marks_only_qps_on_that_cq(struct kunit *test)
+{
+	struct srnic_admit *adm = srnic_t_admit(test, SRNIC_ADMIT_STRICT);
+	struct srnic_admit_depth q = srnic_t_d(4, 4);
+	static const int on_a[Q_NR] = { 1, 1, 1, 0, 0, 0 };
+	static const int on_c[Q_NR] = { 1, 1, 1, 0, 1, 1 };
+	struct srnic_admit_cq a, b, c;
+	struct srnic_admit_srq srq;
+	struct srnic_admit_qp late;
+	struct srnic_t_ovf *o;
+	int i;
+
+	o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	srnic_admit_cq_init(&a, 64, NULL);
+	srnic_admit_cq_init(&b, 64, NULL);
+	srnic_admit_cq_init(&c, 64, NULL);
+	srnic_admit_srq_init(&srq, &q, NULL);
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &o->qp[Q_AA], &a,
+						       &a, NULL, &q, &q, NULL));
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &o->qp[Q_AB], &a,
+						       &b, NULL, &q, &q, NULL));
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &o->qp[Q_BA], &b,
+						       &a, NULL, &q, &q, NULL));
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &o->qp[Q_BB], &b,
+						       &b, NULL, &q, &q, NULL));
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &o->qp[Q_CC], &c,
+						       &c, NULL, &q, &q, NULL));
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &o->qp[Q_BC_SRQ],
+						       &b, &c, &srq, &q, NULL,
+						       NULL));
+
+	KUNIT_EXPECT_EQ(test, 3, srnic_admit_cq_overflow(adm, &a,
+							 srnic_t_ovf_mark, o));
+	for (i = 0; i < Q_NR; i++)
+		KUNIT_EXPECT_EQ_MSG(test, o->hits[i], on_a[i], "qp %d", i);
+	KUNIT_EXPECT_TRUE(test, a.overflowed);
+	KUNIT_EXPECT_FALSE(test, b.overflowed);
+	KUNIT_EXPECT_FALSE(test, c.overflowed);
+
+	/* Only the first overflow acts. */
+	KUNIT_EXPECT_EQ(test, -EALREADY,
+			srnic_admit_cq_overflow(adm, &a, srnic_t_ovf_mark, o));
+	for (i = 0; i < Q_NR; i++)
+		KUNIT_EXPECT_EQ(test, o->hits[i], on_a[i]);
+	/* A CQ in error takes no new QP; the others still do. */
+	KUNIT_EXPECT_EQ(test, -EIO, srnic_admit_qp_create(adm, &late, &b, &a,
+							  NULL, &q, &q, NULL));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_qp_create(adm, &late, &b, &b, NULL,
+						       &q, &q, NULL));
+	srnic_admit_qp_destroy(adm, &late);
+
+	KUNIT_EXPECT_EQ(test, 2, srnic_admit_cq_overflow(adm, &c,
+							 srnic_t_ovf_mark, o));
+	for (i = 0; i < Q_NR; i++)
+		KUNIT_EXPECT_EQ_MSG(test, o->hits[i], on_c[i], "qp %d", i);
+	KUNIT_EXPECT_EQ(test, 2ULL, adm->overflows);
+
+	for (i = 0; i < Q_NR; i++)
+		srnic_admit_qp_destroy(adm, &o->qp[i]);
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_destroy(adm, &a));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_destroy(adm, &b));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_destroy(adm, &c));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_srq_destroy(adm, &srq));
+}
+
+static struct kunit_case srnic_admit_cases[] = {
+	KUNIT_CASE_PARAM(admission_table, srnic_t_adm_gen_params),
+	KUNIT_CASE(qps_add_up_and_give_back_on_destroy),
+	KUNIT_CASE(srq_counts_once_per_cq),
+	KUNIT_CASE(srq_resize_must_fit_every_cq_it_completes_on),
+	KUNIT_CASE(cq_shrink_below_need_refused),
+	KUNIT_CASE(policy_switch_applies_to_next_admission),
+	KUNIT_CASE(cq_never_shared_between_user_contexts),
+	KUNIT_CASE(overflow_marks_only_qps_on_that_cq),
+	{}
+};
+
+static struct kunit_suite srnic_admit_suite = {
+	.name = "srnic_admit",
+	.test_cases = srnic_admit_cases,
+};
+
+kunit_test_suite(srnic_admit_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for srnic CQ admission and overflow isolation");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
