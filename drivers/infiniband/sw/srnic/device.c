@@ -9,7 +9,7 @@
 #include <rdma/iw_cm.h>
 #include <rdma/siw-abi.h>
 
-#include "srnic.h"
+#include "verbs.h"
 
 static int srnic_query_device(struct ib_device *ibdev,
 			      struct ib_device_attr *attr,
@@ -114,19 +114,59 @@ static int srnic_query_gid(struct ib_device *ibdev, u32 port, int index,
  */
 static void srnic_dealloc_driver(struct ib_device *ibdev)
 {
-	srnic_dev_forget(to_sdev(ibdev));
+	struct srnic_dev *sdev = to_sdev(ibdev);
+
+	srnic_dev_forget(sdev);
+	WARN_ON(!xa_empty(&sdev->qp_xa));
+	xa_destroy(&sdev->qp_xa);
+	/* MRs are freed after a grace period, then their names are gone. */
+	rcu_barrier();
+	srnic_stag_table_destroy(&sdev->stags);
+	srnic_limits_destroy(&sdev->limits);
 }
 
 static const struct ib_device_ops srnic_dev_ops = {
 	.owner = THIS_MODULE,
+	.device_group = &srnic_attr_group,
 
 	.alloc_hw_port_stats = srnic_alloc_hw_port_stats,
+	.alloc_mr = srnic_alloc_mr,
+	.alloc_pd = srnic_alloc_pd,
+	.create_cq = srnic_create_cq,
+	.create_qp = srnic_create_qp,
+	.create_srq = srnic_create_srq,
 	.dealloc_driver = srnic_dealloc_driver,
+	.dealloc_pd = srnic_dealloc_pd,
+	.dereg_mr = srnic_dereg_mr,
+	.destroy_cq = srnic_destroy_cq,
+	.destroy_qp = srnic_destroy_qp,
+	.destroy_srq = srnic_destroy_srq,
+	.fill_res_cq_entry = srnic_fill_res_cq_entry,
+	.fill_res_mr_entry = srnic_fill_res_mr_entry,
+	.fill_res_qp_entry = srnic_fill_res_qp_entry,
+	.get_dma_mr = srnic_get_dma_mr,
 	.get_hw_stats = srnic_get_hw_stats,
 	.get_port_immutable = srnic_get_port_immutable,
+	.map_mr_sg = srnic_map_mr_sg,
+	.modify_qp = srnic_modify_qp,
+	.modify_srq = srnic_modify_srq,
+	.poll_cq = srnic_poll_cq,
+	.post_recv = srnic_post_recv,
+	.post_send = srnic_post_send,
+	.post_srq_recv = srnic_post_srq_recv,
 	.query_device = srnic_query_device,
 	.query_gid = srnic_query_gid,
 	.query_port = srnic_query_port,
+	.query_qp = srnic_query_qp,
+	.query_srq = srnic_query_srq,
+	.reg_user_mr = srnic_reg_user_mr,
+	.req_notify_cq = srnic_req_notify_cq,
+	.resize_cq = srnic_resize_cq,
+
+	INIT_RDMA_OBJ_SIZE(ib_cq, srnic_cq, ibcq),
+	INIT_RDMA_OBJ_SIZE(ib_pd, srnic_pd, ibpd),
+	INIT_RDMA_OBJ_SIZE(ib_qp, srnic_qp, ibqp),
+	INIT_RDMA_OBJ_SIZE(ib_srq, srnic_srq, ibsrq),
 };
 
 /* The identity: driver_id and ABI version are what rdma-core binds by. */
@@ -167,6 +207,16 @@ struct srnic_dev *srnic_dev_create(struct net_device *netdev,
 		return ERR_PTR(-ENOMEM);
 	ibdev = &sdev->ibdev;
 	INIT_LIST_HEAD(&sdev->list);
+	xa_init_flags(&sdev->qp_xa, XA_FLAGS_ALLOC1);
+	srnic_admit_init(&sdev->admit, SRNIC_ADMIT_STRICT);
+	srnic_limits_init(&sdev->limits);
+	rv = srnic_stag_table_init(&sdev->stags);
+	if (rv) {
+		/* No ops yet, so no dealloc_driver: undo by hand. */
+		srnic_limits_destroy(&sdev->limits);
+		ib_dealloc_device(ibdev);
+		return ERR_PTR(rv);
+	}
 	sdev->netdev = netdev;
 	sdev->identity = identity;
 	sdev->mtu = READ_ONCE(netdev->mtu);

@@ -13,6 +13,10 @@
 #include <linux/xarray.h>
 #include <rdma/ib_verbs.h>
 
+#include "access.h"
+#include "admit.h"
+#include "limits.h"
+#include "stag.h"
 #include "stats.h"
 
 #define SRNIC_PORT		1
@@ -33,6 +37,7 @@
 #define SRNIC_MAX_SRQ		(1024 * 4)
 #define SRNIC_MAX_SRQ_WR	(1024 * 8)
 #define SRNIC_MAX_FRMR_PAGES	256
+#define SRNIC_MAX_QPN		((1U << 24) - 1)
 
 /**
  * enum srnic_identity - which user ABI a device presents
@@ -58,7 +63,14 @@ enum srnic_identity {
  * @mtu: MTU of @netdev, updated on NETDEV_CHANGEMTU (READ_ONCE)
  * @port_active: last port state reported with an event (under RTNL,
  *	since only the netdev notifier changes it)
- * @stats: security and resource counters, see stats.h
+ * @stags: the STag name space
+ * @access_stats: refusals of the access check, by reason
+ * @admit: CQ sizing admission and overflow isolation
+ * @limits: per-device and per-user quotas
+ * @qp_xa: QPs by number; numbers are handed out cyclically so that a
+ *	stale number does not name a new QP at once
+ * @qp_next: cursor of the cyclic allocation in @qp_xa
+ * @stats: counters raised by the driver itself, see stats.h
  */
 struct srnic_dev {
 	struct ib_device ibdev;
@@ -68,6 +80,12 @@ struct srnic_dev {
 	u8 raw_gid[ETH_ALEN];
 	u32 mtu;
 	bool port_active;
+	struct srnic_stag_table stags;
+	struct srnic_access_stats access_stats;
+	struct srnic_admit admit;
+	struct srnic_limits limits;
+	struct xarray qp_xa;
+	u32 qp_next;
 	struct srnic_stats stats;
 };
 
@@ -81,7 +99,11 @@ struct srnic_dev *srnic_dev_create(struct net_device *netdev,
 				   enum srnic_identity identity);
 void srnic_dev_port_event(struct srnic_dev *sdev, enum ib_event_type type);
 
+/* sysfs.c */
+extern const struct attribute_group srnic_attr_group;
+
 /* srnic_main.c */
 void srnic_dev_forget(struct srnic_dev *sdev);
+int srnic_link_add(const char *name, struct net_device *netdev);
 
 #endif /* _SRNIC_H */

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/module.h>
 #include <linux/rculist.h>
 #include <linux/wait.h>
@@ -77,7 +78,15 @@ void srnic_dev_forget(struct srnic_dev *sdev)
 	mutex_unlock(&srnic_devs_lock);
 }
 
-static int srnic_newlink(const char *name, struct net_device *netdev)
+/**
+ * srnic_link_add - create and register a device ("rdma link add")
+ * @name: the device name
+ * @netdev: the net_device to bind, referenced by the caller
+ *
+ * Return: 0, -EBUSY (siw identity while siw is loaded), -EEXIST (the
+ * netdev has a device), -EINVAL (netdev type) or ib_core's error.
+ */
+int srnic_link_add(const char *name, struct net_device *netdev)
 {
 	struct srnic_dev *sdev, *other;
 	int rv = 0;
@@ -120,10 +129,11 @@ err:
 	ib_dealloc_device(&sdev->ibdev);
 	return rv;
 }
+EXPORT_SYMBOL_IF_KUNIT(srnic_link_add);
 
 static struct rdma_link_ops srnic_link_ops = {
 	.type = "srnic",
-	.newlink = srnic_newlink,
+	.newlink = srnic_link_add,
 };
 
 static struct srnic_dev *srnic_dev_get_by_netdev(struct net_device *netdev)

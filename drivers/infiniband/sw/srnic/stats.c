@@ -2,7 +2,15 @@
 /*
  * srnic: counters for "rdma statistic show link DEV/1".
  */
+#include <kunit/visibility.h>
+
 #include "srnic.h"
+
+/* The access check counts its own refusals, in the same order. */
+static_assert(SRNIC_ACCESS_INVALID_STAG - 1 == SRNIC_CNT_INVALID_STAG);
+static_assert(SRNIC_ACCESS_INVALIDATED - 1 ==
+	      SRNIC_CNT_ACCESS_AFTER_INVALIDATE);
+static_assert(SRNIC_ACCESS_NR_REFUSALS == SRNIC_CNT_CQ_OVERFLOW);
 
 /* Names are the user interface: never rename, only append. */
 static const struct rdma_stat_desc srnic_counter_descs[SRNIC_CNT_MAX] = {
@@ -34,6 +42,7 @@ struct rdma_hw_stats *srnic_alloc_hw_port_stats(struct ib_device *ibdev,
 	return rdma_alloc_hw_stats_struct(srnic_counter_descs, SRNIC_CNT_MAX,
 					  RDMA_HW_STATS_DEFAULT_LIFESPAN);
 }
+EXPORT_SYMBOL_IF_KUNIT(srnic_alloc_hw_port_stats);
 
 /**
  * srnic_get_hw_stats - ib_device_ops.get_hw_stats
@@ -48,9 +57,23 @@ int srnic_get_hw_stats(struct ib_device *ibdev, struct rdma_hw_stats *stats,
 		       u32 port, int index)
 {
 	struct srnic_dev *sdev = to_sdev(ibdev);
+	struct srnic_admit *adm = &sdev->admit;
+	u64 *v = stats->value;
 	int i;
 
 	for (i = 0; i < SRNIC_CNT_MAX; i++)
-		stats->value[i] = atomic64_read(&sdev->stats.cnt[i]);
+		v[i] = atomic64_read(&sdev->stats.cnt[i]);
+	for (i = 0; i < SRNIC_ACCESS_NR_REFUSALS; i++)
+		v[i] += atomic64_read(&sdev->access_stats.refused[i]);
+	spin_lock_bh(&adm->lock);
+	v[SRNIC_CNT_CQ_OVERFLOW] += adm->overflows;
+	v[SRNIC_CNT_ADMISSION_REFUSED] += adm->refused + adm->owner_refused;
+	spin_unlock_bh(&adm->lock);
+	v[SRNIC_CNT_LIMIT_REFUSED] +=
+		srnic_limits_refused(&sdev->limits, SRNIC_LIMIT_DEV,
+				     SRNIC_RES_NR) +
+		srnic_limits_refused(&sdev->limits, SRNIC_LIMIT_USER,
+				     SRNIC_RES_NR);
 	return SRNIC_CNT_MAX;
 }
+EXPORT_SYMBOL_IF_KUNIT(srnic_get_hw_stats);

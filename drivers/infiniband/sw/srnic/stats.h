@@ -43,8 +43,10 @@ enum srnic_counter {
 };
 
 /**
- * struct srnic_stats - the counters of one device
- * @cnt: one atomic per counter; refusals are rare, so no per-CPU copies
+ * struct srnic_stats - the counters the driver raises itself
+ * @cnt: one atomic per counter; refusals are rare, so no per-CPU copies.
+ *	The access check, admission and limits units keep their own
+ *	counts; srnic_get_hw_stats() adds them up under these names.
  */
 struct srnic_stats {
 	atomic64_t cnt[SRNIC_CNT_MAX];

@@ -101,6 +101,42 @@ check_eq "every counter starts at 0" "" \
 check "rdma resource lists srnic0" \
 	bash -c "rdma resource show | grep -qw srnic0"
 
+# --- the resource manager's knobs ------------------------------------------
+S=/sys/class/infiniband/srnic0
+check_eq "CQ admission is strict by default" strict "$(cat $S/cq_admission)"
+check "CQ admission can be set to trusted" \
+	bash -c "echo trusted > $S/cq_admission"
+check_eq "and reads back trusted" trusted "$(cat $S/cq_admission)"
+check_fails "an unknown admission policy is refused" \
+	bash -c "echo lenient > $S/cq_admission"
+echo strict >$S/cq_admission
+check_eq "STag quarantine defaults to 4096 allocations" 4096 \
+	"$(cat $S/stag_quarantine_allocs)"
+check_eq "STag quarantine defaults to 1000 ms" 1000 "$(cat $S/stag_quarantine_ms)"
+check_fails "an STag recycle minimum of 0 is refused" \
+	bash -c "echo 0 > $S/stag_recycle_min"
+missing=
+for r in pd qp cq mr mw srq mr_bytes ird; do
+	for sc in dev user; do
+		[ "$(cat $S/limit_${sc}_$r 2>/dev/null)" = unlimited ] ||
+			missing="$missing limit_${sc}_$r"
+	done
+done
+check_eq "every per-device and per-user limit exists, unlimited" "" "$missing"
+check "a per-user QP limit can be set" bash -c "echo 5 > $S/limit_user_qp"
+check_eq "and reads back" 5 "$(cat $S/limit_user_qp)"
+check "and can be lifted" bash -c "echo unlimited > $S/limit_user_qp"
+check_fails "a limit that is not a number is refused" \
+	bash -c "echo many > $S/limit_dev_mr"
+if command -v setpriv >/dev/null; then
+	check_fails "an unprivileged user cannot change a limit" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		sh -c "echo 1000 > $S/limit_user_qp"
+	check_eq "the limit is unchanged" unlimited "$(cat $S/limit_user_qp)"
+else
+	skip "an unprivileged user cannot change a limit" "no setpriv"
+fi
+
 # --- delete, netdev removal, module removal ------------------------------
 check "rdma link delete removes srnic0" rdma link delete srnic0
 check_fails "srnic0 is gone" dev_exists srnic0
