@@ -91,8 +91,16 @@ step "namespace t joined to the initial namespace by veth" ix_net_up || done_tes
 step "LIO target with a 1 MiB RAM LUN" ix_target_up 1 rd || done_testing
 step "LUN 0 mapped for the initiator's ACL" ix_target_acl || done_testing
 step "ESP AES-GCM SAs and policies on both sides" ix_sa_up gcm || done_testing
+# Under TCG on a loaded host the debug kernel can stall for seconds: give
+# LIO's wait for Data-Out (3 s, and ERL 0 closes the connection when it
+# expires) and the initiator's NOP-Out ping (5 s) room, so that a
+# connection error in dmesg means something.
+step "LIO waits 60 s for Data-Out" bash -c \
+	"echo 60 >$IX_TPG/acls/$IX_INI_IQN/attrib/dataout_timeout"
 step "iscsid started" ix_iscsid_up || done_testing
 step "static node record created" ix_node_new || done_testing
+step "node: NOP-Out every 15 s, 30 s to answer" ix_node_set \
+	node.conn[0].timeo.noop_out_interval 15 node.conn[0].timeo.noop_out_timeout 30
 step "node without digests" ix_node_digests None None
 
 # ch_login_fails DESC: the login fails and leaves no session; iscsiadm's
@@ -199,8 +207,8 @@ check "CHAP over NULL encryption: dmesg: login refused: chap_requires_confidenti
 check "CHAP over NULL encryption: dmesg: the guard reports the owner's refusal" \
 	bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qE 'xfrm_guard: refused by owner iscsi $IX_I4:[0-9]+ -> $IX_T4:$IX_PORT: chap_requires_confidentiality'"
 wait_ev() {
-	local i
-	for i in $(seq 1 20); do
+	local _
+	for _ in $(seq 1 20); do
 		grep -qE "$1" "$CH_EV" && return 0
 		sleep 0.5
 	done

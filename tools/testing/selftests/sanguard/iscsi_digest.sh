@@ -237,8 +237,16 @@ step "LIO target with a $MIB MiB RAM LUN" ix_target_up "$MIB" rd || done_testing
 step "LUN 0 mapped for the initiator's ACL" ix_target_acl || done_testing
 step "target offers HeaderDigest and DataDigest CRC32C,None" bash -c \
 	"echo CRC32C,None >$IX_TPG/param/HeaderDigest && echo CRC32C,None >$IX_TPG/param/DataDigest"
+# Under TCG on a loaded host the debug kernel can stall for seconds: give
+# LIO's wait for Data-Out (3 s, and ERL 0 closes the connection when it
+# expires) and the initiator's NOP-Out ping (5 s) room, so that a
+# connection error in dmesg means something.
+step "LIO waits 60 s for Data-Out" bash -c \
+	"echo 60 >$IX_TPG/acls/$IX_INI_IQN/attrib/dataout_timeout"
 step "iscsid started" ix_iscsid_up || done_testing
 step "static node record created" ix_node_new || done_testing
+step "node: NOP-Out every 15 s, 30 s to answer" ix_node_set \
+	node.conn[0].timeo.noop_out_interval 15 node.conn[0].timeo.noop_out_timeout 30
 step "node offers HeaderDigest and DataDigest CRC32C,None" ix_node_digests CRC32C,None CRC32C,None
 
 # --- (a) offloaded ESP ------------------------------------------------------------
