@@ -600,7 +600,9 @@ static void invalidate_waits_for_access_in_flight(struct kunit *test)
 	hrtimer_start(&h->timer, ms_to_ktime(200), HRTIMER_MODE_REL_HARD);
 	err = srnic_access_invalidate(&f->t, &inv, NULL);
 	done = ktime_get();
-	hrtimer_cancel(&h->timer);
+	/* If it did not wait, end the access here so teardown can kill. */
+	if (hrtimer_cancel(&h->timer))
+		srnic_access_end(h->mem);
 
 	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK, err);
 	/* It returned after the holder was done, not before. */

@@ -84,9 +84,9 @@ struct srnic_stag_entry {
  * @ht: every entry, keyed by index. Lookups are lockless (RCU); inserts
  *	and removals happen under @lock.
  * @lock: serialises allocation and free: @ht updates, @quarantine,
- *	@pool, @allocs and the statistics. Taken with BH disabled, because
- *	a Send with Invalidate handled in softirq may free nothing but does
- *	look names up, and the device may free names from any context.
+ *	@pool, @allocs and the statistics. Taken with BH disabled, since
+ *	srnic_stag_free() and srnic_stag_rekey() may run in softirq (work
+ *	requests processed from the receive path). Lookups never take it.
  * @quarantine: freed entries, oldest first, not yet reusable
  * @pool: entries out of quarantine, ready for reuse with a new key
  * @pool_len: entries in @pool
