@@ -23,9 +23,12 @@
 # The xgoff pair (tools/testing/drivers/xg_offload) is a veth-like pair
 # whose ESP SAs are "offloaded"; one end is in the initial namespace, where
 # iscsid lives, the other in t.
-# sanguard-flavours: debug base
-# sanguard-timeout: 1500
+# sanguard-flavours: debug
+# sanguard-timeout: 1800
 
+# What is tested here is iscsi_xfrm's, so it is the default transport (make
+# check sets no IX_MODULE); IX_MODULE=iscsi_tcp runs the anchor.
+IX_MODULE=${IX_MODULE:-iscsi_xfrm}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/iscsi_lib.sh"
 

@@ -11,7 +11,7 @@
 # the transport as well: with nothing loaded, a login through iscsid ends
 # up on iscsi_xfrm. The module cannot go while a session holds it and
 # unloads cleanly, with what it pulled in, once the session is gone.
-# sanguard-flavours: debug base
+# sanguard-flavours: debug
 # sanguard-timeout: 900
 
 . "$(dirname "$0")/lib.sh"
