@@ -7,6 +7,7 @@
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/rtnetlink.h>
 #include <linux/scatterlist.h>
 #include <net/net_namespace.h>
 
@@ -585,6 +586,69 @@ static void counters_count_each_refusal(struct kunit *test)
 	rdma_free_hw_stats_struct(st);
 }
 
+static atomic_t kt_port_err, kt_port_active;
+
+static void kt_port_event(struct ib_event_handler *h, struct ib_event *ev)
+{
+	if (ev->event == IB_EVENT_PORT_ERR)
+		atomic_inc(&kt_port_err);
+	if (ev->event == IB_EVENT_PORT_ACTIVE)
+		atomic_inc(&kt_port_active);
+}
+
+static bool kt_wait(atomic_t *v, int want)
+{
+	int i;
+
+	for (i = 0; i < 100 && atomic_read(v) < want; i++)
+		msleep(20);
+	return atomic_read(v) >= want;
+}
+
+static void port_follows_the_netdev(struct kunit *test)
+{
+	struct net_device *lo = dev_get_by_name(&init_net, "lo");
+	struct ib_event_handler h;
+	struct ib_port_attr pa;
+	int mtu, rv;
+
+	KUNIT_ASSERT_NOT_NULL(test, lo);
+	mtu = lo->mtu;
+	INIT_IB_EVENT_HANDLER(&h, kt_dev, kt_port_event);
+	ib_register_event_handler(&h);
+	atomic_set(&kt_port_err, 0);
+	atomic_set(&kt_port_active, 0);
+
+	rtnl_lock();
+	rv = dev_set_mtu(lo, 1500);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, 0, rv);
+	KUNIT_EXPECT_EQ(test, 0, ib_query_port(kt_dev, SRNIC_PORT, &pa));
+	KUNIT_EXPECT_EQ(test, IB_MTU_1024, pa.active_mtu);
+
+	rtnl_lock();
+	dev_close(lo);
+	rtnl_unlock();
+	KUNIT_EXPECT_TRUE(test, kt_wait(&kt_port_err, 1));
+	KUNIT_EXPECT_EQ(test, 0, ib_query_port(kt_dev, SRNIC_PORT, &pa));
+	KUNIT_EXPECT_EQ(test, IB_PORT_DOWN, pa.state);
+
+	rtnl_lock();
+	rv = dev_open(lo, NULL);
+	dev_set_mtu(lo, mtu);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, 0, rv);
+	KUNIT_EXPECT_TRUE(test, kt_wait(&kt_port_active, 1));
+	KUNIT_EXPECT_EQ(test, 0, ib_query_port(kt_dev, SRNIC_PORT, &pa));
+	KUNIT_EXPECT_EQ(test, IB_PORT_ACTIVE, pa.state);
+	KUNIT_EXPECT_EQ(test, IB_MTU_4096, pa.active_mtu);
+	/* One event per change, not one per netdev notification. */
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&kt_port_err));
+
+	ib_unregister_event_handler(&h);
+	dev_put(lo);
+}
+
 static int srnic_verbs_suite_init(struct kunit_suite *suite)
 {
 	struct net_device *lo = dev_get_by_name(&init_net, "lo");
@@ -619,6 +683,7 @@ static struct kunit_case srnic_verbs_cases[] = {
 	KUNIT_CASE(srq_limit_fires_once_below_the_mark),
 	KUNIT_CASE(device_qp_limit_refuses_with_enomem),
 	KUNIT_CASE(counters_count_each_refusal),
+	KUNIT_CASE(port_follows_the_netdev),
 	{}
 };
 
