@@ -216,8 +216,8 @@ class Target:
         with self.lock:
             self.logf.write("%.3f %s\n" % (time.monotonic() - self.t0, line))
 
-    def event(self, what, conn=None, **kv):
-        parts = ["event", what]
+    def event(self, ev, conn=None, /, **kv):
+        parts = ["event", ev]
         if conn is not None:
             parts.append("conn=%d" % conn)
         parts += ["%s=%s" % (k.replace("_", "-"), v) for k, v in kv.items()]
@@ -291,8 +291,8 @@ class Conn:
         self.neg_hdgst = False
         self.neg_ddgst = False
 
-    def event(self, what, **kv):
-        self.t.event(what, self.n, **kv)
+    def event(self, ev, /, **kv):
+        self.t.event(ev, self.n, **kv)
 
     def since_bad(self):
         return time.monotonic() - self.bad_at if self.bad_at else -1.0
