@@ -586,6 +586,132 @@ static void counters_count_each_refusal(struct kunit *test)
 	rdma_free_hw_stats_struct(st);
 }
 
+static void resize_keeps_completions_in_order(struct kunit *test)
+{
+	struct kt_events e = {};
+	struct ib_pd *pd = ib_alloc_pd(kt_dev, 0);
+	struct ib_cq *cq;
+	struct ib_qp *qp;
+	struct ib_wc wc[8];
+	void *buf;
+	int i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pd));
+	buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	cq = kt_cq(test, 4, &e);
+	qp = kt_qp(test, pd, cq, 0, 4, &e);
+	KUNIT_ASSERT_EQ(test, 0, kt_to(qp, IB_QPS_INIT));
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_EQ(test, 0, kt_post_recv(qp, pd, buf, i));
+	KUNIT_ASSERT_EQ(test, 0, kt_to(qp, IB_QPS_ERR));
+	/* Move the ring's head, then wrap it around. */
+	KUNIT_ASSERT_EQ(test, 2, ib_poll_cq(cq, 2, wc));
+	for (i = 4; i < 6; i++)
+		KUNIT_ASSERT_EQ(test, 0, kt_post_recv(qp, pd, buf, i));
+	KUNIT_EXPECT_EQ(test, -ENOSPC, ib_resize_cq(cq, 3));
+	KUNIT_ASSERT_EQ(test, 0, ib_resize_cq(cq, 8));
+	KUNIT_ASSERT_EQ(test, 4, ib_poll_cq(cq, 8, wc));
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, (u64)i + 2, wc[i].wr_id);
+	ib_destroy_qp(qp);
+	ib_destroy_cq(cq);
+	ib_dealloc_pd(pd);
+}
+
+static void full_sq_refuses_with_enomem_at_the_first_wr_left(struct kunit *test)
+{
+	struct kt_events e = {};
+	struct ib_pd *pd = ib_alloc_pd(kt_dev, 0);
+	struct ib_send_wr wr[3] = {};
+	const struct ib_send_wr *bad = NULL;
+	struct ib_cq *cq;
+	struct ib_qp *qp;
+	int i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pd));
+	cq = kt_cq(test, 4, &e);
+	qp = kt_qp(test, pd, cq, 2, 0, &e);
+	kt_to_rts(test, qp);
+	for (i = 0; i < 3; i++) {
+		wr[i].opcode = IB_WR_RDMA_WRITE;
+		wr[i].next = i < 2 ? &wr[i + 1] : NULL;
+	}
+	KUNIT_EXPECT_EQ(test, -ENOMEM, ib_post_send(qp, &wr[0], &bad));
+	KUNIT_EXPECT_PTR_EQ(test, (const struct ib_send_wr *)&wr[2], bad);
+	/* Atomics and immediate data are not offered. */
+	wr[0].next = NULL;
+	wr[0].opcode = IB_WR_ATOMIC_CMP_AND_SWP;
+	KUNIT_EXPECT_EQ(test, -EINVAL, ib_post_send(qp, &wr[0], &bad));
+	ib_destroy_qp(qp);
+	ib_destroy_cq(cq);
+	ib_dealloc_pd(pd);
+}
+
+static void reg_mr_needs_an_invalid_mr_and_sound_rights(struct kunit *test)
+{
+	struct kt_events e = {};
+	struct ib_pd *pd = ib_alloc_pd(kt_dev, 0);
+	struct ib_pd *other = ib_alloc_pd(kt_dev, 0);
+	struct ib_reg_wr rwr = {};
+	struct scatterlist sg;
+	struct ib_cq *cq;
+	struct ib_qp *qp, *qo;
+	struct ib_mr *mr;
+	struct ib_wc wc;
+	void *buf;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pd));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	cq = kt_cq(test, 8, &e);
+	qp = kt_qp(test, pd, cq, 3, 0, &e);
+	qo = kt_qp(test, other, cq, 1, 0, &e);
+	kt_to_rts(test, qp);
+	kt_to_rts(test, qo);
+	mr = ib_alloc_mr(pd, IB_MR_TYPE_MEM_REG, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mr));
+	sg_init_one(&sg, buf, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, 1, ib_dma_map_sg(kt_dev, &sg, 1,
+					       DMA_BIDIRECTIONAL));
+	KUNIT_ASSERT_EQ(test, 1, ib_map_mr_sg(mr, &sg, 1, NULL, PAGE_SIZE));
+
+	rwr.wr.opcode = IB_WR_REG_MR;
+	rwr.mr = mr;
+	rwr.key = mr->rkey;
+	/* Remote write without local write is not a right one can grant. */
+	rwr.access = IB_ACCESS_REMOTE_WRITE;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(qp, &rwr.wr, NULL));
+	KUNIT_ASSERT_EQ(test, 1, ib_poll_cq(cq, 1, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_MW_BIND_ERR, wc.status);
+	KUNIT_EXPECT_EQ(test, IB_QPS_ERR, kt_state(qp));
+
+	/* A QP of another PD cannot register it. */
+	rwr.access = IB_ACCESS_LOCAL_WRITE;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(qo, &rwr.wr, NULL));
+	KUNIT_ASSERT_EQ(test, 1, ib_poll_cq(cq, 1, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_MW_BIND_ERR, wc.status);
+
+	/* Unsignaled and successful: no completion; twice: an error. */
+	KUNIT_ASSERT_EQ(test, 0, kt_to(qp, IB_QPS_RESET));
+	kt_to_rts(test, qp);
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(qp, &rwr.wr, NULL));
+	KUNIT_EXPECT_EQ(test, 0, ib_poll_cq(cq, 1, &wc));
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(qp, &rwr.wr, NULL));
+	KUNIT_ASSERT_EQ(test, 1, ib_poll_cq(cq, 1, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_MW_BIND_ERR, wc.status);
+	KUNIT_EXPECT_EQ(test, -EBUSY, ib_map_mr_sg(mr, &sg, 1, NULL, PAGE_SIZE));
+
+	ib_dma_unmap_sg(kt_dev, &sg, 1, DMA_BIDIRECTIONAL);
+	ib_dereg_mr(mr);
+	ib_destroy_qp(qp);
+	ib_destroy_qp(qo);
+	ib_destroy_cq(cq);
+	ib_dealloc_pd(other);
+	ib_dealloc_pd(pd);
+}
+
 static atomic_t kt_port_err, kt_port_active;
 
 static void kt_port_event(struct ib_event_handler *h, struct ib_event *ev)
@@ -684,6 +810,9 @@ static struct kunit_case srnic_verbs_cases[] = {
 	KUNIT_CASE(device_qp_limit_refuses_with_enomem),
 	KUNIT_CASE(counters_count_each_refusal),
 	KUNIT_CASE(port_follows_the_netdev),
+	KUNIT_CASE(resize_keeps_completions_in_order),
+	KUNIT_CASE(full_sq_refuses_with_enomem_at_the_first_wr_left),
+	KUNIT_CASE(reg_mr_needs_an_invalid_mr_and_sound_rights),
 	{}
 };
 
