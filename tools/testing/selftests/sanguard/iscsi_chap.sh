@@ -71,7 +71,7 @@ ch_auth_fails() { cat "$IX_LOGIN_STATS/authenticate_fails"; }
 
 # ch_login_ok DESC: log in, see the LUN, log out.
 ch_login_ok() {
-	local desc=$1 out accepts
+	local desc=$1 out accepts disk
 	accepts=$(ix_login_accepts)
 	ix_dmesg_mark
 	if ! out=$(ix_login); then
@@ -209,7 +209,7 @@ check "CHAP over NULL encryption: dmesg: login refused: chap_requires_confidenti
 	bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qE 'connection[0-9]+:[0-9]+: login refused: chap_requires_confidentiality'"
 check "CHAP over NULL encryption: dmesg: the guard reports the owner's refusal" \
 	bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qE 'xfrm_guard: refused by owner iscsi $IX_I4:[0-9]+ -> $IX_T4:$IX_PORT: chap_requires_confidentiality'"
-wait_ev() {
+ch_wait_ev() {
 	local _
 	for _ in $(seq 1 20); do
 		grep -qE "$1" "$CH_EV" && return 0
@@ -218,7 +218,7 @@ wait_ev() {
 	return 1
 }
 check "CHAP over NULL encryption: xguard monitor shows an owner_refused event" \
-	wait_ev "owner_refused owner iscsi $IX_I4:[0-9]+ -> $IX_T4:$IX_PORT reason protected owner_reason chap_requires_confidentiality"
+	ch_wait_ev "owner_refused owner iscsi $IX_I4:[0-9]+ -> $IX_T4:$IX_PORT reason protected owner_reason chap_requires_confidentiality"
 diag "event: $(head -n 1 "$CH_EV")"
 kill "$MON" 2>/dev/null
 wait "$MON" 2>/dev/null
