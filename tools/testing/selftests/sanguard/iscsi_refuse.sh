@@ -55,6 +55,10 @@ control() {
 # iscsi_xfrm must refuse with the guard's REASON; iscsi_tcp is watched.
 attempt() {
 	local name=$1 reason=$2 before out rc to syns esp line
+	# iscsid retries a failed login for retries x login timeout; a
+	# refusal needs no second chance (the controls keep the defaults)
+	ix_is_xfrm && ix_node_set node.session.initial_login_retry_max 1 \
+		node.conn[0].timeo.login_timeout 8
 	before=$(ix_logins)
 	ix_dmesg_mark
 	ix_capture_start
@@ -64,6 +68,8 @@ attempt() {
 	to=$(ix_cap_payload to)
 	syns=$(ix_cap_syns)
 	esp=$(ix_cap_esp to)
+	ix_node_set node.session.initial_login_retry_max 2 \
+		node.conn[0].timeo.login_timeout 15
 	line=$(ix_dmesg_since | grep -E "refused [a-z_]+ $IX_I4:[0-9]+ -> $IX_T4:$IX_PORT: $reason" | head -n 1)
 	if ! ix_is_xfrm; then
 		diag "$name with $IX_MODULE: login $([ $rc -eq 0 ] && echo succeeded || echo "failed ($rc)"):" \
@@ -74,6 +80,7 @@ attempt() {
 	fi
 	if [ $rc -ne 0 ]; then
 		ok "$name: login refused"
+		diag "$name: iscsiadm: $(echo "$out" | grep -v '^Logging in' | tail -n 2 | tr '\n' ' ')"
 	else
 		not_ok "$name: login refused" "$out"
 		ix_logout >/dev/null
@@ -113,6 +120,8 @@ ix_sa_down
 step "ESP NULL encryption with hmac(sha256)" ix_sa_up null
 if ix_is_xfrm; then
 	# the default profile asks for integrity only: NULL encryption passes
+	ix_node_set node.session.initial_login_retry_max 2 \
+		node.conn[0].timeo.login_timeout 15
 	out=$(ix_login 90)
 	rc=$?
 	if [ $rc -eq 0 ]; then
