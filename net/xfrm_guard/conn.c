@@ -18,6 +18,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/audit.h>
 #include <linux/jhash.h>
 #include <linux/moduleparam.h>
@@ -32,6 +33,7 @@
 
 #include "conn.h"
 #include "netlink.h"
+#include "refused.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
@@ -209,6 +211,7 @@ static void __xg_conn_report(struct xg_net *xn,
 		.dport = ntohs(t->rport),
 		.reason = v->reason,
 		.alg = v->alg[0] ? v->alg : NULL,
+		.profile = v->profile,
 		.owner_reason = owner_reason,
 	};
 
@@ -276,6 +279,29 @@ static void xg_conn_audit_refusal(enum xfrm_guard_owner owner,
 		      v->alg);
 }
 
+/*
+ * A refused attach leaves no connection behind: the namespace keeps a note
+ * of it, for the connection dump (xg_conn_dump_refused()).
+ */
+static void xg_conn_remember_refusal(struct xg_net *xn,
+				     enum xfrm_guard_owner owner,
+				     const struct xg_tuple *t,
+				     const struct xg_verdict *v)
+{
+	struct xg_refused e = {
+		.when = ktime_get_boottime_seconds(),
+		.owner = owner,
+		.t = *t,
+		.reason = v->reason,
+		.profile = v->profile,
+	};
+
+	strscpy(e.alg, v->alg, sizeof(e.alg));
+	spin_lock_bh(&xn->refused_lock);
+	xg_refused_add(xn->refused, &e);
+	spin_unlock_bh(&xn->refused_lock);
+}
+
 /* The bundle a lookup made now would give the connection, or an error. */
 static struct dst_entry *xg_conn_route(const struct xfrm_guard_conn *c)
 {
@@ -329,15 +355,21 @@ static unsigned int xg_descs_from_dst(const struct dst_entry *dst,
 	return n;
 }
 
-/* Context: inside rcu_read_lock(). */
+/*
+ * The profile a connection is judged by, and its index in @id.
+ * Context: inside rcu_read_lock().
+ */
 static const struct xg_profile *xg_profile_for(struct xg_net *xn,
 					       const struct xg_tuple *t,
-					       enum xfrm_guard_owner owner)
+					       enum xfrm_guard_owner owner,
+					       u32 *id)
 {
+	const struct xg_config *cfg = xg_config_get(xn);
 	struct xg_flow f;
 
 	xg_tuple_flow(t, owner, &f);
-	return xg_config_profile(xg_config_get(xn), &f);
+	*id = xg_config_profile_id(cfg, &f);
+	return &cfg->profiles[*id];
 }
 
 /*
@@ -390,6 +422,7 @@ static void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_verdict *v,
 	struct xfrm_state *xin;
 	struct dst_entry *dst;
 	unsigned int n = 0;
+	u32 id;
 
 	dst = xg_conn_route(c);
 	if (!IS_ERR(dst))
@@ -408,8 +441,9 @@ static void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_verdict *v,
 		xg_sa_desc_from_state(&in, xin);
 
 	rcu_read_lock();
-	p = xg_profile_for(c->xn, &c->t, c->owner);
+	p = xg_profile_for(c->xn, &c->t, c->owner, &id);
 	xg_verdict_eval(p, out, n, xin ? &in : NULL, v);
+	v->profile = id;
 	*enforced = p->mode == XG_GUARD_ENFORCE;
 	rcu_read_unlock();
 	/* The names point into the states: copy them while they are held. */
@@ -579,8 +613,9 @@ static struct xfrm_guard_conn *xg_conn_lookup(struct xg_net *xn,
  * until xfrm_guard_detach().
  *
  * Return: the connection, or ERR_PTR(-EACCES) when refused (the reason in
- * @status, dmesg and the counters), -ENOTCONN, -EINVAL, -EAFNOSUPPORT,
- * -EEXIST (already attached) or -ENOMEM.
+ * @status, dmesg, audit, an event, the counters and the namespace's list of
+ * recent refusals), -ENOTCONN, -EINVAL, -EAFNOSUPPORT, -EEXIST (already
+ * attached) or -ENOMEM.
  */
 struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
 					  enum xfrm_guard_owner owner,
@@ -632,6 +667,7 @@ struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
 
 	if (v.action == XG_ACTION_REFUSE) {
 		xg_stat_add(xn, XG_STAT_REFUSED, 1);
+		xg_conn_remember_refusal(xn, owner, &c->t, &v);
 		xg_conn_audit_refusal(owner, &c->t, &v);
 		xg_conn_report(xn, XFRM_GUARD_EVENT_REFUSED, owner, &c->t, &v);
 		if (status)
@@ -843,7 +879,8 @@ EXPORT_SYMBOL_GPL(xfrm_guard_crc_name);
  * LIO target's on 3260.
  */
 static const struct xg_profile *xg_portal_profile(struct xg_net *xn,
-						  const struct xg_tuple *t)
+						  const struct xg_tuple *t,
+						  u32 *idp)
 {
 	const struct xg_config *cfg = xg_config_get(xn);
 	const struct xg_rule *r;
@@ -859,17 +896,20 @@ static const struct xg_profile *xg_portal_profile(struct xg_net *xn,
 	id = r->profile;
 	if (id >= XG_PROFILES_MAX || !test_bit(id, cfg->profile_used))
 		id = XG_PROFILE_DEFAULT;
+	*idp = id;
 	return &cfg->profiles[id];
 }
 
 /*
  * The profile a segment must meet, or NULL when the guard lets it be: not
  * a guarded connection nor a portal's, or a profile that does not enforce.
- * @c is set to the guarded connection, if the segment belongs to one.
+ * @c is set to the guarded connection, if the segment belongs to one, and
+ * @id to the profile's index.
  */
 static const struct xg_profile *xg_segment_profile(struct xg_net *xn,
 						   const struct xg_tuple *t,
-						   struct xfrm_guard_conn **c)
+						   struct xfrm_guard_conn **c,
+						   u32 *id)
 {
 	const struct xg_profile *p;
 
@@ -877,9 +917,9 @@ static const struct xg_profile *xg_segment_profile(struct xg_net *xn,
 	if (*c) {
 		if (!READ_ONCE((*c)->enforced))
 			return NULL;
-		p = xg_profile_for(xn, t, (*c)->owner);
+		p = xg_profile_for(xn, t, (*c)->owner, id);
 	} else {
-		p = xg_portal_profile(xn, t);
+		p = xg_portal_profile(xn, t, id);
 	}
 	return p && p->mode == XG_GUARD_ENFORCE ? p : NULL;
 }
@@ -903,8 +943,9 @@ unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
 	struct sock *sk;
 	struct xg_verdict v;
 	unsigned int n;
+	u32 id;
 
-	p = xg_segment_profile(xn, t, &c);
+	p = xg_segment_profile(xn, t, &c, &id);
 	if (!p)
 		return NF_ACCEPT;
 
@@ -912,6 +953,7 @@ unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
 	xg_verdict_eval(p, out, n, NULL, &v);
 	if (v.action != XG_ACTION_REFUSE)
 		return NF_ACCEPT;
+	v.profile = id;
 
 	trace_xfrm_guard_drop(t, "out", xg_reason_name(v.reason));
 	if (c) {
@@ -960,8 +1002,9 @@ unsigned int xg_conn_check_in(struct xg_net *xn, struct sk_buff *skb,
 	struct sec_path *sp;
 	struct xg_verdict v;
 	unsigned int n = 0;
+	u32 id;
 
-	p = xg_segment_profile(xn, t, &c);
+	p = xg_segment_profile(xn, t, &c, &id);
 	if (!p)
 		return NF_ACCEPT;
 
@@ -972,6 +1015,7 @@ unsigned int xg_conn_check_in(struct xg_net *xn, struct sk_buff *skb,
 	xg_verdict_eval_rx(p, in, n, &v);
 	if (v.action != XG_ACTION_REFUSE)
 		return NF_ACCEPT;
+	v.profile = id;
 
 	trace_xfrm_guard_drop(t, "in", xg_reason_name(v.reason));
 	if (c) {
@@ -1022,6 +1066,7 @@ unsigned int xg_conn_dump(struct xg_net *xn, unsigned int skip,
 		xfrm_guard_get_status(c, &info.status);
 		spin_lock_bh(&c->lock);
 		info.sas = c->sas;
+		info.profile = c->verdict.profile;
 		strscpy(info.owner_refused, c->owner_refused,
 			sizeof(info.owner_refused));
 		spin_unlock_bh(&c->lock);
@@ -1033,6 +1078,57 @@ unsigned int xg_conn_dump(struct xg_net *xn, unsigned int skip,
 	rcu_read_unlock();
 	return idx;
 }
+
+/**
+ * xg_conn_dump_refused() - walk a namespace's remembered refused attaches
+ * @xn: namespace state
+ * @seq: the sequence number of the first refusal wanted: 0 at first, then
+ *	what the previous call returned
+ * @fn: called for each refusal, oldest first, with @info.refused set;
+ *	returns non-zero to stop (its message is full); may not sleep
+ * @arg: passed to @fn
+ *
+ * Refusals made during a walk that is resumed are seen; ones forgotten
+ * meanwhile (more than %XG_REFUSED_MAX newer ones came) are not. None is
+ * passed on twice.
+ *
+ * Context: any but hardirq.
+ *
+ * Return: where the next call resumes: the sequence number after the last
+ * refusal @fn accepted.
+ */
+u64 xg_conn_dump_refused(struct xg_net *xn, u64 seq,
+			 int (*fn)(const struct xg_conn_info *info, void *arg),
+			 void *arg)
+{
+	struct xg_conn_info info;
+	struct xg_refused e;
+	time64_t now;
+	bool found;
+
+	for (;;) {
+		spin_lock_bh(&xn->refused_lock);
+		found = xg_refused_next(xn->refused, seq, &e);
+		spin_unlock_bh(&xn->refused_lock);
+		if (!found)
+			break;
+
+		now = ktime_get_boottime_seconds();
+		memset(&info, 0, sizeof(info));
+		info.refused = true;
+		info.refused_age = now > e.when ? now - e.when : 0;
+		info.owner = e.owner;
+		info.t = e.t;
+		info.profile = e.profile;
+		info.status.reason = e.reason;
+		strscpy(info.status.alg, e.alg, sizeof(info.status.alg));
+		if (fn(&info, arg))
+			break;
+		seq = e.seq + 1;
+	}
+	return seq;
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_conn_dump_refused);
 
 /**
  * xg_conn_net_exit() - a namespace goes away

@@ -57,12 +57,17 @@ struct xg_conn_sas {
 };
 
 /**
- * struct xg_conn_info - one guarded connection, as dumped
- * @owner: who attached it.
+ * struct xg_conn_info - one guarded connection, or refused attach, as dumped
+ * @owner: who attached it, or asked to.
  * @t: addresses and ports.
  * @status: verdict, CRC decision and counters.
  * @sas: the SAs behind the verdict.
  * @owner_refused: the token of the owner's latest refusal, or "".
+ * @profile: the index of the profile the verdict was made with.
+ * @refused: not a connection but a refused attach the namespace remembers
+ *	(xg_conn_dump_refused()): of @status only @reason and @alg mean
+ *	anything, and @sas and @owner_refused are empty.
+ * @refused_age: for @refused, seconds since the refusal.
  */
 struct xg_conn_info {
 	enum xfrm_guard_owner owner;
@@ -70,11 +75,17 @@ struct xg_conn_info {
 	struct xfrm_guard_status status;
 	struct xg_conn_sas sas;
 	char owner_refused[XG_OWNER_REASON_MAX];
+	u32 profile;
+	bool refused;
+	u64 refused_age;
 };
 
 unsigned int xg_conn_dump(struct xg_net *xn, unsigned int skip,
 			  int (*fn)(const struct xg_conn_info *info, void *arg),
 			  void *arg);
+u64 xg_conn_dump_refused(struct xg_net *xn, u64 seq,
+			 int (*fn)(const struct xg_conn_info *info, void *arg),
+			 void *arg);
 
 /*
  * What the netfilter hooks ask for one segment: from the connection's point

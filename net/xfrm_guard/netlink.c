@@ -865,10 +865,23 @@ static int xg_nl_fill_conn_sas(struct sk_buff *skb, const struct xg_conn_sas *sa
 	return 0;
 }
 
+/* What a refused attach is remembered by: it has no SAs nor counters. */
+static int xg_nl_fill_conn_refused(struct sk_buff *skb,
+				   const struct xg_conn_info *info)
+{
+	if (nla_put_u8(skb, XFRM_GUARD_CONN_A_STATE,
+		       XFRM_GUARD_CONN_STATE_REFUSED) ||
+	    nla_put_u64_64bit(skb, XFRM_GUARD_CONN_A_REFUSED_AGE,
+			      info->refused_age, XFRM_GUARD_CONN_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /**
  * xg_nl_fill_conn() - put a connection nest into a message
  * @skb: message
- * @info: the connection, as xg_conn_dump() passes it on
+ * @info: the connection, or refused attach, as xg_conn_dump() or
+ *	xg_conn_dump_refused() passes it on
  *
  * Context: any; does not sleep (xg_conn_dump() calls back under RCU).
  *
@@ -894,12 +907,22 @@ int xg_nl_fill_conn(struct sk_buff *skb, const struct xg_conn_info *info)
 	    nla_put_u32(skb, XFRM_GUARD_CONN_A_REASON, st->reason) ||
 	    nla_put_string(skb, XFRM_GUARD_CONN_A_REASON_NAME,
 			   xg_reason_name(st->reason)) ||
+	    (st->alg[0] && nla_put_string(skb, XFRM_GUARD_CONN_A_ALG, st->alg)) ||
+	    nla_put_u32(skb, XFRM_GUARD_CONN_A_PROFILE, info->profile))
+		goto cancel;
+	if (info->refused) {
+		if (xg_nl_fill_conn_refused(skb, info))
+			goto cancel;
+		nla_nest_end(skb, nest);
+		return 0;
+	}
+	if (nla_put_u8(skb, XFRM_GUARD_CONN_A_STATE,
+		       XFRM_GUARD_CONN_STATE_ATTACHED) ||
 	    nla_put_string(skb, XFRM_GUARD_CONN_A_CRC, xg_crc_name(st->crc)) ||
 	    nla_put_u8(skb, XFRM_GUARD_CONN_A_TX_OPEN, st->tx_open) ||
 	    nla_put_u8(skb, XFRM_GUARD_CONN_A_ENFORCED, st->enforced) ||
 	    nla_put_u8(skb, XFRM_GUARD_CONN_A_CONFIDENTIAL, st->confidential) ||
 	    nla_put_u8(skb, XFRM_GUARD_CONN_A_WARN, st->warn) ||
-	    (st->alg[0] && nla_put_string(skb, XFRM_GUARD_CONN_A_ALG, st->alg)) ||
 	    xg_nl_fill_conn_sas(skb, &info->sas) ||
 	    nla_put_u64_64bit(skb, XFRM_GUARD_CONN_A_RX_DROPPED, st->rx_dropped,
 			      XFRM_GUARD_CONN_A_PAD) ||
@@ -911,12 +934,14 @@ int xg_nl_fill_conn(struct sk_buff *skb, const struct xg_conn_info *info)
 			      XFRM_GUARD_CONN_A_PAD) ||
 	    (info->owner_refused[0] &&
 	     nla_put_string(skb, XFRM_GUARD_CONN_A_OWNER_REFUSED,
-			    info->owner_refused))) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
+			    info->owner_refused)))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 EXPORT_SYMBOL_IF_KUNIT(xg_nl_fill_conn);
 
@@ -946,18 +971,42 @@ static int xg_nl_conn_dump_one(const struct xg_conn_info *info, void *arg)
 	return 0;
 }
 
+/**
+ * struct xg_nl_conn_ctx - where a connection dump resumes (cb->ctx)
+ * @sent: attached connections already sent.
+ * @live_done: every attached connection was sent; refusals come next.
+ * @refused_seq: the sequence number of the next refusal to send
+ *	(xg_conn_dump_refused()).
+ */
+struct xg_nl_conn_ctx {
+	unsigned int sent;
+	bool live_done;
+	u64 refused_seq;
+};
+
 /*
- * cb->args[0] counts the connections already sent. The table is not
- * frozen between parts (see xg_conn_dump()), so a connection attached or
- * detached meanwhile may be missed or shown twice, as with "ss".
+ * First the attached connections, then the remembered refusals. The
+ * connection table is not frozen between parts (see xg_conn_dump()), so a
+ * connection attached or detached meanwhile may be missed or shown twice,
+ * as with "ss"; refusals resume by sequence number and are never repeated.
  */
 static int xg_nl_conn_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb)
 {
+	struct xg_nl_conn_ctx *ctx = (struct xg_nl_conn_ctx *)cb->ctx;
 	struct xg_net *xn = xg_net(sock_net(cb->skb->sk));
 	struct xg_nl_conn_dump d = { .skb = skb, .cb = cb };
 
-	cb->args[0] = xg_conn_dump(xn, cb->args[0], xg_nl_conn_dump_one, &d);
+	NL_ASSERT_DUMP_CTX_FITS(struct xg_nl_conn_ctx);
+	if (!ctx->live_done) {
+		ctx->sent = xg_conn_dump(xn, ctx->sent, xg_nl_conn_dump_one,
+					 &d);
+		ctx->live_done = !d.err;
+	}
+	if (ctx->live_done)
+		ctx->refused_seq = xg_conn_dump_refused(xn, ctx->refused_seq,
+							xg_nl_conn_dump_one,
+							&d);
 	/* one connection that does not fit an empty part never will */
 	if (d.err && !skb->len)
 		return d.err;

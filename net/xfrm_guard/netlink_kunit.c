@@ -714,6 +714,7 @@ static void xg_t_conn_v4(struct xg_conn_info *info)
 	/* not a real SA: every name slot filled, to see each one carried */
 	strscpy(info->sas.enc, "cbc(aes)");
 	strscpy(info->sas.auth, "hmac(sha256)");
+	info->profile = 7;
 }
 
 static void xg_t_fill_conn(struct kunit *test, const struct xg_conn_info *info,
@@ -810,6 +811,10 @@ static void conn_fill_ipv4_carries_every_attribute(struct kunit *test)
 	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_LOST, 8, 2);
 	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_RESTORED, 8, 1);
 	KUNIT_EXPECT_NULL(test, tb[XFRM_GUARD_CONN_A_OWNER_REFUSED]);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_STATE, 1,
+			 XFRM_GUARD_CONN_STATE_ATTACHED);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_PROFILE, 4, 7);
+	KUNIT_EXPECT_NULL(test, tb[XFRM_GUARD_CONN_A_REFUSED_AGE]);
 
 	strscpy(info.owner_refused, "chap_reflection");
 	xg_t_fill_conn(test, &info, tb);
@@ -904,6 +909,82 @@ static void conn_fill_without_ipsec_has_no_sa_attributes(struct kunit *test)
 	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_LOST, 8, 2);
 }
 
+/*
+ * A refused attach: who, where, why and when, and nothing a connection
+ * that never existed cannot have (SAs, CRC, counters).
+ */
+static void conn_fill_refused_carries_what_is_remembered(struct kunit *test)
+{
+	static const int absent[] = {
+		XFRM_GUARD_CONN_A_CRC, XFRM_GUARD_CONN_A_TX_OPEN,
+		XFRM_GUARD_CONN_A_ENFORCED, XFRM_GUARD_CONN_A_CONFIDENTIAL,
+		XFRM_GUARD_CONN_A_WARN, XFRM_GUARD_CONN_A_OUT_SAS,
+		XFRM_GUARD_CONN_A_MODE, XFRM_GUARD_CONN_A_OUT_SPI,
+		XFRM_GUARD_CONN_A_IN_SPI, XFRM_GUARD_CONN_A_AEAD,
+		XFRM_GUARD_CONN_A_ENC, XFRM_GUARD_CONN_A_AUTH,
+		XFRM_GUARD_CONN_A_RX_DROPPED, XFRM_GUARD_CONN_A_TX_DROPPED,
+		XFRM_GUARD_CONN_A_LOST, XFRM_GUARD_CONN_A_RESTORED,
+		XFRM_GUARD_CONN_A_OWNER_REFUSED,
+	};
+	struct nlattr *tb[XFRM_GUARD_CONN_A_MAX + 1];
+	struct xg_conn_info info;
+	int i;
+
+	xg_t_conn_v4(&info);
+	memset(&info.status, 0, sizeof(info.status));
+	memset(&info.sas, 0, sizeof(info.sas));
+	info.status.reason = XFRM_GUARD_REASON_WEAK_ALGORITHM;
+	strscpy(info.status.alg, "cbc(des3_ede)");
+	/* what the dump never fills for a refusal is not sent even if set */
+	strscpy(info.owner_refused, "chap_reflection");
+	info.refused = true;
+	/* above 32 bits, so a truncated age shows */
+	info.refused_age = 0x100000002ULL;
+	info.profile = 3;
+	xg_t_fill_conn(test, &info, tb);
+
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_STATE, 1,
+			 XFRM_GUARD_CONN_STATE_REFUSED);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_REFUSED_AGE, 8,
+			 0x100000002ULL);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_PROFILE, 4, 3);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_OWNER, 1,
+			 XFRM_GUARD_OWNER_ID_ISCSI);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_FAMILY, 2, AF_INET);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_CONN_A_LADDR]);
+	KUNIT_EXPECT_EQ(test, ntohl(nla_get_in_addr(tb[XFRM_GUARD_CONN_A_LADDR])),
+			0x0a630101);
+	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_CONN_A_RADDR]);
+	KUNIT_EXPECT_EQ(test, ntohl(nla_get_in_addr(tb[XFRM_GUARD_CONN_A_RADDR])),
+			0x0a630102);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_LPORT, 2, 40000);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_RPORT, 2, 3260);
+	xg_t_expect_uint(test, tb, XFRM_GUARD_CONN_A_REASON, 4,
+			 XFRM_GUARD_REASON_WEAK_ALGORITHM);
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_REASON_NAME,
+			"weak_algorithm");
+	xg_t_expect_str(test, tb, XFRM_GUARD_CONN_A_ALG, "cbc(des3_ede)");
+	for (i = 0; i < ARRAY_SIZE(absent); i++)
+		KUNIT_EXPECT_NULL_MSG(test, tb[absent[i]], "attribute %d",
+				      absent[i]);
+}
+
+/* A refusal that does not fit leaves nothing behind either. */
+static void conn_fill_refused_that_does_not_fit_leaves_skb_unchanged(struct kunit *test)
+{
+	struct sk_buff *skb = xg_t_skb(test);
+	struct xg_conn_info info;
+	unsigned int len;
+
+	xg_t_conn_v4(&info);
+	info.refused = true;
+	/* room for everything but the age */
+	skb_put(skb, skb_tailroom(skb) - 100);
+	len = skb->len;
+	KUNIT_EXPECT_EQ(test, -EMSGSIZE, xg_nl_fill_conn(skb, &info));
+	KUNIT_EXPECT_EQ(test, skb->len, len);
+}
+
 /* A dump part that fills up must end on a whole message, not half a nest. */
 static void conn_fill_that_does_not_fit_leaves_skb_unchanged(struct kunit *test)
 {
@@ -941,6 +1022,8 @@ static struct kunit_case xg_netlink_cases[] = {
 	KUNIT_CASE(conn_fill_ipv6_without_inbound_sa_omits_it),
 	KUNIT_CASE(conn_fill_without_ipsec_has_no_sa_attributes),
 	KUNIT_CASE(conn_fill_that_does_not_fit_leaves_skb_unchanged),
+	KUNIT_CASE(conn_fill_refused_carries_what_is_remembered),
+	KUNIT_CASE(conn_fill_refused_that_does_not_fit_leaves_skb_unchanged),
 	{}
 };
 

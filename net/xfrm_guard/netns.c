@@ -9,6 +9,7 @@
 #include "conn.h"
 #include "netns.h"
 #include "nf.h"
+#include "refused.h"
 
 static unsigned int xg_net_id __read_mostly;
 
@@ -102,17 +103,17 @@ out:
 EXPORT_SYMBOL_IF_KUNIT(xg_config_update);
 
 /**
- * xg_config_profile() - the profile that applies to a flow
+ * xg_config_profile_id() - the index of the profile that applies to a flow
  * @cfg: configuration, from xg_config_get()
  * @flow: what is asked about
  *
  * A rule naming a profile that does not exist (which writers prevent)
  * falls back to the default profile rather than to no checking.
  *
- * Return: the profile, valid as long as @cfg is.
+ * Return: an index of an existing profile in @cfg->profiles.
  */
-const struct xg_profile *xg_config_profile(const struct xg_config *cfg,
-					   const struct xg_flow *flow)
+u32 xg_config_profile_id(const struct xg_config *cfg,
+			 const struct xg_flow *flow)
 {
 	u32 id = XG_PROFILE_DEFAULT;
 
@@ -120,7 +121,22 @@ const struct xg_profile *xg_config_profile(const struct xg_config *cfg,
 		id = xg_rules_profile(cfg->rules, flow);
 	if (id >= XG_PROFILES_MAX || !test_bit(id, cfg->profile_used))
 		id = XG_PROFILE_DEFAULT;
-	return &cfg->profiles[id];
+	return id;
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_config_profile_id);
+
+/**
+ * xg_config_profile() - the profile that applies to a flow
+ * @cfg: configuration, from xg_config_get()
+ * @flow: what is asked about
+ *
+ * Return: the profile xg_config_profile_id() names, valid as long as @cfg
+ * is.
+ */
+const struct xg_profile *xg_config_profile(const struct xg_config *cfg,
+					   const struct xg_flow *flow)
+{
+	return &cfg->profiles[xg_config_profile_id(cfg, flow)];
 }
 EXPORT_SYMBOL_IF_KUNIT(xg_config_profile);
 
@@ -197,27 +213,36 @@ static int __net_init xg_net_init(struct net *net)
 	spin_lock_init(&xn->conn_lock);
 	hash_init(xn->conns);
 	INIT_WORK(&xn->reeval_work, xg_conn_reeval_work);
+	spin_lock_init(&xn->refused_lock);
 	xn->stats = alloc_percpu(struct xg_pcpu_stats);
 	if (!xn->stats)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(xn->stats, cpu)->syncp);
 
+	err = -ENOMEM;
+	xn->refused = kzalloc(sizeof(*xn->refused), GFP_KERNEL);
+	if (!xn->refused)
+		goto err_stats;
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
-	if (!cfg) {
-		free_percpu(xn->stats);
-		return -ENOMEM;
-	}
+	if (!cfg)
+		goto err_refused;
 	xg_profile_init_default(&cfg->profiles[XG_PROFILE_DEFAULT]);
 	__set_bit(XG_PROFILE_DEFAULT, cfg->profile_used);
 	cfg->free_rules = true;
 	RCU_INIT_POINTER(xn->cfg, cfg);
 
 	err = xg_nf_net_init(net);
-	if (err) {
-		kfree(cfg);
-		free_percpu(xn->stats);
-	}
+	if (err)
+		goto err_cfg;
+	return 0;
+
+err_cfg:
+	kfree(cfg);
+err_refused:
+	kfree(xn->refused);
+err_stats:
+	free_percpu(xn->stats);
 	return err;
 }
 
@@ -233,6 +258,9 @@ static void __net_exit xg_net_exit(struct net *net)
 	RCU_INIT_POINTER(xn->cfg, NULL);
 	cfg->free_rules = true;
 	xg_config_free(cfg);
+	/* Refusals are only read by dumps, which hold a reference on @net. */
+	kfree(xn->refused);
+	xn->refused = NULL;
 	free_percpu(xn->stats);
 	mutex_destroy(&xn->cfg_lock);
 }

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * xfrm_guard per-network-namespace state: the configuration (profiles and
- * rules) and the counters.
+ * rules), the counters and the latest refused attaches.
  *
  * Locking: the configuration is one immutable object published under RCU.
  * Readers, in any context, use xg_config_get() inside rcu_read_lock().
  * Writers go through xg_config_update(), which takes xg_net::cfg_lock,
  * copies the current object, lets the caller change the copy, and publishes
  * it; the old object is freed after a grace period. Counters are per-CPU and
- * need no lock.
+ * need no lock. The refused attaches are read and written under
+ * xg_net::refused_lock only.
  */
 #ifndef _XG_NETNS_H
 #define _XG_NETNS_H
@@ -26,6 +27,7 @@
 #include "rules.h"
 
 struct netlink_ext_ack;
+struct xg_refused_ring;
 
 /**
  * struct xg_config - a namespace's policy, published as a whole
@@ -99,6 +101,12 @@ struct xg_pcpu_stats {
  * @conn_lock: serialises changes of @conns; readers use RCU.
  * @conns: guarded connections by address/port tuple (conn.c).
  * @reeval_work: re-evaluates every connection after @gen moved.
+ * @refused_lock: protects @refused and what it points to: taken with
+ *	spin_lock_bh(), held only to copy one entry in or out (never while
+ *	calling out, e.g. into a netlink dump), so a refusal never waits
+ *	for a reader long.
+ * @refused: the latest attaches refused in this namespace (refused.h);
+ *	allocated and freed with the namespace.
  */
 struct xg_net {
 	atomic_t gen;
@@ -109,6 +117,8 @@ struct xg_net {
 	spinlock_t conn_lock; /* serialises @conns writers; readers: RCU */
 	DECLARE_HASHTABLE(conns, XG_CONN_HASH_BITS);
 	struct work_struct reeval_work;
+	spinlock_t refused_lock; /* protects @refused; see above */
+	struct xg_refused_ring *refused;
 };
 
 struct xg_net *xg_net(const struct net *net);
@@ -129,6 +139,8 @@ int xg_config_update(struct xg_net *xn,
 				   struct netlink_ext_ack *extack),
 		     void *arg, struct netlink_ext_ack *extack);
 
+u32 xg_config_profile_id(const struct xg_config *cfg,
+			 const struct xg_flow *flow);
 const struct xg_profile *xg_config_profile(const struct xg_config *cfg,
 					   const struct xg_flow *flow);
 

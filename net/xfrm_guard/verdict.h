@@ -173,6 +173,10 @@ enum xg_action {
  * @warn_alg: the first algorithm behind @warn (a table name), or NULL.
  * @alg: for %XFRM_GUARD_REASON_WEAK_ALGORITHM, the name of the refused
  *	algorithm (a copy: unknown names are not in any table); else "".
+ * @profile: the index of the profile the verdict was made with, for
+ *	reports. The engine is given a profile, not its index: the caller
+ *	sets this after xg_verdict_eval() or xg_verdict_eval_rx(), which
+ *	leave it 0.
  */
 struct xg_verdict {
 	enum xg_action action;
@@ -184,6 +188,7 @@ struct xg_verdict {
 	bool chap_requires_confidentiality;
 	const char *warn_alg;
 	char alg[XG_ALG_NAME_MAX];
+	u32 profile;
 };
 
 void xg_sa_desc_from_state(struct xg_sa_desc *d, const struct xfrm_state *x);

@@ -52,8 +52,10 @@
  * @XFRM_GUARD_CMD_EVENT: notification on %XFRM_GUARD_MCGRP_EVENTS,
  *	carrying %XFRM_GUARD_A_EVENT; not a request.
  * @XFRM_GUARD_CMD_CONN_GET: dump the guarded connections of the namespace,
- *	one %XFRM_GUARD_CMD_CONN_GET message with %XFRM_GUARD_A_CONN each.
- *	Dump only. Unprivileged, like the socket list "ss" shows.
+ *	one %XFRM_GUARD_CMD_CONN_GET message with %XFRM_GUARD_A_CONN each:
+ *	first the attached connections, then the attaches the guard refused
+ *	most recently (%XFRM_GUARD_CONN_STATE_REFUSED), oldest first. Dump
+ *	only. Unprivileged, like the socket list "ss" shows.
  * @__XFRM_GUARD_CMD_MAX: number of commands; not a command.
  */
 enum xfrm_guard_cmd {
@@ -453,7 +455,17 @@ enum xfrm_guard_sa_mode {
  * @XFRM_GUARD_CONN_A_OWNER_REFUSED: string, the token of the owner's
  *	latest refusal (as %XFRM_GUARD_EVENT_A_OWNER_REASON); absent while
  *	the owner has refused nothing.
+ * @XFRM_GUARD_CONN_A_STATE: u8, enum xfrm_guard_conn_state. A kernel that
+ *	does not send it dumps attached connections only.
+ * @XFRM_GUARD_CONN_A_PROFILE: u32, the profile the verdict was made with
+ *	(as %XFRM_GUARD_EVENT_A_PROFILE).
+ * @XFRM_GUARD_CONN_A_REFUSED_AGE: u64, seconds since the refusal (boot
+ *	time, so suspended time counts); %XFRM_GUARD_CONN_STATE_REFUSED only.
  * @__XFRM_GUARD_CONN_A_MAX: number of attributes; not an attribute.
+ *
+ * An entry of state %XFRM_GUARD_CONN_STATE_REFUSED is a connection that
+ * no longer exists: it carries only the owner, family, addresses, ports,
+ * reason (code and name), algorithm, state, profile and refused age.
  */
 enum xfrm_guard_conn_attr {
 	XFRM_GUARD_CONN_A_UNSPEC,
@@ -487,9 +499,29 @@ enum xfrm_guard_conn_attr {
 	XFRM_GUARD_CONN_A_LOST,
 	XFRM_GUARD_CONN_A_RESTORED,
 	XFRM_GUARD_CONN_A_OWNER_REFUSED,
+	XFRM_GUARD_CONN_A_STATE,
+	XFRM_GUARD_CONN_A_PROFILE,
+	XFRM_GUARD_CONN_A_REFUSED_AGE,
 	__XFRM_GUARD_CONN_A_MAX
 };
 
 #define XFRM_GUARD_CONN_A_MAX (__XFRM_GUARD_CONN_A_MAX - 1)
+
+/**
+ * enum xfrm_guard_conn_state - what an entry of the connection dump is
+ * @XFRM_GUARD_CONN_STATE_ATTACHED: a connection under the guard now
+ *	(including one that is held, or that its owner refused: those stay
+ *	attached until the owner lets them go).
+ * @XFRM_GUARD_CONN_STATE_REFUSED: an attach the guard refused (enforce
+ *	mode, not protected). The connection was never attached; the
+ *	namespace remembers its latest few refusals (16) so that they can be
+ *	seen after the fact.
+ * @__XFRM_GUARD_CONN_STATE_MAX: number of states; not a state.
+ */
+enum xfrm_guard_conn_state {
+	XFRM_GUARD_CONN_STATE_ATTACHED,
+	XFRM_GUARD_CONN_STATE_REFUSED,
+	__XFRM_GUARD_CONN_STATE_MAX
+};
 
 #endif /* _UAPI_LINUX_XFRM_GUARD_H */
