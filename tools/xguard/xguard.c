@@ -6,7 +6,7 @@
  *   xguard [-j] profile show [id N]
  *   xguard profile set [id N] [mode M] [conf on|off] ...
  *   xguard rule add|del|show ...
- *   xguard conn show
+ *   xguard conn show	(attached connections, then the latest refused)
  *   xguard stats
  *   xguard monitor [-c N]
  *
@@ -70,6 +70,8 @@ static const char *const disp_names[] = { "allow", "deny", "warn" };
 static const char *const sa_mode_names[] = {
 	"transport", "tunnel", "beet", "other",
 };
+
+static const char *const conn_state_names[] = { "attached", "refused" };
 
 static const char *const event_names[] = {
 	"unspec", "refused", "lost", "restored", "dropped", "audited",
@@ -1045,20 +1047,12 @@ static void json_opt_bool(const char *key, const struct nlattr *a)
 	printf(",\"%s\":%s", key, !a ? "null" : get_u8(a) ? "true" : "false");
 }
 
-static void print_conn_json(const struct nlattr **tb)
+/* The JSON tuple of a connection: owner, family, both ends. */
+static void print_conn_json_tuple(const struct nlattr **tb)
 {
-	static const char *const counters[] = {
-		"rx_dropped", "tx_dropped", "lost", "restored",
-	};
-	static const int counter_attrs[] = {
-		XFRM_GUARD_CONN_A_RX_DROPPED, XFRM_GUARD_CONN_A_TX_DROPPED,
-		XFRM_GUARD_CONN_A_LOST, XFRM_GUARD_CONN_A_RESTORED,
-	};
 	uint16_t family = get_u16(tb[XFRM_GUARD_CONN_A_FAMILY]);
 	size_t alen = family == AF_INET6 ? 16 : 4;
 	char l[INET6_ADDRSTRLEN] = "?", r[INET6_ADDRSTRLEN] = "?";
-	const struct nlattr *mode = tb[XFRM_GUARD_CONN_A_MODE];
-	size_t i;
 
 	if (tb[XFRM_GUARD_CONN_A_LADDR] &&
 	    mnl_attr_get_payload_len(tb[XFRM_GUARD_CONN_A_LADDR]) == alen)
@@ -1068,7 +1062,7 @@ static void print_conn_json(const struct nlattr **tb)
 	    mnl_attr_get_payload_len(tb[XFRM_GUARD_CONN_A_RADDR]) == alen)
 		addr_str(family, mnl_attr_get_payload(tb[XFRM_GUARD_CONN_A_RADDR]),
 			 r, sizeof(r));
-	printf("%s{\"owner\":\"%s\",\"family\":\"%s\"", n_shown ? "," : "",
+	printf("{\"owner\":\"%s\",\"family\":\"%s\"",
 	       name_of(owner_names, N(owner_names),
 		       get_u8(tb[XFRM_GUARD_CONN_A_OWNER])),
 	       family == AF_INET6 ? "inet6" : "inet");
@@ -1076,6 +1070,23 @@ static void print_conn_json(const struct nlattr **tb)
 	       get_u16(tb[XFRM_GUARD_CONN_A_LPORT]));
 	printf(",\"remote\":\"%s\",\"remote_port\":%u", r,
 	       get_u16(tb[XFRM_GUARD_CONN_A_RPORT]));
+}
+
+static void print_conn_json(const struct nlattr **tb)
+{
+	static const char *const counters[] = {
+		"rx_dropped", "tx_dropped", "lost", "restored",
+	};
+	static const int counter_attrs[] = {
+		XFRM_GUARD_CONN_A_RX_DROPPED, XFRM_GUARD_CONN_A_TX_DROPPED,
+		XFRM_GUARD_CONN_A_LOST, XFRM_GUARD_CONN_A_RESTORED,
+	};
+	const struct nlattr *mode = tb[XFRM_GUARD_CONN_A_MODE];
+	size_t i;
+
+	if (n_shown)
+		putchar(',');
+	print_conn_json_tuple(tb);
 	json_opt_str("reason", get_str(tb[XFRM_GUARD_CONN_A_REASON_NAME]));
 	json_opt_u32("reason_code", tb[XFRM_GUARD_CONN_A_REASON]);
 	json_opt_str("alg", get_str(tb[XFRM_GUARD_CONN_A_ALG]));
@@ -1100,7 +1111,53 @@ static void print_conn_json(const struct nlattr **tb)
 		       (unsigned long long)get_u64(tb[counter_attrs[i]]));
 	json_opt_str("owner_refused",
 		     get_str(tb[XFRM_GUARD_CONN_A_OWNER_REFUSED]));
-	printf("}");
+	printf(",\"state\":\"%s\"}",
+	       name_of(conn_state_names, N(conn_state_names),
+		       get_u8(tb[XFRM_GUARD_CONN_A_STATE])));
+}
+
+/*
+ * A refused attach: the connection never existed, so there is no SA, CRC
+ * or counter to show, only why, by which profile, and how long ago.
+ */
+static void print_refused_json(const struct nlattr **tb)
+{
+	if (n_shown)
+		putchar(',');
+	print_conn_json_tuple(tb);
+	printf(",\"state\":\"refused\"");
+	json_opt_str("reason", get_str(tb[XFRM_GUARD_CONN_A_REASON_NAME]));
+	json_opt_u32("reason_code", tb[XFRM_GUARD_CONN_A_REASON]);
+	json_opt_str("alg", get_str(tb[XFRM_GUARD_CONN_A_ALG]));
+	json_opt_u32("profile", tb[XFRM_GUARD_CONN_A_PROFILE]);
+	printf(",\"refused_age\":%llu}",
+	       (unsigned long long)get_u64(tb[XFRM_GUARD_CONN_A_REFUSED_AGE]));
+}
+
+/*
+ * After the attached connections, the latest refused attaches:
+ *
+ *   iscsi 10.0.0.1:40022 -> 10.0.0.2:3260
+ *	refused no_ipsec 12s ago profile 0
+ */
+static void print_refused_text(const struct nlattr **tb)
+{
+	uint16_t family = get_u16(tb[XFRM_GUARD_CONN_A_FAMILY]);
+	const char *reason = get_str(tb[XFRM_GUARD_CONN_A_REASON_NAME]);
+	const char *alg = get_str(tb[XFRM_GUARD_CONN_A_ALG]);
+	char l[INET6_ADDRSTRLEN + 8], r[INET6_ADDRSTRLEN + 8];
+
+	endpoint_str(family, tb[XFRM_GUARD_CONN_A_LADDR],
+		     get_u16(tb[XFRM_GUARD_CONN_A_LPORT]), l, sizeof(l));
+	endpoint_str(family, tb[XFRM_GUARD_CONN_A_RADDR],
+		     get_u16(tb[XFRM_GUARD_CONN_A_RPORT]), r, sizeof(r));
+	printf("%s %s -> %s\n",
+	       name_of(owner_names, N(owner_names),
+		       get_u8(tb[XFRM_GUARD_CONN_A_OWNER])), l, r);
+	printf("\trefused %s%s%s %llus ago profile %u\n",
+	       reason ? reason : "unknown", alg ? " alg " : "", alg ? alg : "",
+	       (unsigned long long)get_u64(tb[XFRM_GUARD_CONN_A_REFUSED_AGE]),
+	       get_u32(tb[XFRM_GUARD_CONN_A_PROFILE]));
 }
 
 /*
@@ -1183,14 +1240,22 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[XFRM_GUARD_CONN_A_MAX + 1];
 	const struct nlattr *nest;
+	bool refused;
 
 	(void)data;
 	nest = top_attr(nlh, XFRM_GUARD_A_CONN);
 	if (!nest)
 		return MNL_CB_OK;
 	nest_table(nest, tb, XFRM_GUARD_CONN_A_MAX);
-	if (json)
+	/* a kernel without the attribute dumps attached connections only */
+	refused = get_u8(tb[XFRM_GUARD_CONN_A_STATE]) ==
+		  XFRM_GUARD_CONN_STATE_REFUSED;
+	if (json && refused)
+		print_refused_json(tb);
+	else if (json)
 		print_conn_json(tb);
+	else if (refused)
+		print_refused_text(tb);
 	else
 		print_conn_text(tb);
 	n_shown++;
@@ -1428,7 +1493,8 @@ static void print_help(FILE *f)
 		"                  [rport LO[-HI]] [lport LO[-HI]] profile N\n"
 		"  xguard rule del prio P [owner ...] [remote ...] [rport ...] [lport ...]\n"
 		"  xguard rule show\n"
-		"  xguard conn show\n"
+		"  xguard conn show          attached connections, then the\n"
+		"                            latest refused attaches\n"
 		"  xguard stats\n"
 		"  xguard monitor [-c N]\n"
 		"  xguard help\n"

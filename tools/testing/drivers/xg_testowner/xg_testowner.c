@@ -21,7 +21,9 @@
  *                              connection, with the rest of the line (maybe
  *                              empty, overlong or odd) as the reason
  *   write "close"              detach and close
- *   read                       the connection's state, verdict and counters
+ *   read                       the connection's state, verdict and counters;
+ *                              after a refused connect, its verdict and
+ *                              local port
  *
  * Never load this on a real system.
  */
@@ -50,6 +52,7 @@ static struct {
 	struct xfrm_guard_conn *conn;
 	const char *state;
 	struct xfrm_guard_status refused;
+	u16 refused_lport;
 	u64 sent;
 	u64 held;
 	atomic64_t lost_cb;
@@ -168,6 +171,7 @@ static int xgt_connect(const char *addr, u16 port)
 
 	xgt_close();
 	memset(&xgt.refused, 0, sizeof(xgt.refused));
+	xgt.refused_lport = 0;
 	xgt.sent = 0;
 	xgt.held = 0;
 	atomic64_set(&xgt.lost_cb, 0);
@@ -188,6 +192,7 @@ static int xgt_connect(const char *addr, u16 port)
 	conn = xfrm_guard_attach(sock->sk, XFRM_GUARD_OWNER_ISCSI, &xgt_ops,
 				 NULL, &xgt.refused);
 	if (IS_ERR(conn)) {
+		xgt.refused_lport = ntohs(inet_sk(sock->sk)->inet_sport);
 		sock_release(sock);
 		xgt.state = PTR_ERR(conn) == -EACCES ? "refused" : "error";
 		return PTR_ERR(conn);
@@ -290,6 +295,8 @@ static int xgt_show(struct seq_file *m, void *v)
 		seq_printf(m, "chap_requires_confidentiality: %d\n",
 			   st.chap_requires_confidentiality);
 	}
+	if (!xgt.conn && !strcmp(xgt.state, "refused"))
+		seq_printf(m, "local_port: %u\n", xgt.refused_lport);
 	if (xgt.conn) {
 		seq_printf(m, "tx_ok: %d\n", xfrm_guard_tx_ok(xgt.conn));
 		seq_printf(m, "rx_dropped: %llu\n", st.rx_dropped);

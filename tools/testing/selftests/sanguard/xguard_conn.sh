@@ -9,7 +9,10 @@
 # connection leaves it when it closes. The owner's own refusals
 # (xfrm_guard_owner_refused()) show in dmesg, audit, "xguard monitor",
 # "xguard stats" and "xguard conn show", and the profile's CHAP rule in the
-# owner's status.
+# owner's status. Attaches the guard refused, which leave no connection
+# behind, are listed after the attached connections: the latest 16 of each
+# namespace, with their reason, profile and age. Events name the profile
+# the rules selected.
 # sanguard-flavours: debug
 # sanguard-timeout: 600
 
@@ -95,6 +98,7 @@ check "text: no drops yet" \
 
 check "JSON parses" conn_json "$NS_a" "len(j)"
 check_eq "JSON: one connection" 1 "$(conn_json "$NS_a" "len(j)")"
+check_eq "JSON: state attached" attached "$(conn_json "$NS_a" "j[0]['state']")"
 check_eq "JSON: owner, family and 4-tuple" \
 	"iscsi inet $A4 $lport $B4 $PORT" \
 	"$(conn_json "$NS_a" "' '.join(str(j[0][k]) for k in ('owner', 'family', 'local', 'local_port', 'remote', 'remote_port'))")"
@@ -213,5 +217,187 @@ check_fails "owner-refuse without a connection fails" owner owner-refuse chap_re
 check_eq "after close: conn show lists nothing" "" "$(xg "$NS_a" conn show)"
 check_eq "after close: JSON is an empty list" "[]" "$(xg "$NS_a" -j conn show)"
 ipsec_down
+
+# --- refused attaches stay visible -------------------------------------------
+# A server in b for any number of connections: a refused attach closes
+# its connection at once.
+many_server() {
+	kill_server
+	ip netns exec "$NS_b" socat -u "TCP-LISTEN:$PORT,reuseaddr,fork" \
+		OPEN:/dev/null &
+	SERVER=$!
+	sleep 1
+}
+
+# owner_in NS CMD: a test owner command in namespace NS (full name).
+owner_in() {
+	local ns=$1
+	shift
+	nsenter --net=/run/netns/"$ns" sh -c "echo '$*' > $CTL"
+}
+
+# has_re TEXT REGEX: a line of TEXT matches the extended REGEX.
+has_re() { grep -qE -- "$2" <<<"$1"; }
+
+# refused_json NS EXPR: python EXPR on NS's refused entries, bound to r.
+refused_json() {
+	conn_json "$1" "(lambda r: $2)([e for e in j if e['state'] == 'refused'])"
+}
+
+# refused_tuples TEXT: the header lines of the refused entries of a
+# "conn show" TEXT, one per line.
+refused_tuples() { awk '/^\trefused / {print prev} {prev = $0}' <<<"$1"; }
+
+many_server
+refused_before=$(stat_of "$NS_a" refused)
+dmesg_mark
+check_fails "no IPsec: the attach is refused" owner connect $B4 $PORT
+check_eq "the test owner says refused" refused "$(field state)"
+lport=$(field local_port)
+ports=("$lport")
+out=$(xg "$NS_a" conn show)
+diag "after a refused attach:"
+while IFS= read -r line; do diag "  $line"; done <<<"$out"
+check "text: the refused attach, owner and 4-tuple" \
+	has "$out" "iscsi $A4:$lport -> $B4:$PORT"
+check "text: refused no_ipsec, seconds ago, by profile 0" \
+	has_re "$out" "^	refused no_ipsec [0-9]+s ago profile 0\$"
+check_eq "text: two lines, no verdict, SA or counters" 2 "$(wc -l <<<"$out")"
+check_eq "JSON: one refused entry, with its 4-tuple" \
+	"refused iscsi inet $A4 $lport $B4 $PORT" \
+	"$(conn_json "$NS_a" "' '.join(str(j[0][k]) for k in ('state', 'owner', 'family', 'local', 'local_port', 'remote', 'remote_port'))")"
+check_eq "JSON: reason no_ipsec (1), no algorithm, profile 0" \
+	"no_ipsec 1 None 0" \
+	"$(conn_json "$NS_a" "' '.join(str(j[0][k]) for k in ('reason', 'reason_code', 'alg', 'profile'))")"
+check_eq "JSON: refused_age in seconds, just now" True \
+	"$(conn_json "$NS_a" "type(j[0]['refused_age']) is int and 0 <= j[0]['refused_age'] <= 30")"
+check_eq "JSON: nothing a connection that never was cannot have" \
+	"False False False" \
+	"$(conn_json "$NS_a" "'crc' in j[0], 'out_spi' in j[0], 'tx_dropped' in j[0]" | tr -d "(),")"
+check "dmesg: the refusal" bash -c \
+	"dmesg | tail -n +$((DMESG_MARK + 1)) | grep -qF 'xfrm_guard: refused iscsi $A4:$lport -> $B4:$PORT: no_ipsec'"
+check_eq "stats: counted as refused" $((refused_before + 1)) \
+	"$(stat_of "$NS_a" refused)"
+sleep 2
+check_eq "JSON: the age grows" True \
+	"$(conn_json "$NS_a" "j[0]['refused_age'] >= 2")"
+
+# The algorithm at fault is remembered too.
+ipsec_up $A4 $B4 32 enc 'cbc(des)' 0x0102030405060708 auth-trunc 'hmac(sha1)' \
+	0x0102030405060708090a0b0c0d0e0f1011121314 96
+many_server
+check_fails "cbc(des): the attach is refused" owner connect $B4 $PORT
+lport=$(field local_port)
+ports+=("$lport")
+out=$(xg "$NS_a" conn show)
+check "text: refused weak_algorithm, the algorithm named" \
+	has_re "$out" "^	refused weak_algorithm alg cbc\(des\) [0-9]+s ago profile 0\$"
+check_eq "JSON: weak_algorithm, cbc(des)" "$lport weak_algorithm cbc(des)" \
+	"$(refused_json "$NS_a" "' '.join(str(r[-1][k]) for k in ('local_port', 'reason', 'alg'))")"
+ipsec_down
+
+# Attached connections come first, refusals after them, oldest first.
+ipsec_up $A4 $B4
+many_server
+check "a protected connection attaches" owner connect $B4 $PORT
+live=$(field local_port)
+check_eq "JSON: attached first, then the refusals, oldest first" \
+	"attached:$live refused:${ports[0]} refused:${ports[1]}" \
+	"$(conn_json "$NS_a" "' '.join(e['state'] + ':' + str(e['local_port']) for e in j)")"
+out=$(xg "$NS_a" conn show)
+diag "an attached connection and two refusals:"
+while IFS= read -r line; do diag "  $line"; done <<<"$out"
+check_eq "text: the attached connection first" \
+	"iscsi $A4:$live -> $B4:$PORT" "$(head -n 1 <<<"$out")"
+check "text: its verdict line as before" \
+	has "$out" "verdict protected tx open enforced yes confidential yes crc software"
+check_eq "text: then the refusals, oldest first" \
+	"iscsi $A4:${ports[0]} -> $B4:$PORT|iscsi $A4:${ports[1]} -> $B4:$PORT" \
+	"$(refused_tuples "$out" | paste -sd '|')"
+check_eq "text: the refusals are the last four lines" 2 \
+	"$(tail -n 4 <<<"$out" | grep -c '^iscsi ')"
+ipsec_down
+
+# More than 16 refusals: the 16 newest are kept.
+many_server
+n_refused=0
+for i in $(seq 1 18); do
+	if ! owner connect $B4 $PORT 2>/dev/null &&
+	   [ "$(field state)" = refused ]; then
+		n_refused=$((n_refused + 1))
+		ports+=("$(field local_port)")
+	fi
+done
+check_eq "18 more attaches refused" 18 "$n_refused"
+diag "refused local ports, oldest first: ${ports[*]}"
+newest=${ports[*]: -16}
+check_eq "JSON: 16 refusals kept" 16 "$(refused_json "$NS_a" "len(r)")"
+check_eq "JSON: the 16 newest, oldest first" "$newest" \
+	"$(refused_json "$NS_a" "' '.join(str(e['local_port']) for e in r)")"
+out=$(xg "$NS_a" conn show)
+check_eq "text: 16 refusals shown" 16 "$(refused_tuples "$out" | wc -l)"
+check_eq "text: the newest last" "iscsi $A4:${ports[-1]} -> $B4:$PORT" \
+	"$(refused_tuples "$out" | tail -n 1)"
+check_eq "stats: every refusal counted all the same" \
+	$((refused_before + 20)) "$(stat_of "$NS_a" refused)"
+
+# Per namespace: a refusal in b shows in b only.
+check_fails "namespace b: an attach there is refused" \
+	owner_in "$NS_b" connect $B4 $PORT
+blport=$(field local_port)
+check_eq "b lists its own refusal only" "refused $B4:$blport -> $B4:$PORT" \
+	"$(conn_json "$NS_b" "' '.join('%s %s:%s -> %s:%s' % (e['state'], e['local'], e['local_port'], e['remote'], e['remote_port']) for e in j)")"
+check_eq "a does not list b's refusal" "$newest" \
+	"$(refused_json "$NS_a" "' '.join(str(e['local_port']) for e in r)")"
+ns_add c
+check_eq "a new namespace lists nothing" "[]" "$(xg "$NS_c" -j conn show)"
+
+# --- the profile the rules selected, in events and refusals ------------------
+check "profile 3, enforcing" xg "$NS_a" profile set id 3 mode enforce
+check "rule: iscsi to $B4 port $PORT selects profile 3" \
+	xg "$NS_a" rule add prio 10 owner iscsi remote $B4 rport $PORT profile 3
+xg "$NS_a" monitor -c 1 >"$EV" 2>&1 &
+MON=$!
+at_exit "kill $MON"
+sleep 1
+check_fails "profile 3: the attach is refused" owner connect $B4 $PORT
+lport=$(field local_port)
+check "monitor: the refused event names profile 3" \
+	wait_for grep -qF "refused owner iscsi $A4:$lport -> $B4:$PORT reason no_ipsec profile 3" "$EV"
+diag "event: $(head -n 1 "$EV")"
+wait "$MON" 2>/dev/null
+check_eq "JSON: the refusal remembers profile 3" "$lport 3" \
+	"$(refused_json "$NS_a" "' '.join(str(r[-1][k]) for k in ('local_port', 'profile'))")"
+check "text: refused by profile 3" \
+	has_re "$(xg "$NS_a" conn show)" "^	refused no_ipsec [0-9]+s ago profile 3\$"
+
+# A connection judged by profile 3 says so in its own events.
+ipsec_up $A4 $B4
+many_server
+check "profile 3: a protected connection attaches" owner connect $B4 $PORT
+lport=$(field local_port)
+xg "$NS_a" -j monitor -c 1 >"$EV" 2>&1 &
+MON=$!
+at_exit "kill $MON"
+sleep 1
+check "the owner refuses it" owner owner-refuse chap_reflection
+check "monitor -j: an event" wait_for test -s "$EV"
+wait "$MON" 2>/dev/null
+diag "event: $(head -n 1 "$EV")"
+check_eq "monitor -j: owner_refused, profile 3" "owner_refused $lport 3" \
+	"$("$PY" -c 'import json,sys
+e = json.loads(open(sys.argv[1]).readline())
+print(e["event"], e["sport"], e["profile"])' "$EV")"
+xg "$NS_a" monitor -c 1 >"$EV" 2>&1 &
+MON=$!
+at_exit "kill $MON"
+sleep 1
+ip -n "$NS_a" xfrm policy flush
+check "policy flush: the lost event names profile 3" \
+	wait_for grep -qF "lost owner iscsi $A4:$lport -> $B4:$PORT reason no_ipsec profile 3" "$EV"
+wait "$MON" 2>/dev/null
+ipsec_down
+check "rule deleted" \
+	xg "$NS_a" rule del prio 10 owner iscsi remote $B4 rport $PORT
 
 done_testing
