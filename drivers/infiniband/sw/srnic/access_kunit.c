@@ -6,10 +6,8 @@
  */
 #include <kunit/test.h>
 #include <linux/bottom_half.h>
-#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
-#include <linux/kthread.h>
 #include <linux/slab.h>
 
 #include "access.h"
@@ -616,82 +614,99 @@ static void invalidate_waits_for_access_in_flight(struct kunit *test)
 }
 
 /*
- * Racing: a thread keeps writing through the STag and records whether it
- * ever held an access after invalidation returned. Repeated with the
- * invalidation at random points of the writer's loop.
+ * Racing: a periodic timer in hard IRQ context takes an access in one
+ * expiry and ends it in the next, so the access is in flight for a whole
+ * period at a time, also on a uniprocessor, where the timer interrupts
+ * the invalidation at any point. When it ends an access it records
+ * whether srnic_access_invalidate() had already returned: that must
+ * never happen. Rounds invalidate at random points of the timer's cycle.
  */
 struct srnic_t_race {
+	struct hrtimer timer;
 	struct srnic_t_fix *f;
 	struct srnic_access_req req;
+	struct srnic_mem *held;
 	bool invalidated;	/* set once srnic_access_invalidate() returned */
 	bool stop;
-	unsigned long passed;
-	unsigned long after;	/* accesses held while invalidated was set */
-	struct completion done;
+	unsigned long passed;	/* accesses that were granted */
+	unsigned long refused;
+	unsigned long after;	/* accesses still held after invalidation */
 };
 
-static int srnic_t_race_thread(void *data)
+/* Without high-resolution timers this becomes one jiffy. */
+#define SRNIC_T_RACE_PERIOD_NS	(200 * NSEC_PER_USEC)
+
+static enum hrtimer_restart srnic_t_race_tick(struct hrtimer *timer)
 {
-	struct srnic_t_race *r = data;
+	struct srnic_t_race *r = container_of(timer, struct srnic_t_race, timer);
 	struct srnic_mem *mem;
 
-	while (!READ_ONCE(r->stop)) {
-		local_bh_disable();
-		if (srnic_access_check(&r->f->t, &r->req, NULL, &mem) ==
-		    SRNIC_ACCESS_OK) {
-			r->passed++;
-			/* "Touch the buffer": no invalidation may be over. */
-			if (smp_load_acquire(&r->invalidated))
-				r->after++;
-			srnic_access_end(mem);
-		}
-		local_bh_enable();
-		cond_resched();
+	if (r->held) {
+		/* "Touch the buffer" one last time: no invalidation is over. */
+		if (smp_load_acquire(&r->invalidated))
+			r->after++;
+		srnic_access_end(r->held);
+		r->held = NULL;
+	} else if (srnic_access_check(&r->f->t, &r->req, NULL, &mem) ==
+		   SRNIC_ACCESS_OK) {
+		r->held = mem;
+		r->passed++;
+	} else {
+		r->refused++;
 	}
-	complete(&r->done);
-	return 0;
+	if (READ_ONCE(r->stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(SRNIC_T_RACE_PERIOD_NS));
+	return HRTIMER_RESTART;
 }
 
 static void invalidate_racing_with_writes_leaves_none_after(struct kunit *test)
 {
 	struct srnic_t_fix *f = srnic_t_fix(test);
 	struct srnic_access_req inv;
-	struct task_struct *task;
 	struct srnic_t_race *r;
-	unsigned long passed = 0;
-	int round;
+	int round, raced = 0;
 
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	r->f = f;
+	r->req = srnic_t_req(f, T_MR_WO, SRNIC_OP_REMOTE_WRITE,
+			     f->rkey[T_MR_WO]);
 	inv = srnic_t_req(f, T_MR_WO, SRNIC_OP_LOCAL_INV, f->lkey[T_MR_WO]);
-	for (round = 0; round < 10; round++) {
-		r->req = srnic_t_req(f, T_MR_WO, SRNIC_OP_REMOTE_WRITE,
-				     f->rkey[T_MR_WO]);
+	hrtimer_init(&r->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	r->timer.function = srnic_t_race_tick;
+	for (round = 0; round < 40; round++) {
+		WRITE_ONCE(r->stop, false);
 		r->invalidated = false;
-		r->stop = false;
-		r->passed = 0;
-		init_completion(&r->done);
-		task = kthread_run(srnic_t_race_thread, r, "srnic_t_race");
-		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-		usleep_range(100, 100 + get_random_u32_below(2000));
-		KUNIT_ASSERT_EQ(test, SRNIC_ACCESS_OK,
+		hrtimer_start(&r->timer, ns_to_ktime(SRNIC_T_RACE_PERIOD_NS),
+			      HRTIMER_MODE_REL_HARD);
+		usleep_range(1000, 1000 + get_random_u32_below(3000));
+		/* Racy on SMP, exact on UP; only tells whether we raced. */
+		if (READ_ONCE(r->held))
+			raced++;
+		KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK,
 				srnic_access_invalidate(&f->t, &inv, NULL));
-		/* Pairs with the writer's smp_load_acquire(). */
+		/* Pairs with the timer's smp_load_acquire(). */
 		smp_store_release(&r->invalidated, true);
-		usleep_range(500, 1000);
+		usleep_range(1000, 2000);
 		WRITE_ONCE(r->stop, true);
-		wait_for_completion(&r->done);
-		passed += r->passed;
+		hrtimer_cancel(&r->timer);
+		if (r->held) {
+			srnic_access_end(r->held);
+			r->held = NULL;
+		}
 		/* Valid again for the next round. */
 		KUNIT_ASSERT_EQ(test, 0,
 				srnic_mem_set_valid(&f->mem[T_MR_WO], f->pd, T_VA,
 						    T_LEN, IB_ACCESS_REMOTE_WRITE,
 						    SRNIC_MEM_LOCAL_INV, 0));
 	}
-	kunit_info(test, "%lu writes passed before invalidations\n", passed);
+	kunit_info(test, "%lu accesses granted, %lu refused; %d of 40 invalidations met one in flight\n",
+		   r->passed, r->refused, raced);
 	KUNIT_EXPECT_EQ(test, r->after, 0UL);
-	KUNIT_EXPECT_GT(test, passed, 0UL);
+	/* The race was run: invalidations met accesses in flight. */
+	KUNIT_EXPECT_GT(test, raced, 0);
+	KUNIT_EXPECT_GT(test, r->refused, 0UL);
 }
 
 static void access_err_names_are_counter_names(struct kunit *test)
