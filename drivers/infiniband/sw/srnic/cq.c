@@ -6,6 +6,7 @@
  * 7.1); admission (admit.c) sizes CQs so that this takes a misbehaving
  * consumer.
  */
+#include <kunit/visibility.h>
 #include <linux/overflow.h>
 #include <rdma/restrack.h>
 
@@ -277,3 +278,4 @@ int srnic_fill_res_cq_entry(struct sk_buff *msg, struct ib_cq *ibcq)
 	nla_nest_end(msg, table);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(srnic_fill_res_cq_entry);

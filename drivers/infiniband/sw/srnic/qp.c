@@ -9,6 +9,7 @@
  * part 2 consumes them and calls srnic_qp_sq_run() so that local
  * operations behind them run in order.
  */
+#include <kunit/visibility.h>
 #include <rdma/restrack.h>
 
 #include "qp_state.h"
@@ -386,6 +387,13 @@ int srnic_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 		return rv;
 
 	mutex_lock(&qp->modify_lock);
+	/* Refuse a bad transition before charging anything for it. */
+	spin_lock_bh(&qp->lock);
+	rv = srnic_qp_modify_ok(qp->state, mask & IB_QP_STATE ?
+				attr->qp_state : qp->state, mask);
+	spin_unlock_bh(&qp->lock);
+	if (rv)
+		goto out;
 	old_ird = qp->ird;
 	new_ird = mask & IB_QP_MAX_DEST_RD_ATOMIC ? attr->max_dest_rd_atomic :
 						   old_ird;
@@ -664,3 +672,4 @@ int srnic_fill_res_qp_entry(struct sk_buff *msg, struct ib_qp *ibqp)
 	nla_nest_end(msg, table);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(srnic_fill_res_qp_entry);

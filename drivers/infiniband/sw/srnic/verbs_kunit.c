@@ -9,6 +9,8 @@
 #include <linux/delay.h>
 #include <linux/rtnetlink.h>
 #include <linux/scatterlist.h>
+#include <net/netlink.h>
+#include <rdma/rdma_netlink.h>
 #include <net/net_namespace.h>
 
 #include "verbs.h"
@@ -712,6 +714,94 @@ static void reg_mr_needs_an_invalid_mr_and_sound_rights(struct kunit *test)
 	ib_dealloc_pd(pd);
 }
 
+/* The value a fill_res_*_entry function gave a driver attribute. */
+static s64 kt_res_attr(struct sk_buff *msg, const char *name)
+{
+	struct nlattr *nest = (struct nlattr *)msg->data, *a;
+	bool found = false;
+	int rem;
+
+	if (nla_type(nest) != RDMA_NLDEV_ATTR_DRIVER)
+		return -1;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) == RDMA_NLDEV_ATTR_DRIVER_STRING)
+			found = !strcmp(nla_data(a), name);
+		else if (found && nla_type(a) == RDMA_NLDEV_ATTR_DRIVER_U32)
+			return nla_get_u32(a);
+		else if (found && nla_type(a) == RDMA_NLDEV_ATTR_DRIVER_U64)
+			return nla_get_u64(a);
+	}
+	return -1;
+}
+
+static void ird_is_charged_and_shown_by_restrack(struct kunit *test)
+{
+	struct kt_events e = {};
+	struct srnic_dev *sdev = kt_sdev();
+	struct ib_pd *pd = ib_alloc_pd(kt_dev, 0);
+	struct ib_qp_attr attr = { .qp_state = IB_QPS_RTR };
+	struct sk_buff *msg;
+	struct ib_cq *cq;
+	struct ib_qp *qp;
+	u64 ird;
+	void *buf;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pd));
+	buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	cq = kt_cq(test, 8, &e);
+	qp = kt_qp(test, pd, cq, 3, 2, &e);
+	ird = srnic_limits_usage(&sdev->limits, INVALID_UID, SRNIC_RES_IRD);
+
+	KUNIT_ASSERT_EQ(test, 0, kt_to(qp, IB_QPS_INIT));
+	attr.max_dest_rd_atomic = 4;
+	KUNIT_ASSERT_EQ(test, 0, ib_modify_qp(qp, &attr, IB_QP_STATE |
+					      IB_QP_MAX_DEST_RD_ATOMIC));
+	KUNIT_EXPECT_EQ(test, ird + 4,
+			srnic_limits_usage(&sdev->limits, INVALID_UID,
+					   SRNIC_RES_IRD));
+	/* Beyond the device's IRD limit: refused, nothing changes. */
+	srnic_limits_set(&sdev->limits, SRNIC_LIMIT_DEV, SRNIC_RES_IRD, ird + 6);
+	attr.qp_state = IB_QPS_RTS;
+	attr.max_dest_rd_atomic = 8;
+	KUNIT_EXPECT_EQ(test, -ENOMEM,
+			ib_modify_qp(qp, &attr, IB_QP_STATE |
+				     IB_QP_MAX_DEST_RD_ATOMIC));
+	KUNIT_EXPECT_EQ(test, IB_QPS_RTR, kt_state(qp));
+	/* A transition that does not exist is refused before any charge. */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			ib_modify_qp(qp, &attr, IB_QP_MAX_DEST_RD_ATOMIC));
+	srnic_limits_set(&sdev->limits, SRNIC_LIMIT_DEV, SRNIC_RES_IRD, U64_MAX);
+	/* An IRD beyond the device's maximum is no limit question at all. */
+	attr.max_dest_rd_atomic = SRNIC_MAX_IRD_QP + 1;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			ib_modify_qp(qp, &attr, IB_QP_MAX_DEST_RD_ATOMIC));
+	KUNIT_EXPECT_EQ(test, 0, kt_post_recv(qp, pd, buf, 1));
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	KUNIT_EXPECT_EQ(test, 0, srnic_fill_res_qp_entry(msg, qp));
+	KUNIT_EXPECT_EQ(test, 4, kt_res_attr(msg, "ird"));
+	KUNIT_EXPECT_EQ(test, 3, kt_res_attr(msg, "sq_size"));
+	KUNIT_EXPECT_EQ(test, 2, kt_res_attr(msg, "rq_size"));
+	KUNIT_EXPECT_EQ(test, 1, kt_res_attr(msg, "rq_used"));
+	nlmsg_free(msg);
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	KUNIT_EXPECT_EQ(test, 0, srnic_fill_res_cq_entry(msg, cq));
+	KUNIT_EXPECT_EQ(test, 5, kt_res_attr(msg, "admitted"));
+	KUNIT_EXPECT_EQ(test, 0, kt_res_attr(msg, "used"));
+	nlmsg_free(msg);
+
+	ib_destroy_qp(qp);
+	KUNIT_EXPECT_EQ(test, ird, srnic_limits_usage(&sdev->limits,
+						      INVALID_UID,
+						      SRNIC_RES_IRD));
+	ib_destroy_cq(cq);
+	ib_dealloc_pd(pd);
+}
+
 static atomic_t kt_port_err, kt_port_active;
 
 static void kt_port_event(struct ib_event_handler *h, struct ib_event *ev)
@@ -813,6 +903,7 @@ static struct kunit_case srnic_verbs_cases[] = {
 	KUNIT_CASE(resize_keeps_completions_in_order),
 	KUNIT_CASE(full_sq_refuses_with_enomem_at_the_first_wr_left),
 	KUNIT_CASE(reg_mr_needs_an_invalid_mr_and_sound_rights),
+	KUNIT_CASE(ird_is_charged_and_shown_by_restrack),
 	{}
 };
 
