@@ -24,150 +24,38 @@
 # so neither a broken CHAP path nor a blind initiator can pass for a
 # detection.
 #
-# Topology as in iscsi_badpeer.sh: iscsid in the initial namespace, the
-# fake target in namespace t, veth, ESP (AES-GCM, transport mode).
+# Runs with both transports (IX_MODULE= one of them to run one).
+# Topology from iscsi_lib.sh: iscsid in the initial namespace, the fake
+# target in namespace t listening on two portals, veth, ESP (AES-GCM,
+# transport mode) since iscsi_xfrm refuses anything unprotected.
 # sanguard-flavours: debug base
-# sanguard-timeout: 900
+# sanguard-timeout: 1200
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/iscsi_lib.sh"
+
+ix_each_transport iscsi_tcp iscsi_xfrm
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-IX_MODULE=${IX_MODULE:-iscsi_tcp}
 M=$IX_MODULE
-FT_I4=10.77.2.1
-FT_T4=10.77.2.2
-FT_IF=fr$$
-FT_IQN=iqn.2003-01.org.sanguard.test:storage-$SG_PREFIX
-FT_INI=iqn.2003-01.org.sanguard.test:alice-$SG_PREFIX
-FT_TMP=/tmp/$SG_PREFIX.fr
 FT_PID=
-FT_ISCSID=
-FT_KEY_IT=0x6102030405060708090a0b0c0d0e0f1011121314
-FT_KEY_TI=0x7112131415161718191a1b1c1d1e1f2021222324
-P1=$FT_T4:3260
-P2=$FT_T4:3261
+FT_LOG=/dev/null
+FT_RUN=0
+P1=$IX_T4:$IX_PORT
+P2=$IX_T4:$((IX_PORT + 1))
 # CHAP identities: Alice proves SECRET_OUT, Storage proves SECRET_IN.
 INI_USER=alice
 TGT_USER=storage
 SECRET_OUT=alice-secret-0001
 SECRET_IN=storage-secret-02
-mkdir -p "$FT_TMP"
-at_exit "rm -rf $FT_TMP"
 
-# --- helpers (as in iscsi_badpeer.sh) -------------------------------------------
+# --- two node records, one per portal ---------------------------------------------
 
-ft_transport_up() {
-	local other=iscsi_xfrm
-	[ "$M" = iscsi_xfrm ] && other=iscsi_tcp
-	case "$M" in
-	iscsi_tcp | iscsi_xfrm) ;;
-	*) not_ok "IX_MODULE is iscsi_tcp or iscsi_xfrm" "IX_MODULE=$M"; return 1 ;;
-	esac
-	if [ -d "/sys/module/$other" ] && ! modprobe -r "$other"; then
-		not_ok "$other unloaded to make room for $M"
-		return 1
-	fi
-	if ! load_module "$M"; then
-		not_ok "$M: modprobe loads it"
-		return 1
-	fi
-	if [ ! -d /sys/class/iscsi_transport/tcp ]; then
-		if [ "$M" = iscsi_xfrm ]; then
-			skip "$M: CHAP reflection tests" \
-				"iscsi_xfrm loads but registers no iSCSI transport \"tcp\" yet"
-		else
-			not_ok "$M registers the iSCSI transport \"tcp\""
-		fi
-		return 1
-	fi
-	return 0
-}
+# ft_node PORTAL ARGS...: iscsiadm on the node record of PORTAL, bounded
+# in time.
+ft_node() { timeout 150 iscsiadm -m node -T "$IX_TGT_IQN" -p "$1" "${@:2}"; }
 
-ft_net_up() {
-	ns_add t || return 1
-	ip link add "$FT_IF" type veth peer name veth-i netns "$NS_t" || return 1
-	at_exit "ip link del $FT_IF"
-	ip addr add $FT_I4/24 dev "$FT_IF" &&
-	ip -n "$NS_t" addr add $FT_T4/24 dev veth-i &&
-	ip link set "$FT_IF" up &&
-	ip -n "$NS_t" link set veth-i up || return 1
-	ping -c1 -W5 $FT_T4 >/dev/null
-}
-
-ftip() {
-	local where=$1
-	shift
-	if [ "$where" = init ]; then ip "$@"; else ip -n "$NS_t" "$@"; fi
-}
-
-# ft_esp_up: AES-GCM SAs (SPI 0x7801 towards the target, 0x7802 back) and
-# policies that require them for TCP, on both sides.
-ft_esp_up() {
-	local w in out
-	at_exit ft_esp_down
-	for w in init t; do
-		ftip $w xfrm state add src $FT_I4 dst $FT_T4 proto esp spi 0x7801 \
-			reqid 78 mode transport replay-window 32 \
-			aead 'rfc4106(gcm(aes))' $FT_KEY_IT 128 || return 1
-		ftip $w xfrm state add src $FT_T4 dst $FT_I4 proto esp spi 0x7802 \
-			reqid 78 mode transport replay-window 32 \
-			aead 'rfc4106(gcm(aes))' $FT_KEY_TI 128 || return 1
-		if [ $w = init ]; then out=out in=in; else out=in in=out; fi
-		ftip $w xfrm policy add src $FT_I4 dst $FT_T4 proto tcp dir $out \
-			tmpl src $FT_I4 dst $FT_T4 proto esp reqid 78 mode transport &&
-		ftip $w xfrm policy add src $FT_T4 dst $FT_I4 proto tcp dir $in \
-			tmpl src $FT_T4 dst $FT_I4 proto esp reqid 78 mode transport ||
-			return 1
-	done
-}
-
-ft_esp_down() {
-	local w out in
-	for w in init t; do
-		if [ $w = init ]; then out=out in=in; else out=in in=out; fi
-		ftip $w xfrm policy delete src $FT_I4 dst $FT_T4 proto tcp dir $out
-		ftip $w xfrm policy delete src $FT_T4 dst $FT_I4 proto tcp dir $in
-		ftip $w xfrm state delete src $FT_I4 dst $FT_T4 proto esp spi 0x7801
-		ftip $w xfrm state delete src $FT_T4 dst $FT_I4 proto esp spi 0x7802
-	done 2>/dev/null
-	return 0
-}
-
-ft_iscsid_up() {
-	local _
-	if pgrep -x iscsid >/dev/null; then
-		not_ok "no other iscsid is running" "$(pgrep -ax iscsid)"
-		return 1
-	fi
-	mkdir -p /run/lock/iscsi /etc/iscsi/nodes /etc/iscsi/send_targets \
-		/etc/iscsi/ifaces || return 1
-	echo "InitiatorName=$FT_INI" >"$FT_TMP/initiatorname.iscsi"
-	# Its own process group: on SIGTERM iscsid signals its whole group,
-	# which would otherwise include this script.
-	setsid iscsid -f -i "$FT_TMP/initiatorname.iscsi" >>"$FT_TMP/iscsid.log" 2>&1 &
-	FT_ISCSID=$!
-	at_exit ft_iscsid_down
-	for _ in $(seq 1 100); do
-		ss -Hxl | grep -q ISCSIADM_ABSTRACT_NAMESPACE && return 0
-		kill -0 "$FT_ISCSID" 2>/dev/null || break
-		sleep 0.1
-	done
-	return 1
-}
-
-ft_iscsid_down() {
-	[ -n "$FT_ISCSID" ] || return 0
-	ft_logout_all
-	kill "$FT_ISCSID" 2>/dev/null
-	wait "$FT_ISCSID" 2>/dev/null
-	FT_ISCSID=
-}
-
-# ft_node PORTAL ARGS...: iscsiadm on the node record of PORTAL,
-# bounded in time.
-ft_node() { timeout 150 iscsiadm -m node -T "$FT_IQN" -p "$1" "${@:2}"; }
-
-node_set() {
+ft_node_set() {
 	local p=$1
 	shift
 	while [ $# -ge 2 ]; do
@@ -176,38 +64,46 @@ node_set() {
 	done
 }
 
-# node_new PORTAL: a static node with mutual CHAP.
-node_new() {
-	ft_node "$1" -o new >/dev/null || return 1
-	at_exit "iscsiadm -m node -T $FT_IQN -p $1 -o delete"
-	# Connection 1 waits while connection 2 logs in: a long login
-	# timeout, and no retries that would muddle the two connections.
-	node_set "$1" node.session.initial_login_retry_max 0 \
-		node.conn[0].timeo.login_timeout 60 \
-		node.session.auth.authmethod CHAP \
-		node.session.auth.username $INI_USER \
-		node.session.auth.password $SECRET_OUT \
-		node.session.auth.username_in $TGT_USER \
-		node.session.auth.password_in $SECRET_IN
+# ft_nodes_up: node records for both portals with mutual CHAP.
+# Connection 1 waits while connection 2 logs in: a long login timeout,
+# and no retries that would muddle the two connections.
+ft_nodes_up() {
+	local p
+	ix_node_new || return 1
+	ft_node "$P2" -o new >/dev/null || return 1
+	at_exit "iscsiadm -m node -T $IX_TGT_IQN -p $P2 -o delete"
+	at_exit "timeout 60 iscsiadm -m node -T $IX_TGT_IQN -p $P2 --logout"
+	for p in "$P1" "$P2"; do
+		ft_node_set "$p" node.session.initial_login_retry_max 0 \
+			node.conn[0].timeo.login_timeout 60 \
+			node.session.auth.authmethod CHAP \
+			node.session.auth.username $INI_USER \
+			node.session.auth.password $SECRET_OUT \
+			node.session.auth.username_in $TGT_USER \
+			node.session.auth.password_in $SECRET_IN || return 1
+	done
 }
 
 ft_logout_all() {
 	local p
 	for p in "$P1" "$P2"; do
-		timeout 60 iscsiadm -m node -T "$FT_IQN" -p "$p" --logout >/dev/null 2>&1
+		ft_node "$p" --logout >/dev/null 2>&1
 	done
 	return 0
 }
 
-# ft_start SCENARIO ARGS...: a fresh fake target in t on both portals.
+# --- the fake target, in namespace t ---------------------------------------------
+
+# ft_start SCENARIO ARGS...: a fresh fake target on both portals.
 ft_start() {
 	local sc=$1
 	shift
 	ft_stop
-	FT_LOG=$FT_TMP/$sc.$((++FT_RUN)).log
+	FT_LOG=$IX_TMP/ft-$sc.$((++FT_RUN)).log
 	: >"$FT_LOG"
+	# nsenter execs python, so $! is the target's own pid
 	nsenter --net=/run/netns/"$NS_t" /usr/bin/python3 "$HERE/fake_target.py" \
-		--addr $FT_T4 --port 3260 --port 3261 --scenario "$sc" \
+		--addr $IX_T4 --port ${P1##*:} --port ${P2##*:} --scenario "$sc" \
 		--log "$FT_LOG" "$@" 2>>"$FT_LOG" &
 	FT_PID=$!
 	for _ in $(seq 1 100); do
@@ -217,7 +113,6 @@ ft_start() {
 	done
 	return 1
 }
-FT_RUN=0
 
 ft_stop() {
 	[ -n "$FT_PID" ] || return 0
@@ -255,48 +150,47 @@ ft_sessions_gone() {
 	return 1
 }
 
-ft_dmesg_mark() { FT_MARK=$(dmesg | wc -l); }
-ft_dmesg_since() { dmesg | tail -n +$((FT_MARK + 1)); }
+# dmesg_has PATTERN: the kernel logged it since ix_dmesg_mark.
+dmesg_has() { ix_dmesg_since | grep -q -- "$1"; }
 
 ft_show_log() {
 	diag "fake target log:"
 	sed 's/^/#   /' "$FT_LOG" | tail -n 30
-	diag "iscsid, last lines:"
-	tail -n 15 "$FT_TMP/iscsid.log" | sed 's/^/#   /'
+	ix_iscsid_log 15
 	diag "kernel:"
-	ft_dmesg_since | tail -n 15 | sed 's/^/#   /'
+	ix_dmesg_since | tail -n 15 | sed 's/^/#   /'
 }
 
 # --- setup ----------------------------------------------------------------------
 
 for tool in iscsid iscsiadm nsenter setsid /usr/bin/python3; do
 	if ! command -v $tool >/dev/null; then
-		skip "$M: CHAP reflection tests" "$tool is not installed"
+		skip "CHAP reflection tests" "$tool is not installed"
 		done_testing
 	fi
 done
-ft_transport_up || done_testing
-ft_net_up || { not_ok "veth between the initial namespace and t"; done_testing; }
-ft_esp_up || { not_ok "ESP SAs and policies"; done_testing; }
-ft_iscsid_up || { not_ok "iscsid starts"; done_testing; }
-node_new "$P1" && node_new "$P2" || { not_ok "node records for two portals"; done_testing; }
+ix_transport_up || done_testing
+step "namespace t joined to the initial namespace by veth" ix_net_up || done_testing
+step "ESP (AES-GCM) SAs and policies" ix_sa_up gcm || done_testing
+step "iscsid started" ix_iscsid_up || done_testing
+step "node records for two portals, mutual CHAP" ft_nodes_up || done_testing
 
 # --- controls: genuine mutual CHAP works, a wrong answer is refused -------------
 
 failed_before=$SG_FAILED
 ft_start normal --chap "$INI_USER:$SECRET_OUT" --mutual "$TGT_USER:$SECRET_IN" ||
 	{ not_ok "fake target listens"; done_testing; }
-ft_dmesg_mark
+ix_dmesg_mark
 out=$(ft_node "$P1" --login 2>&1)
-check_eq "$M: genuine mutual CHAP: login succeeds" 0 "$?"
-check "$M: genuine mutual CHAP: the target checked our response" ft_event chap-ok
-check "$M: genuine mutual CHAP: we checked the target's" ft_event chap-mutual-answered
-check "$M: genuine mutual CHAP: login complete" ft_event login-complete
-check_fails "$M: genuine mutual CHAP: no chap_reflection false alarm" \
-	bash -c "dmesg | tail -n +$((FT_MARK + 1)) | grep -q chap_reflection"
+check_eq "genuine mutual CHAP: login succeeds" 0 "$?"
+check "genuine mutual CHAP: the target checked our response" ft_event chap-ok
+check "genuine mutual CHAP: we checked the target's" ft_event chap-mutual-answered
+check "genuine mutual CHAP: login complete" ft_event login-complete
+check_fails "genuine mutual CHAP: no chap_reflection false alarm" \
+	dmesg_has chap_reflection
 out=$(ft_node "$P1" --logout 2>&1)
-check_eq "$M: genuine mutual CHAP: logout" 0 "$?"
-check "$M: genuine mutual CHAP: no session left" ft_sessions_gone
+check_eq "genuine mutual CHAP: logout" 0 "$?"
+check "genuine mutual CHAP: no session left" ft_sessions_gone
 [ $SG_FAILED -eq $failed_before ] || { diag "$out"; ft_show_log; }
 
 failed_before=$SG_FAILED
@@ -304,9 +198,9 @@ ft_start normal --chap "$INI_USER:$SECRET_OUT" --mutual "$TGT_USER:wrong-secret-
 	{ not_ok "fake target listens"; done_testing; }
 out=$(ft_node "$P1" --login 2>&1)
 rc=$?
-check_fails "$M: target answers with a wrong secret: login refused" test $rc -eq 0
-check "$M: wrong secret: the target did answer our challenge" ft_event chap-mutual-answered
-check "$M: wrong secret: no session left" ft_sessions_gone
+check_fails "target answers with a wrong secret: login refused" test $rc -eq 0
+check "wrong secret: the target did answer our challenge" ft_event chap-mutual-answered
+check "wrong secret: no session left" ft_sessions_gone
 [ $SG_FAILED -eq $failed_before ] || { diag "$out"; ft_show_log; }
 
 # --- the reflection -------------------------------------------------------------
@@ -314,21 +208,21 @@ check "$M: wrong secret: no session left" ft_sessions_gone
 failed_before=$SG_FAILED
 ft_start reflect --peer-name $TGT_USER --hold 60 ||
 	{ not_ok "fake target listens"; done_testing; }
-ft_dmesg_mark
-timeout 150 iscsiadm -m node -T "$FT_IQN" -p "$P1" --login >"$FT_TMP/login1.out" 2>&1 &
+ix_dmesg_mark
+timeout 150 iscsiadm -m node -T "$IX_TGT_IQN" -p "$P1" --login >"$IX_TMP/login1.out" 2>&1 &
 login1=$!
 if ft_wait_event 60 reflect-conn1-challenge; then
-	ok "$M: reflect: connection 1 carried the initiator's challenge (mutual CHAP)"
+	ok "reflect: connection 1 carried the initiator's challenge (mutual CHAP)"
 else
-	not_ok "$M: reflect: connection 1 carried the initiator's challenge (mutual CHAP)"
+	not_ok "reflect: connection 1 carried the initiator's challenge (mutual CHAP)"
 fi
 out=$(ft_node "$P2" --login 2>&1)
 rc2=$?
 wait $login1
 rc1=$?
-diag "reflect: login 1 exit $rc1: $(tail -n 1 "$FT_TMP/login1.out")"
+diag "reflect: login 1 exit $rc1: $(tail -n 1 "$IX_TMP/login1.out")"
 diag "reflect: login 2 exit $rc2: $(echo "$out" | tail -n 1)"
-check "$M: reflect: the rogue sent connection 1's CHAP_I/CHAP_C as its challenge on connection 2" \
+check "reflect: the rogue sent connection 1's CHAP_I/CHAP_C as its challenge on connection 2" \
 	ft_event reflect-sent
 answered=no
 ft_event reflect-answered && answered=yes
@@ -337,24 +231,23 @@ impersonated=no
 ft_event login-complete && impersonated=yes
 
 if [ "$M" = iscsi_xfrm ]; then
-	check_fails "$M: reflect: the second login is refused" test $rc2 -eq 0
-	check "$M: reflect: dmesg names chap_reflection" \
-		bash -c "dmesg | tail -n +$((FT_MARK + 1)) | grep -q chap_reflection"
-	check_eq "$M: reflect: the initiator never answered the reflected challenge" \
+	check_fails "reflect: the second login is refused" test $rc2 -eq 0
+	check "reflect: dmesg names chap_reflection" dmesg_has chap_reflection
+	check_eq "reflect: the initiator never answered the reflected challenge" \
 		no $answered
-	check_fails "$M: reflect: the rogue never authenticated as the target" \
+	check_fails "reflect: the rogue never authenticated as the target" \
 		test $rc1 -eq 0
-	check_eq "$M: reflect: connection 1 never completed its login" no $impersonated
+	check_eq "reflect: connection 1 never completed its login" no $impersonated
 else
 	diag "reflect: anchor answered the reflected challenge on connection 2: $answered"
 	diag "reflect: anchor accepted the replayed response on connection 1" \
 		"(only possible with one secret both ways): $impersonated"
 	diag "reflect: anchor dmesg mentions chap_reflection:" \
-		"$(ft_dmesg_since | grep -c chap_reflection)"
+		"$(ix_dmesg_since | grep -c chap_reflection)"
 fi
 ft_logout_all
-check "$M: reflect: no session left" ft_sessions_gone
-check_fails "$M: reflect: fake target had no internal error" ft_event internal-error
+check "reflect: no session left" ft_sessions_gone
+check_fails "reflect: fake target had no internal error" ft_event internal-error
 [ $SG_FAILED -eq $failed_before ] || ft_show_log
 [ "$M" = iscsi_tcp ] && [ $SG_FAILED -eq $failed_before ] && {
 	diag "reflect: fake target's view:"
@@ -365,9 +258,10 @@ ft_stop
 
 # --- the module goes away -------------------------------------------------------
 
-ft_iscsid_down
-check "$M: no session left at the end" ft_sessions_gone
-check "$M: modprobe -r unloads it" modprobe -r "$M"
-check_fails "$M: gone from /sys/module" test -e "/sys/module/$M"
+ft_logout_all
+ix_iscsid_down
+check "no session left at the end" ft_sessions_gone
+check "modprobe -r $M unloads it" modprobe -r "$M"
+check_fails "$M gone from /sys/module" test -e "/sys/module/$M"
 
 done_testing
