@@ -115,8 +115,14 @@ struct srnic_rqe {
  * @rcq: receive CQ (SRQ completions too)
  * @cq_failed: a CQ of the QP overflowed; the QP counts as in ERR and
  *	@err_work moves it there
- * @sq: send ring of @sq_size; @sq_head is the oldest, @sq_count in use
+ * @sq: send ring
+ * @sq_size: entries in @sq, exactly the max_send_wr asked for
+ * @sq_head: oldest entry of @sq
+ * @sq_count: entries of @sq in use
  * @rq: receive ring, unused with an SRQ
+ * @rq_size: entries in @rq
+ * @rq_head: oldest entry of @rq
+ * @rq_count: entries of @rq in use
  * @access: IB_ACCESS_* remote rights of the QP (modify_qp)
  * @ird: inbound RDMA Read queue depth, charged to the limits
  * @ord: outbound RDMA Reads in flight
@@ -136,9 +142,13 @@ struct srnic_qp {
 	struct srnic_cq *rcq;
 	bool cq_failed;
 	struct srnic_wqe *sq;
-	u32 sq_size, sq_head, sq_count;
+	u32 sq_size;
+	u32 sq_head;
+	u32 sq_count;
 	struct srnic_rqe *rq;
-	u32 rq_size, rq_head, rq_count;
+	u32 rq_size;
+	u32 rq_head;
+	u32 rq_count;
 	u32 access;
 	u8 ird;
 	u8 ord;
@@ -154,7 +164,10 @@ struct srnic_qp {
  * struct srnic_srq - a shared receive queue
  * @ibsrq: ib_core's part
  * @lock: protects the ring, @limit and @armed; BH disabled
- * @ring: @size entries; @head the oldest, @count in use
+ * @ring: the receive WRs
+ * @size: entries in @ring
+ * @head: oldest entry
+ * @count: entries in use
  * @max_sge: per WR
  * @limit: IB_EVENT_SRQ_LIMIT_REACHED when @count drops below it
  * @armed: @limit is armed (one event per arming)
@@ -165,7 +178,9 @@ struct srnic_srq {
 	struct ib_srq ibsrq;
 	spinlock_t lock; /* ring, limit */
 	struct srnic_rqe *ring;
-	u32 size, head, count;
+	u32 size;
+	u32 head;
+	u32 count;
 	u32 max_sge;
 	u32 limit;
 	bool armed;
