@@ -3,10 +3,12 @@
  * iscsi_xfrm login shim: the rules the transport applies to login text.
  *
  * - Digest offers follow the guard's CRC decision (RFC 3723 3.6.2): with
- *   NIC-offloaded IPsec an offer that allows None becomes None; with
- *   crc=always every offer becomes CRC32C and a negotiated None is refused.
- *   A plain CRC32C offer is never weakened: once agreed, digests must be
- *   used (RFC 7143 13.1).
+ *   NIC-offloaded IPsec (or crc=never) an offer that allows None becomes
+ *   None; with crc=always an offer that allows CRC32C becomes CRC32C, one
+ *   of None alone is refused, and a negotiated None is refused. Offers are
+ *   only narrowed, never widened: iscsid rejects an answer it did not
+ *   offer. A plain CRC32C offer is never weakened: once agreed, digests
+ *   must be used (RFC 7143 13.1).
  * - CHAP challenges are remembered across connections so a target cannot
  *   reflect our own challenge back at us (RFC 3723 2.4.1, Alice/Storage).
  * - CHAP may be refused over SAs that do not encrypt (RFC 3723 2.4.1).
@@ -162,9 +164,15 @@ static int ix_digest_token(const char *tok, size_t n, void *arg)
 }
 
 /*
- * What an offer becomes under @crc, or NULL to leave it alone. Offers with
- * values we do not know are left alone: the negotiated result is checked
- * in set_param anyway (ix_login_digest_check()).
+ * What an offer becomes under @crc, or NULL to leave it alone. An offer is
+ * only ever narrowed to a value it already holds: iscsid checks the
+ * target's answer against the offer it made, and an answer it never
+ * offered ends the login. Offers with values we do not know are left
+ * alone; the negotiated result is checked in set_param anyway
+ * (ix_login_digest_check()).
+ *
+ * Return: the new value, NULL, or ERR_PTR(-EACCES) when @crc requires a
+ * digest the offer does not allow.
  */
 static const char *ix_digest_target(const struct ix_digest_offer *o,
 				    enum xfrm_guard_crc crc)
@@ -173,9 +181,12 @@ static const char *ix_digest_target(const struct ix_digest_offer *o,
 		return NULL;
 	switch (crc) {
 	case XFRM_GUARD_CRC_SKIP_OFFLOADED:
+	case XFRM_GUARD_CRC_SKIP_DISABLED:
 		/* Only drop the CRC where the offer already allowed None. */
 		return o->none && o->crc32c ? "None" : NULL;
 	case XFRM_GUARD_CRC_COMPUTE_FORCED:
+		if (o->none && !o->crc32c)
+			return ERR_PTR(-EACCES);
 		return o->none ? "CRC32C" : NULL;
 	default:
 		return NULL;
@@ -231,14 +242,17 @@ EXPORT_SYMBOL_IF_KUNIT(ix_login_trim_pad);
  * @cap: bytes available in @buf (>= @len)
  * @crc: the guard's decision for the connection
  *
- * %XFRM_GUARD_CRC_SKIP_OFFLOADED turns "CRC32C,None" and "None,CRC32C"
- * into "None"; %XFRM_GUARD_CRC_COMPUTE_FORCED turns "None" and any list
- * holding None into "CRC32C". "CRC32C" alone is never changed, and other
- * decisions change nothing. The whole segment is validated before any byte
- * moves, so on error @buf is untouched.
+ * %XFRM_GUARD_CRC_SKIP_OFFLOADED and %XFRM_GUARD_CRC_SKIP_DISABLED turn
+ * "CRC32C,None" and "None,CRC32C" into "None"; %XFRM_GUARD_CRC_COMPUTE_FORCED
+ * turns them into "CRC32C" and refuses an offer of "None" alone, which no
+ * rewrite can fix: iscsid would reject a target's "CRC32C" it never offered.
+ * "CRC32C" alone is never changed, and software CRC changes nothing. The
+ * whole segment is validated before any byte moves, so on error @buf is
+ * untouched.
  *
  * Return: the new length; -ENOSPC if it would exceed @cap; -EINVAL on
- * malformed text or a digest key given twice.
+ * malformed text or a digest key given twice; -EACCES if @crc requires a
+ * digest an offer does not allow.
  */
 int ix_login_digest_rewrite(char *buf, size_t len, size_t cap,
 			    enum xfrm_guard_crc crc)
@@ -249,7 +263,7 @@ int ix_login_digest_rewrite(char *buf, size_t len, size_t cap,
 	struct ix_key_iter it;
 	struct ix_key k;
 	size_t cur, new_len;
-	int n = 0, i, ret;
+	int n = 0, i, ret, refuse = 0;
 
 	if (len > cap || len > IX_LOGIN_SEG_MAX || (!buf && len))
 		return -EINVAL;
@@ -273,6 +287,11 @@ int ix_login_digest_rewrite(char *buf, size_t len, size_t cap,
 		if (ret)
 			return ret;
 		to = ix_digest_target(&o, crc);
+		if (IS_ERR(to)) {
+			/* Malformed text still wins: read on. */
+			refuse = PTR_ERR(to);
+			continue;
+		}
 		if (!to || ix_token_is(k.val, k.val_len, to))
 			continue;
 		edits[n].off = k.val - buf;
@@ -284,6 +303,8 @@ int ix_login_digest_rewrite(char *buf, size_t len, size_t cap,
 	}
 	if (ret < 0)
 		return ret;
+	if (refuse)
+		return refuse;
 	if (new_len > cap || new_len > IX_LOGIN_SEG_MAX)
 		return -ENOSPC;
 

@@ -108,31 +108,58 @@ static void offloaded_crc_turns_crc_or_none_into_none(struct kunit *test)
 }
 
 static const struct ix_t_digest ix_forced_cases[] = {
-	{ "header_none", SEG("HeaderDigest=None\0"),
-	  OUT("HeaderDigest=CRC32C\0"), FORCED },
-	{ "data_none", SEG("DataDigest=None\0"),
-	  OUT("DataDigest=CRC32C\0"), FORCED },
 	{ "header_crc_none", SEG("HeaderDigest=CRC32C,None\0"),
 	  OUT("HeaderDigest=CRC32C\0"), FORCED },
 	{ "data_none_crc", SEG("DataDigest=None,CRC32C\0"),
 	  OUT("DataDigest=CRC32C\0"), FORCED },
-	/* One key shrinks, the other grows: the result fits exactly. */
-	{ "shrink_and_grow", SEG("A=1\0HeaderDigest=CRC32C,None\0B=2\0"
-				 "DataDigest=None\0C=3\0"),
+	{ "both_among_other_keys", SEG("A=1\0HeaderDigest=CRC32C,None\0B=2\0"
+				       "DataDigest=None,CRC32C\0C=3\0"),
 	  OUT("A=1\0HeaderDigest=CRC32C\0B=2\0DataDigest=CRC32C\0C=3\0"),
 	  FORCED },
-	{ "grow_and_shrink", SEG("DataDigest=None\0"
-				 "HeaderDigest=None,CRC32C\0"),
-	  OUT("DataDigest=CRC32C\0HeaderDigest=CRC32C\0"), FORCED },
+	/* crc=never narrows like offloaded. */
+	{ "disabled_header_crc_none", SEG("HeaderDigest=CRC32C,None\0"),
+	  OUT("HeaderDigest=None\0"), DISABLED },
+	{ "disabled_data_none_crc", SEG("DataDigest=None,CRC32C\0"),
+	  OUT("DataDigest=None\0"), DISABLED },
 };
 
 KUNIT_ARRAY_PARAM(ix_forced, ix_forced_cases, ix_digest_desc);
 
-static void forced_crc_turns_none_into_crc32c(struct kunit *test)
+static void forced_or_disabled_crc_narrows_the_offer(struct kunit *test)
 {
 	const struct ix_t_digest *c = test->param_value;
 
 	ix_t_rewrite(test, c->in, c->in_len, c->crc, c->out, c->out_len);
+}
+
+/*
+ * A "None" offer cannot become "CRC32C": iscsid would reject the answer it
+ * never offered. crc=always refuses it instead, leaving the text alone.
+ */
+static void forced_crc_refuses_none_offer(struct kunit *test)
+{
+#define NONE_SEG(x)	{ x, sizeof(x) - 1 }
+	static const struct {
+		const char *seg;
+		size_t len;
+	} cases[] = {
+		NONE_SEG("HeaderDigest=None\0"),
+		NONE_SEG("DataDigest=None\0"),
+		NONE_SEG("HeaderDigest=CRC32C,None\0DataDigest=None\0"),
+	};
+#undef NONE_SEG
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t len = cases[i].len;
+		char *b = ix_t_guarded(test, cases[i].seg, len, len + 8);
+
+		KUNIT_EXPECT_EQ(test, ix_login_digest_rewrite(b, len, len + 8,
+							      FORCED),
+				-EACCES);
+		KUNIT_EXPECT_MEMEQ(test, b, cases[i].seg, len);
+		ix_t_canary(test, b, len + 8);
+	}
 }
 
 static void plain_crc32c_never_weakened(struct kunit *test)
@@ -145,16 +172,17 @@ static void plain_crc32c_never_weakened(struct kunit *test)
 			     sizeof(seg) - 1);
 }
 
-static void software_or_disabled_crc_changes_nothing(struct kunit *test)
+static void software_crc_changes_nothing(struct kunit *test)
 {
 	static const char seg[] = "HeaderDigest=CRC32C,None\0"
 				  "DataDigest=None\0";
 
 	ix_t_rewrite(test, seg, sizeof(seg) - 1, SW, seg, sizeof(seg) - 1);
-	ix_t_rewrite(test, seg, sizeof(seg) - 1, DISABLED, seg,
-		     sizeof(seg) - 1);
-	/* Offloaded: a plain None stays None, the list collapses. */
+	/* Offloaded or disabled: a plain None stays, the list collapses. */
 	ix_t_rewrite(test, seg, sizeof(seg) - 1, OFFLOADED,
+		     "HeaderDigest=None\0DataDigest=None\0",
+		     sizeof("HeaderDigest=None\0DataDigest=None\0") - 1);
+	ix_t_rewrite(test, seg, sizeof(seg) - 1, DISABLED,
 		     "HeaderDigest=None\0DataDigest=None\0",
 		     sizeof("HeaderDigest=None\0DataDigest=None\0") - 1);
 }
@@ -246,27 +274,23 @@ static void key_iterator_stops_at_length(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ix_key_next(&it, &k), 0);
 }
 
-static void rewrite_that_does_not_fit_refused(struct kunit *test)
+/* Narrowing never grows the text: a buffer with no slack is enough. */
+static void rewrite_fits_without_slack(struct kunit *test)
 {
-	static const char seg[] = "HeaderDigest=None\0DataDigest=None\0";
+	static const char seg[] = "HeaderDigest=None,CRC32C\0"
+				  "DataDigest=CRC32C,None\0";
 	static const char out[] = "HeaderDigest=CRC32C\0DataDigest=CRC32C\0";
-	size_t len = sizeof(seg) - 1, need = sizeof(out) - 1;
-	char *b = ix_t_guarded(test, seg, len, need - 1);
+	size_t len = sizeof(seg) - 1, want = sizeof(out) - 1;
+	char *b = ix_t_guarded(test, seg, len, len);
 
-	/* One byte short: refused, untouched. */
-	KUNIT_EXPECT_EQ(test, ix_login_digest_rewrite(b, len, need - 1, FORCED),
-			-ENOSPC);
-	KUNIT_EXPECT_MEMEQ(test, b, seg, len);
-	ix_t_canary(test, b, need - 1);
-	b = ix_t_guarded(test, seg, len, need);
 	/* A length beyond the capacity is a caller bug, not a rewrite. */
 	KUNIT_EXPECT_EQ(test, ix_login_digest_rewrite(b, len, len - 1, FORCED),
 			-EINVAL);
-	/* Exactly enough. */
-	KUNIT_EXPECT_EQ(test, ix_login_digest_rewrite(b, len, need, FORCED),
-			(int)need);
-	KUNIT_EXPECT_MEMEQ(test, b, out, need);
-	ix_t_canary(test, b, need);
+	KUNIT_EXPECT_MEMEQ(test, b, seg, len);
+	KUNIT_EXPECT_EQ(test, ix_login_digest_rewrite(b, len, len, FORCED),
+			(int)want);
+	KUNIT_EXPECT_MEMEQ(test, b, out, want);
+	ix_t_canary(test, b, len);
 }
 
 static void forced_crc_refuses_negotiated_none(struct kunit *test)
@@ -337,15 +361,16 @@ static struct kunit_case ix_login_digest_cases[] = {
 	KUNIT_CASE_PARAM(padded_text_trimmed_to_last_record, ix_trim_gen_params),
 	KUNIT_CASE_PARAM(offloaded_crc_turns_crc_or_none_into_none,
 			 ix_offloaded_gen_params),
-	KUNIT_CASE_PARAM(forced_crc_turns_none_into_crc32c,
+	KUNIT_CASE_PARAM(forced_or_disabled_crc_narrows_the_offer,
 			 ix_forced_gen_params),
 	KUNIT_CASE(plain_crc32c_never_weakened),
-	KUNIT_CASE(software_or_disabled_crc_changes_nothing),
+	KUNIT_CASE(software_crc_changes_nothing),
+	KUNIT_CASE(forced_crc_refuses_none_offer),
 	KUNIT_CASE(unknown_digest_values_left_alone),
 	KUNIT_CASE(empty_segment_accepted),
 	KUNIT_CASE_PARAM(malformed_key_text_refused, ix_bad_gen_params),
 	KUNIT_CASE(key_iterator_stops_at_length),
-	KUNIT_CASE(rewrite_that_does_not_fit_refused),
+	KUNIT_CASE(rewrite_fits_without_slack),
 	KUNIT_CASE(forced_crc_refuses_negotiated_none),
 	{}
 };

@@ -561,8 +561,10 @@ static int ix_send_login(struct ix_conn *ixc, struct iscsi_hdr *hdr,
 
 	len = ix_login_digest_rewrite(buf, size, cap, st.crc);
 	if (len < 0) {
+		/* -EACCES: crc=always, and the offer allows only None. */
 		err = len;
-		reason = IX_REASON_MALFORMED;
+		reason = len == -EACCES ? IX_REASON_CRC_REQUIRED :
+					  IX_REASON_MALFORMED;
 		goto refuse;
 	}
 	if (len != size)
