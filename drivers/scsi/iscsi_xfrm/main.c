@@ -11,6 +11,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/string.h>
 #include <linux/namei.h>
 #include <linux/path.h>
 
@@ -31,6 +33,26 @@ static bool ix_tcp_transport_present(void)
 	return true;
 }
 
+/*
+ * The other way round: iscsi_tcp loading while we hold "tcp" would trip
+ * over the class device's name (a sysfs duplicate-name report) before it
+ * fails. Stop it as it comes, with a message that says why.
+ */
+static int ix_module_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	struct module *mod = data;
+
+	if (action != MODULE_STATE_COMING || strcmp(mod->name, "iscsi_tcp"))
+		return NOTIFY_DONE;
+	pr_err("iscsi_tcp cannot load while iscsi_xfrm provides the iSCSI transport \"tcp\": unload iscsi_xfrm first\n");
+	return notifier_from_errno(-EBUSY);
+}
+
+static struct notifier_block ix_module_nb = {
+	.notifier_call = ix_module_notify,
+};
+
 static int __init iscsi_xfrm_init(void)
 {
 	int err;
@@ -39,15 +61,22 @@ static int __init iscsi_xfrm_init(void)
 		pr_err("the iSCSI transport \"tcp\" is already registered (iscsi_tcp loaded?): unload it first, iscsi_xfrm replaces it\n");
 		return -EBUSY;
 	}
+	err = register_module_notifier(&ix_module_nb);
+	if (err)
+		return err;
 	err = ix_transport_init();
-	if (err == -EBUSY)
-		pr_err("the iSCSI transport class refused a second \"tcp\" transport\n");
+	if (err) {
+		unregister_module_notifier(&ix_module_nb);
+		if (err == -EBUSY)
+			pr_err("the iSCSI transport class refused a second \"tcp\" transport\n");
+	}
 	return err;
 }
 
 static void __exit iscsi_xfrm_exit(void)
 {
 	ix_transport_exit();
+	unregister_module_notifier(&ix_module_nb);
 }
 
 module_init(iscsi_xfrm_init);

@@ -80,6 +80,8 @@ if [ -n "$reports" ]; then
 	diag "the kernel said, loading iscsi_tcp beside iscsi_xfrm:"
 	ix_dmesg_since | grep -vE 'audit' | head -n 40 | sed 's/^/#   /'
 fi
+check "dmesg says why iscsi_tcp was refused" bash -c \
+	"dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qF 'iscsi_tcp cannot load while iscsi_xfrm provides'"
 check "iscsi_xfrm still provides the transport \"tcp\"" bash -c \
 	"[ -d /sys/class/iscsi_transport/tcp ] && [ -d /sys/module/iscsi_xfrm ]"
 check "modprobe -r iscsi_xfrm, no session" modprobe -r iscsi_xfrm
@@ -138,7 +140,7 @@ check_eq "the guard has the session's connection (owner iscsi)" "iscsi $IX_T4:$I
 	"$(ix_xguard -j conn show | python3 -c '
 import json, sys
 for c in json.load(sys.stdin):
-    if c["owner"] == "iscsi":
+    if c.get("state", "attached") == "attached" and c["owner"] == "iscsi":
         print(c["owner"], "%s:%d" % (c["remote"], c["remote_port"]))')"
 refs=$(md_refcnt iscsi_xfrm)
 check "the session holds iscsi_xfrm (refcnt $refs)" test "$refs" != missing -a "$refs" -gt 0
