@@ -7,6 +7,7 @@
 #   2. our modules against each, W=1, warnings are failures
 #   3. sparse (C=2) and checkpatch --strict on our sources
 #   4. debug kernel in the VM: every KUnit suite, every functional selftest
+#      (two boots side by side, the work split between them)
 #   5. base kernel in the VM: the selftests tagged for it (data volume,
 #      faults during I/O, demo, benchmarks)
 #
@@ -210,33 +211,102 @@ collect_selftests() {
 	done
 }
 
-SRC_TREE=$("$TOP/scripts/kernel.sh" src)
-for f in $FLAVOURS; do
-	[ -n "${MODDIR[$f]:-}" ] || continue
-	if [ "$f" = debug ]; then
-		what="--kunit --selftests"
-	else
-		what="--selftests"
-	fi
-	say "VM: $f kernel ($what)"
-	t=$SECONDS
-	out=$BUILD/vm-$f
-	# shellcheck disable=SC2086
+# selftest_weights FLAVOUR: "WEIGHT NAME" for each selftest that runs on
+# FLAVOUR; its time limit (# sanguard-timeout:) stands in for its cost.
+selftest_weights() {
+	local f=$1 t name flav tmo
+	for t in "$TOP"/tools/testing/selftests/sanguard/*.sh; do
+		name=$(basename "$t" .sh)
+		case "$name" in lib | *_lib) continue ;; esac
+		flav=$(sed -n 's/^# sanguard-flavours:[[:space:]]*//p' "$t")
+		[[ " ${flav:-debug} " == *" $f "* ]] || continue
+		tmo=$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$t")
+		echo "${tmo:-600} $name"
+	done
+}
+
+# run_vm FLAVOUR OUT GUEST-ARGS...: one boot; its log in OUT.log.
+run_vm() {
+	local f=$1 out=$2
+	shift 2
 	"$TOP/tools/testing/vm/run" --flavour "$f" --moddir "${MODDIR[$f]}" \
 		--timeout "$VM_TIMEOUT" --out "$out" -- \
-		tools/testing/vm/guest-run.sh --flavour "$f" $what \
-		${SANGUARD_ONLY:+--only $SANGUARD_ONLY} >"$out.log" 2>&1
+		tools/testing/vm/guest-run.sh --flavour "$f" "$@" >"$out.log" 2>&1
+}
+
+# collect_vm FLAVOUR OUT SECONDS KUNIT: health and results of one boot;
+# KUNIT is 1 if it ran the KUnit suites.
+collect_vm() {
+	local f=$1 out=$2 secs=$3 kunit=$4
 	grep -E '^vm/run:' "$out.log"
 	if [ -s "$out/health" ] || [ ! -f "$out/health" ]; then
-		echo "VM health ($f):"
+		echo "VM health ($f, ${out##*/}):"
 		sed 's/^/  /' "$out/health" 2>/dev/null
-		record "vm health" "$f" 0 1 0 $((SECONDS - t))
+		record "vm health ${out##*/}" "$f" 0 1 0 "$secs"
 	else
-		record "vm health" "$f" 1 0 0 $((SECONDS - t))
+		record "vm health ${out##*/}" "$f" 1 0 0 "$secs"
 	fi
-	[ "$f" = debug ] && collect_kunit "$f" "$out"
+	[ "$kunit" = 1 ] && collect_kunit "$f" "$out"
 	collect_selftests "$f" "$out"
-done
+}
+
+SRC_TREE=$("$TOP/scripts/kernel.sh" src)
+
+# The debug kernel runs everything functional and is slow under TCG. The
+# guest uses one CPU, so two boots side by side, each with half of the
+# work, take about half the time on a two-core machine: KUnit and the
+# lighter selftests in one, the heavier ones in the other, balanced by
+# their time limits. The base kernel boots alone afterwards so that its
+# benchmarks have the machine to themselves.
+if [ -n "${MODDIR[debug]:-}" ]; then
+	t=$SECONDS
+	if [ -n "${SANGUARD_ONLY:-}" ]; then
+		say "VM: debug kernel (--kunit --selftests, only $SANGUARD_ONLY)"
+		# shellcheck disable=SC2086
+		run_vm debug "$BUILD/vm-debug" --kunit --selftests --only $SANGUARD_ONLY
+		collect_vm debug "$BUILD/vm-debug" $((SECONDS - t)) 1
+	else
+		kunits=$(find "${MODDIR[debug]}" -name '*_kunit.ko' -printf '%f\n' |
+			sed 's/\.ko$//' | sort)
+		# KUnit counts as much as the heaviest selftest.
+		shard_a=() shard_b=()
+		wa=1800 wb=0
+		while read -r w name; do
+			if [ "$wa" -le "$wb" ]; then
+				shard_a+=("$name")
+				wa=$((wa + w))
+			else
+				shard_b+=("$name")
+				wb=$((wb + w))
+			fi
+		done < <(selftest_weights debug | sort -rn)
+		say "VM: debug kernel, two boots side by side"
+		echo "boot a: KUnit, ${shard_a[*]}"
+		echo "boot b: ${shard_b[*]}"
+		# shellcheck disable=SC2086
+		run_vm debug "$BUILD/vm-debug-a" --kunit --selftests \
+			--only $kunits "${shard_a[@]}" &
+		pid_a=$!
+		pid_b=
+		if [ ${#shard_b[@]} -gt 0 ]; then
+			run_vm debug "$BUILD/vm-debug-b" --selftests --only "${shard_b[@]}" &
+			pid_b=$!
+		fi
+		wait $pid_a
+		secs_a=$((SECONDS - t))
+		[ -z "$pid_b" ] || wait $pid_b
+		secs_b=$((SECONDS - t))
+		collect_vm debug "$BUILD/vm-debug-a" $secs_a 1
+		[ -z "$pid_b" ] || collect_vm debug "$BUILD/vm-debug-b" $secs_b 0
+	fi
+fi
+if [ -n "${MODDIR[base]:-}" ]; then
+	say "VM: base kernel (--selftests)"
+	t=$SECONDS
+	# shellcheck disable=SC2086
+	run_vm base "$BUILD/vm-base" --selftests ${SANGUARD_ONLY:+--only $SANGUARD_ONLY}
+	collect_vm base "$BUILD/vm-base" $((SECONDS - t)) 0
+fi
 
 # --- summary -------------------------------------------------------------
 say "summary ($((SECONDS - T0)) s)"
