@@ -144,6 +144,7 @@ static const struct ib_device_ops srnic_dev_ops = {
 	.fill_res_cq_entry = srnic_fill_res_cq_entry,
 	.fill_res_mr_entry = srnic_fill_res_mr_entry,
 	.fill_res_qp_entry = srnic_fill_res_qp_entry,
+	.fill_res_srq_entry = srnic_fill_res_srq_entry,
 	.get_dma_mr = srnic_get_dma_mr,
 	.get_hw_stats = srnic_get_hw_stats,
 	.get_port_immutable = srnic_get_port_immutable,

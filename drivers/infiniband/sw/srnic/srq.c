@@ -5,6 +5,7 @@
  * they complete on.
  */
 #include <kunit/visibility.h>
+#include <rdma/restrack.h>
 
 #include "verbs.h"
 
@@ -246,3 +247,36 @@ bool srnic_srq_take(struct srnic_srq *srq, struct srnic_rqe *rqe)
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(srnic_srq_take);
+
+/**
+ * srnic_fill_res_srq_entry - ib_device_ops.fill_res_srq_entry
+ * @msg: the netlink message
+ * @ibsrq: the SRQ
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int srnic_fill_res_srq_entry(struct sk_buff *msg, struct ib_srq *ibsrq)
+{
+	struct srnic_srq *srq = to_ssrq(ibsrq);
+	struct nlattr *table;
+	u32 size, used, limit;
+
+	spin_lock_bh(&srq->lock);
+	size = srq->size;
+	used = srq->count;
+	limit = srq->armed ? srq->limit : 0;
+	spin_unlock_bh(&srq->lock);
+
+	table = nla_nest_start(msg, RDMA_NLDEV_ATTR_DRIVER);
+	if (!table)
+		return -EMSGSIZE;
+	if (rdma_nl_put_driver_u32(msg, "size", size) ||
+	    rdma_nl_put_driver_u32(msg, "used", used) ||
+	    rdma_nl_put_driver_u32(msg, "limit", limit)) {
+		nla_nest_cancel(msg, table);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, table);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_fill_res_srq_entry);

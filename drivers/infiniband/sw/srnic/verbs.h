@@ -301,6 +301,7 @@ int srnic_destroy_srq(struct ib_srq *ibsrq, struct ib_udata *udata);
 int srnic_post_srq_recv(struct ib_srq *ibsrq, const struct ib_recv_wr *wr,
 			const struct ib_recv_wr **bad_wr);
 bool srnic_srq_take(struct srnic_srq *srq, struct srnic_rqe *rqe);
+int srnic_fill_res_srq_entry(struct sk_buff *msg, struct ib_srq *ibsrq);
 
 /* mr.c */
 struct ib_mr *srnic_get_dma_mr(struct ib_pd *ibpd, int access);

@@ -137,6 +137,26 @@ static struct srnic_dev *kt_sdev(void)
 	return to_sdev(kt_dev);
 }
 
+/* The value a fill_res_*_entry function gave a driver attribute. */
+static s64 kt_res_attr(struct sk_buff *msg, const char *name)
+{
+	struct nlattr *nest = (struct nlattr *)msg->data, *a;
+	bool found = false;
+	int rem;
+
+	if (nla_type(nest) != RDMA_NLDEV_ATTR_DRIVER)
+		return -1;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) == RDMA_NLDEV_ATTR_DRIVER_STRING)
+			found = !strcmp(nla_data(a), name);
+		else if (found && nla_type(a) == RDMA_NLDEV_ATTR_DRIVER_U32)
+			return nla_get_u32(a);
+		else if (found && nla_type(a) == RDMA_NLDEV_ATTR_DRIVER_U64)
+			return nla_get_u64(a);
+	}
+	return -1;
+}
+
 static void unsafe_global_rkey_pd_is_refused(struct kunit *test)
 {
 	struct ib_pd *pd = ib_alloc_pd(kt_dev, IB_PD_UNSAFE_GLOBAL_RKEY);
@@ -458,6 +478,7 @@ static void srq_limit_fires_once_below_the_mark(struct kunit *test)
 	struct ib_recv_wr wr = { .sg_list = &sge, .num_sge = 1 };
 	struct srnic_rqe rqe;
 	struct ib_srq_attr qattr;
+	struct sk_buff *msg;
 	struct ib_cq *cq;
 	struct ib_qp *qp;
 	struct ib_srq *srq;
@@ -473,6 +494,12 @@ static void srq_limit_fires_once_below_the_mark(struct kunit *test)
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_EQ(test, 0, ib_post_srq_recv(srq, &wr, NULL));
 	KUNIT_EXPECT_EQ(test, -ENOMEM, ib_post_srq_recv(srq, &wr, NULL));
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	KUNIT_EXPECT_EQ(test, 0, srnic_fill_res_srq_entry(msg, srq));
+	KUNIT_EXPECT_EQ(test, 4, kt_res_attr(msg, "used"));
+	KUNIT_EXPECT_EQ(test, 2, kt_res_attr(msg, "limit"));
+	nlmsg_free(msg);
 
 	/* An SRQ of 4 on a CQ of 4 leaves no room for a send queue. */
 	cq = kt_cq(test, 4, &e);
@@ -712,26 +739,6 @@ static void reg_mr_needs_an_invalid_mr_and_sound_rights(struct kunit *test)
 	ib_destroy_cq(cq);
 	ib_dealloc_pd(other);
 	ib_dealloc_pd(pd);
-}
-
-/* The value a fill_res_*_entry function gave a driver attribute. */
-static s64 kt_res_attr(struct sk_buff *msg, const char *name)
-{
-	struct nlattr *nest = (struct nlattr *)msg->data, *a;
-	bool found = false;
-	int rem;
-
-	if (nla_type(nest) != RDMA_NLDEV_ATTR_DRIVER)
-		return -1;
-	nla_for_each_nested(a, nest, rem) {
-		if (nla_type(a) == RDMA_NLDEV_ATTR_DRIVER_STRING)
-			found = !strcmp(nla_data(a), name);
-		else if (found && nla_type(a) == RDMA_NLDEV_ATTR_DRIVER_U32)
-			return nla_get_u32(a);
-		else if (found && nla_type(a) == RDMA_NLDEV_ATTR_DRIVER_U64)
-			return nla_get_u64(a);
-	}
-	return -1;
 }
 
 static void ird_is_charged_and_shown_by_restrack(struct kunit *test)
