@@ -12,15 +12,21 @@
 #               anchor, default) or iscsi_xfrm; both register the transport
 #               "tcp" and only one of them can be loaded.
 #
+#   ix_each_transport iscsi_tcp iscsi_xfrm  run the test once per transport
 #   ix_transport_up || done_testing     load IX_MODULE (skips when
 #                                       iscsi_xfrm registers no transport)
-#   ix_net_up                           namespace t and the veth link
-#   ix_target_up SIZE_MIB [rd|fileio]   LIO target with one LUN
-#   ix_iscsid_up                        iscsid for this run
-#   ix_sa_up gcm                        SAs and policies on both sides
-#   ix_node_new; ix_login; ix_disk      static node, login, its /dev/sdX
+#   step DESC ix_net_up                 namespace t and the veth link
+#   step DESC ix_target_up MIB [rd|fileio]  LIO target with one LUN
+#   step DESC ix_target_acl [CHAP...]   or ix_target_demo
+#   step DESC ix_sa_up gcm              SAs and policies on both sides
+#   step DESC ix_iscsid_up              iscsid for this run
+#   step DESC ix_node_new               static node record
+#   ix_login; disk=$(ix_disk)           login, its sdX
 #
-# Everything is undone at exit, in reverse order (lib.sh's at_exit).
+# Set-up helpers record what they make (namespaces, cleanups, variables),
+# so they must run in the test's shell: through step, not check (which
+# runs its command in a subshell). Everything is undone at exit, in
+# reverse order (lib.sh's at_exit).
 
 # ix_each_transport [MODULE...]: when IX_MODULE is not set, run this test
 # once per transport (default: both), each run in its own process with its
@@ -481,7 +487,6 @@ ix_target_acl() {
 	echo 0 >"$IX_TPG/attrib/generate_node_acls" || return 1
 	mkdir -p "$acl/lun_0" || return 1
 	[ -e "$acl/lun_0/disk" ] || ln -s "$IX_TPG/lun/lun_0" "$acl/lun_0/disk" || return 1
-	echo 0 >"$acl/attrib/dataout_timeout" 2>/dev/null
 	if [ $# -ge 2 ]; then
 		echo "$1" >"$acl/auth/userid" &&
 		echo "$2" >"$acl/auth/password" || return 1
