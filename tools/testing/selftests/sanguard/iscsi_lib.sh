@@ -488,12 +488,12 @@ ix_target_acl() {
 	mkdir -p "$acl/lun_0" || return 1
 	[ -e "$acl/lun_0/disk" ] || ln -s "$IX_TPG/lun/lun_0" "$acl/lun_0/disk" || return 1
 	if [ $# -ge 2 ]; then
-		echo "$1" >"$acl/auth/userid" &&
-		echo "$2" >"$acl/auth/password" || return 1
-		if [ $# -ge 4 ]; then
-			echo "$3" >"$acl/auth/userid_mutual" &&
-			echo "$4" >"$acl/auth/password_mutual" || return 1
-		fi
+		# LIO keeps these verbatim, a trailing newline included;
+		# "NULL" clears one
+		printf '%s' "$1" >"$acl/auth/userid" &&
+		printf '%s' "$2" >"$acl/auth/password" &&
+		printf '%s' "${3:-NULL}" >"$acl/auth/userid_mutual" &&
+		printf '%s' "${4:-NULL}" >"$acl/auth/password_mutual" &&
 		echo 1 >"$IX_TPG/attrib/authentication"
 	else
 		echo 0 >"$IX_TPG/attrib/authentication"
@@ -634,17 +634,15 @@ ix_node_digests() {
 }
 
 # ix_node_chap [USER PASS [MUSER MPASS]]: CHAP (mutual with four), or none.
+# Every credential is written, the unused ones emptied: iscsid offers CHAP
+# whenever a secret is stored, and expects the target's answer whenever an
+# incoming one is, whatever authmethod says.
 ix_node_chap() {
-	if [ $# -lt 2 ]; then
-		ix_node_set node.session.auth.authmethod None
-		return
-	fi
-	ix_node_set node.session.auth.authmethod CHAP \
-		node.session.auth.username "$1" node.session.auth.password "$2" || return 1
-	if [ $# -ge 4 ]; then
-		ix_node_set node.session.auth.username_in "$3" \
-			node.session.auth.password_in "$4"
-	fi
+	local m=None
+	[ $# -ge 2 ] && m=CHAP
+	ix_node_set node.session.auth.authmethod $m \
+		node.session.auth.username "${1:-}" node.session.auth.password "${2:-}" \
+		node.session.auth.username_in "${3:-}" node.session.auth.password_in "${4:-}"
 }
 
 # ix_login [SECONDS]: log in to the node, bounded in time.
