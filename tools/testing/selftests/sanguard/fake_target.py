@@ -24,8 +24,9 @@ Scenarios (variant in brackets, the first is the default):
                   [ffp]   NOP-In with DataSegmentLength 0xffffff
   bad-hdr-digest  after CRC32C is negotiated, a reply with a wrong
                   header digest
-  bad-data-digest after CRC32C is negotiated, Data-In (or a Reject) with a
-                  wrong data digest
+  bad-data-digest after CRC32C is negotiated, the Data-In answering the
+                  first SCSI command that reads data (the initiator's
+                  scan sends INQUIRY) with a wrong data digest
   truncated       [login|ffp] 20 bytes of a header, then close
   garbage-keys    [no-nul]   login response text without any NUL
                   [long-key] a 300-byte key name
@@ -34,10 +35,23 @@ Scenarios (variant in brackets, the first is the default):
 
 Every connection gets the scenario. What happens goes to --log, one
 "event NAME conn=N ..." line per fact, for the test to grep:
-  listening, accept, login (first Login PDU, with its keys), keys,
-  digests, login-complete, bad-sent, peer-closed, chap-ok, chap-fail,
-  hdr-digest-ok, hdr-digest-bad, data-digest-bad, reflect-*,
-  internal-error (a bug here; the tests fail on it).
+  listening, accept, closed      sockets
+  login, keys                    the first and later Login PDUs, key names
+  digests, login-complete        negotiated digests, Full Feature Phase
+  login-refused                  a Login Response with an error status
+  ffp-pdu, logout                initiator PDUs in Full Feature Phase
+  hdr-digest-ok/-bad, data-digest-bad   the initiator's digests checked
+  chap-ok, chap-fail, chap-mutual-answered
+  bad-sent what=...              the malformed bytes are out
+  we-closed                      ...followed by our FIN
+  peer-continued opcode=...      the initiator sent more after them
+  peer-closed after=SECONDS      the initiator dropped the connection
+  peer-still-open                it had not after --hold seconds
+  scenario-impossible            e.g. digests were not negotiated
+  reflect-conn1-challenge, reflect-sent, reflect-answered,
+  reflect-replayed, reflect-refused, reflect-no-response
+  internal-error                 a bug here (traceback in the log); the
+                                 tests fail on it
 """
 
 import argparse

@@ -14,8 +14,8 @@
 # (IX_MODULE= one of them to run one). Topology from iscsi_lib.sh: iscsid
 # in the initial namespace, the fake target in namespace t, veth, ESP
 # (AES-GCM, transport mode) since iscsi_xfrm refuses anything unprotected.
-# sanguard-flavours: debug base
-# sanguard-timeout: 2400
+# sanguard-flavours: debug
+# sanguard-timeout: 1800
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/iscsi_lib.sh"

@@ -28,8 +28,8 @@
 # Topology from iscsi_lib.sh: iscsid in the initial namespace, the fake
 # target in namespace t listening on two portals, veth, ESP (AES-GCM,
 # transport mode) since iscsi_xfrm refuses anything unprotected.
-# sanguard-flavours: debug base
-# sanguard-timeout: 1200
+# sanguard-flavours: debug
+# sanguard-timeout: 900
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/iscsi_lib.sh"
