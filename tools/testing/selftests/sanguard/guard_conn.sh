@@ -55,9 +55,11 @@ check_eq "cbc(des): algorithm named" "cbc(des)" "$(field alg)"
 ipsec_down
 
 # --- protection lost and restored mid-stream ------------------------------
+# The capture takes ESP too, so a test can show it saw the traffic at all;
+# --immediate-mode, or packets still in the ring when it is killed are lost.
 cleartext_capture() {
-	ip netns exec "$NS_b" tcpdump -i veth-a -nn -U -w "/tmp/$SG_PREFIX.pcap" \
-		"tcp port $PORT" 2>/dev/null &
+	ip netns exec "$NS_b" tcpdump -i veth-a -nn -U --immediate-mode \
+		-w "/tmp/$SG_PREFIX.pcap" "tcp port $PORT or esp" 2>/dev/null &
 	CAP=$!
 	sleep 1
 }
@@ -65,7 +67,10 @@ cleartext_count() {
 	sleep 1
 	kill "$CAP" 2>/dev/null
 	wait "$CAP" 2>/dev/null
-	tcpdump -r "/tmp/$SG_PREFIX.pcap" -nn 2>/dev/null | wc -l
+	tcpdump -r "/tmp/$SG_PREFIX.pcap" -nn "tcp port $PORT" 2>/dev/null | wc -l
+}
+esp_count() {
+	tcpdump -r "/tmp/$SG_PREFIX.pcap" -nn esp 2>/dev/null | wc -l
 }
 
 for how in "policy flush" "SA delete" "IPv6 policy flush" "IPv6 SA delete"; do
@@ -97,6 +102,7 @@ for how in "policy flush" "SA delete" "IPv6 policy flush" "IPv6 SA delete"; do
 	esac
 	check "$how: queued data arrives over ESP after restore" rx_is 16192
 	check_eq "$how: nothing left in the clear" 0 "$(cleartext_count)"
+	check "$how: the capture saw the data go over ESP" test "$(esp_count)" -gt 0
 	check_eq "$how: owner told protection is back" 1 "$(field restored_cb)"
 	check "$how: owner may send again" owner send 4000
 	check "$how: same connection, all bytes intact" rx_is 20192
