@@ -137,6 +137,10 @@ collect_kunit() {
 	# Every suite module we built must have left results or an error.
 	for ko in $(find "${MODDIR[$f]}" -name '*_kunit.ko' | sort); do
 		mod=$(basename "$ko" .ko)
+		if [ -n "${SANGUARD_ONLY:-}" ] &&
+			[[ " $SANGUARD_ONLY " != *" $mod "* ]]; then
+			continue
+		fi
 		if ! ls "$dir/kunit/${mod}__"*.ktap >/dev/null 2>&1 &&
 			[ ! -e "$dir/kunit/$mod.error" ]; then
 			echo "kunit: $mod left no results"
