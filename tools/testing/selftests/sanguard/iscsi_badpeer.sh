@@ -174,11 +174,9 @@ bad_case() {
 	ix_node_set node.conn[0].iscsi.HeaderDigest "${dg%,*}" \
 		node.conn[0].iscsi.DataDigest "${dg#*,}"
 	if [ "$auth" = chap ]; then
-		ix_node_set node.session.auth.authmethod CHAP \
-			node.session.auth.username ini-user \
-			node.session.auth.password ini-secret-0123
+		ix_node_chap ini-user ini-secret-0123
 	else
-		ix_node_set node.session.auth.authmethod None
+		ix_node_chap
 	fi
 	ix_dmesg_mark
 	t0=$SECONDS
