@@ -15,7 +15,7 @@
 # N skipped"; exits non-zero if anything failed. Options (environment):
 #   SANGUARD_FLAVOURS="debug base"   which kernels to run the VM part on
 #   SANGUARD_ONLY="name ..."         only these selftests/KUnit modules
-#   SANGUARD_VM_TIMEOUT=seconds      per VM boot (default 2400)
+#   SANGUARD_VM_TIMEOUT=seconds      per VM boot (default 3000)
 #   SANGUARD_BUILD=dir               work directory (default .build), so
 #                                    two runs can share a checkout
 set -uo pipefail
@@ -23,7 +23,7 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${SANGUARD_BUILD:-$TOP/.build}
 FLAVOURS=${SANGUARD_FLAVOURS:-debug base}
-VM_TIMEOUT=${SANGUARD_VM_TIMEOUT:-2400}
+VM_TIMEOUT=${SANGUARD_VM_TIMEOUT:-3000}
 RESULTS=$BUILD/results.tsv
 T0=$SECONDS
 
