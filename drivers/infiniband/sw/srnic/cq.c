@@ -28,6 +28,8 @@ int srnic_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr *attr,
 	struct srnic_cq *cq = to_scq(ibcq);
 	int rv;
 
+	if (udata)
+		return srnic_user_queue_refused(sdev, "CQ");
 	if (attr->flags)
 		return -EOPNOTSUPP;
 	if (attr->cqe < 1 || attr->cqe > SRNIC_MAX_CQE ||

@@ -107,6 +107,62 @@ static int srnic_query_gid(struct ib_device *ibdev, u32 port, int index,
 	return 0;
 }
 
+/**
+ * srnic_alloc_ucontext - ib_device_ops.alloc_ucontext
+ * @ibuc: the context ib_core allocated
+ * @udata: the siw user ABI: no request, &struct siw_uresp_alloc_ctx back
+ *
+ * Return: 0, -EINVAL if the response does not fit, -EFAULT.
+ */
+int srnic_alloc_ucontext(struct ib_ucontext *ibuc, struct ib_udata *udata)
+{
+	struct siw_uresp_alloc_ctx uresp = {
+		.dev_id = ibuc->device->index,
+	};
+
+	if (udata->outlen < sizeof(uresp))
+		return -EINVAL;
+	return ib_copy_to_udata(udata, &uresp, sizeof(uresp));
+}
+
+/**
+ * srnic_dealloc_ucontext - ib_device_ops.dealloc_ucontext
+ * @ibuc: the context; ib_core destroyed every object it owned
+ */
+void srnic_dealloc_ucontext(struct ib_ucontext *ibuc)
+{
+}
+
+/*
+ * ib_core calls this before it destroys a context's objects because the
+ * device goes away (rdma link delete, netdev removal, module unload). With
+ * it, the removal does not wait for the process to close its file; the
+ * process sees -EIO from then on. Nothing of a context is mapped into the
+ * process in this version, so there is nothing to zap.
+ */
+static void srnic_disassociate_ucontext(struct ib_ucontext *ibuc)
+{
+}
+
+/**
+ * srnic_user_queue_refused - refuse a user CQ, QP or SRQ
+ * @sdev: the device
+ * @what: "CQ", "QP" or "SRQ", for the log
+ *
+ * User queues are shared with the process through mmap() in the siw user
+ * ABI, which this version of srnic does not implement. The refusal is
+ * logged so that an administrator sees why libsiw's call failed.
+ *
+ * Return: -EOPNOTSUPP.
+ */
+int srnic_user_queue_refused(struct srnic_dev *sdev, const char *what)
+{
+	dev_info_ratelimited(&sdev->ibdev.dev,
+			     "user %s refused: this srnic has user PDs and MRs but no user queues yet\n",
+			     what);
+	return -EOPNOTSUPP;
+}
+
 /*
  * Called by ib_core once the device is unregistered (or, on an error before
  * registration, from ib_dealloc_device()). The last driver code ib_core runs
@@ -132,11 +188,14 @@ static const struct ib_device_ops srnic_dev_ops = {
 	.alloc_hw_port_stats = srnic_alloc_hw_port_stats,
 	.alloc_mr = srnic_alloc_mr,
 	.alloc_pd = srnic_alloc_pd,
+	.alloc_ucontext = srnic_alloc_ucontext,
 	.create_cq = srnic_create_cq,
 	.create_qp = srnic_create_qp,
 	.create_srq = srnic_create_srq,
 	.dealloc_driver = srnic_dealloc_driver,
 	.dealloc_pd = srnic_dealloc_pd,
+	.dealloc_ucontext = srnic_dealloc_ucontext,
+	.disassociate_ucontext = srnic_disassociate_ucontext,
 	.dereg_mr = srnic_dereg_mr,
 	.destroy_cq = srnic_destroy_cq,
 	.destroy_qp = srnic_destroy_qp,
@@ -168,6 +227,7 @@ static const struct ib_device_ops srnic_dev_ops = {
 	INIT_RDMA_OBJ_SIZE(ib_pd, srnic_pd, ibpd),
 	INIT_RDMA_OBJ_SIZE(ib_qp, srnic_qp, ibqp),
 	INIT_RDMA_OBJ_SIZE(ib_srq, srnic_srq, ibsrq),
+	INIT_RDMA_OBJ_SIZE(ib_ucontext, srnic_ucontext, ibuc),
 };
 
 /* The identity: driver_id and ABI version are what rdma-core binds by. */

@@ -7,6 +7,7 @@
  * global rkey of IB_PD_UNSAFE_GLOBAL_RKEY cannot exist (RFC 5042 6.2.1).
  */
 #include <rdma/restrack.h>
+#include <rdma/siw-abi.h>
 
 #include "verbs.h"
 
@@ -154,10 +155,26 @@ struct ib_mr *srnic_reg_user_mr(struct ib_pd *ibpd, u64 start, u64 len,
 				u64 iova, int access, struct ib_udata *udata)
 {
 	struct srnic_dev *sdev = to_sdev(ibpd->device);
+	struct siw_uresp_reg_mr uresp = {};
+	struct siw_ureq_reg_mr ureq;
 	struct srnic_mr *mr;
 	int rv;
 
 	if (!len || !srnic_mr_rights_ok(access))
+		return ERR_PTR(-EINVAL);
+	/*
+	 * libsiw may propose a key byte; srnic always chooses its own
+	 * (RFC 5042 7.3), so the request is read only to reject garbage.
+	 */
+	if (udata && udata->inlen) {
+		if (udata->inlen < sizeof(ureq) ||
+		    ib_copy_from_udata(&ureq, udata, sizeof(ureq)))
+			return ERR_PTR(-EINVAL);
+		if (ureq.reserved[0] || ureq.reserved[1] || ureq.reserved[2] ||
+		    ureq.pad)
+			return ERR_PTR(-EINVAL);
+	}
+	if (udata && udata->outlen && udata->outlen < sizeof(uresp))
 		return ERR_PTR(-EINVAL);
 	mr = srnic_mr_new(ibpd, srnic_res_uid(udata), len);
 	if (IS_ERR(mr))
@@ -177,6 +194,12 @@ struct ib_mr *srnic_reg_user_mr(struct ib_pd *ibpd, u64 start, u64 len,
 		goto err;
 	mr->ibmr.iova = iova;
 	mr->ibmr.length = len;
+	if (udata && udata->outlen) {
+		uresp.stag = mr->ibmr.lkey;
+		rv = ib_copy_to_udata(udata, &uresp, sizeof(uresp));
+		if (rv)
+			goto err;
+	}
 	return &mr->ibmr;
 err:
 	srnic_mr_release(sdev, mr);

@@ -219,6 +219,8 @@ int srnic_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *attr,
 	struct srnic_admit_depth sq, rq = {};
 	int rv;
 
+	if (udata)
+		return srnic_user_queue_refused(sdev, "QP");
 	if (attr->qp_type != IB_QPT_RC || attr->create_flags)
 		return -EOPNOTSUPP;
 	if (!attr->send_cq || !attr->recv_cq ||

@@ -26,6 +26,8 @@ int srnic_create_srq(struct ib_srq *ibsrq, struct ib_srq_init_attr *attr,
 	struct srnic_admit_depth depth;
 	int rv;
 
+	if (udata)
+		return srnic_user_queue_refused(sdev, "SRQ");
 	if (attr->srq_type != IB_SRQT_BASIC)
 		return -EOPNOTSUPP;
 	if (!a->max_wr || a->max_wr > SRNIC_MAX_SRQ_WR ||

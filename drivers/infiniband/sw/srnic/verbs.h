@@ -18,6 +18,19 @@ struct srnic_pd {
 };
 
 /**
+ * struct srnic_ucontext - a user process's context on the device
+ * @ibuc: ib_core's part
+ *
+ * The context is what admission compares to keep CQs and SRQs within one
+ * user context (srnic_udata_owner()). This version gives user contexts
+ * PDs and MRs; user CQs, QPs and SRQs need the queue mapping of the siw
+ * user ABI and are refused with -EOPNOTSUPP until srnic has it.
+ */
+struct srnic_ucontext {
+	struct ib_ucontext ibuc;
+};
+
+/**
  * struct srnic_cqe - one completion in a CQ's ring
  * @wr_id: the WR's
  * @qp: the QP it completes on
@@ -257,6 +270,11 @@ static inline const void *srnic_udata_owner(struct ib_udata *udata)
 	return container_of(udata, struct uverbs_attr_bundle,
 			    driver_udata)->context;
 }
+
+/* device.c */
+int srnic_alloc_ucontext(struct ib_ucontext *ibuc, struct ib_udata *udata);
+void srnic_dealloc_ucontext(struct ib_ucontext *ibuc);
+int srnic_user_queue_refused(struct srnic_dev *sdev, const char *what);
 
 /* pd.c */
 int srnic_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata);
