@@ -16,7 +16,7 @@ PKGS=(
 	qemu-system-x86 busybox-static
 	# userland exercised inside the VM
 	iproute2 iputils-ping socat tcpdump open-iscsi fio sg3-utils nvme-cli
-	rdma-core ibverbs-utils rdmacm-utils perftest
+	rdma-core ibverbs-utils rdmacm-utils perftest libibverbs-dev
 	strongswan-charon strongswan-swanctl
 	# xguard CLI
 	libmnl-dev pkg-config
