@@ -15,20 +15,8 @@ I4=10.0.0.1
 T4=10.0.0.2
 RX=/tmp/demo-target.rx
 
-step() { printf '\n---- %s\n' "$*"; }
-say() { fold -s -w 76 <<<"$*"; }
-# show CMD...: print a command the way one would type it, then run it.
-show() {
-	local a line=
-	for a in "$@"; do
-		case "$a" in
-		*[!A-Za-z0-9_./:=,+-]*) line+=" '$a'" ;;
-		*) line+=" $a" ;;
-		esac
-	done
-	printf '#%s\n' "$line"
-	"$@" 2>&1 | sed 's/^/  /'
-}
+. "$TOP/tools/testing/vm/demo-lib.sh"
+
 # owner CMD: tell the stand-in owner, in the initiator's namespace, to act
 # (nsenter keeps debugfs mounted; "ip netns exec" remounts /sys).
 owner() { nsenter --net=/run/netns/"$INI" sh -c "echo '$*' > $CTL"; }
@@ -217,6 +205,7 @@ trap - EXIT
 
 modprobe -r xg_testowner
 "$TOP/tools/testing/vm/demo-iscsi.sh"
+"$TOP/tools/testing/vm/demo-srnic.sh"
 
 step "unloading"
 for m in srnic iscsi_xfrm xfrm_guard; do

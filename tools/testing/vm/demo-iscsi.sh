@@ -21,19 +21,8 @@ TMP=/tmp/demo-iscsi
 NODE=(-m node -T "$TIQN" -p "$T4:3260")
 ISCSID=
 
-step() { printf '\n---- %s\n' "$*"; }
-say() { fold -s -w 76 <<<"$*"; }
-show() {
-	local a line=
-	for a in "$@"; do
-		case "$a" in
-		*[!A-Za-z0-9_./:=,+-]*) line+=" '$a'" ;;
-		*) line+=" $a" ;;
-		esac
-	done
-	printf '#%s\n' "$line"
-	"$@" 2>&1 | sed 's/^/  /'
-}
+. "$TOP/tools/testing/vm/demo-lib.sh"
+
 DMESG_SEEN=$(dmesg | wc -l)
 dmesg_new() {
 	dmesg | tail -n +$((DMESG_SEEN + 1)) |
