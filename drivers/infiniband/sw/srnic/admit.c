@@ -5,7 +5,8 @@
  *
  * Each CQ keeps what is attached to it summed under both formulas, so an
  * admission is O(1) and a policy change needs no rescan. Admission is
- * control path and rare; one lock per device is enough.
+ * control path and rare; one lock per device is enough. The owner of the
+ * queues picks the setting: user contexts one, kernel consumers another.
  */
 #include <kunit/visibility.h>
 #include <linux/slab.h>
@@ -15,13 +16,14 @@
 /**
  * srnic_admit_init() - set up a device's admission state
  * @adm: the state
- * @policy: initial &enum srnic_admit_policy
+ * @policy: initial policy for CQs of user contexts
  */
 void srnic_admit_init(struct srnic_admit *adm, enum srnic_admit_policy policy)
 {
 	memset(adm, 0, sizeof(*adm));
 	spin_lock_init(&adm->lock);
 	adm->policy = policy;
+	adm->kernel_policy = SRNIC_ADMIT_ACCOUNT;
 }
 EXPORT_SYMBOL_IF_KUNIT(srnic_admit_init);
 
@@ -73,9 +75,24 @@ static void srnic_admit_delta_add(struct srnic_admit_delta *d,
 	d->trusted += sign * (s64)q->posted;
 }
 
+/*
+ * The setting for queues of @owner. Read once per admission: a change
+ * applies to the admissions that start after it.
+ */
+static u32 srnic_admit_policy(const struct srnic_admit *adm, const void *owner)
+{
+	return owner ? READ_ONCE(adm->policy) : READ_ONCE(adm->kernel_policy);
+}
+
+/* Account overcommits by what the ULP asked for: the trusted formula. */
+static bool srnic_admit_by_posted(u32 policy)
+{
+	return policy == SRNIC_ADMIT_TRUSTED || policy == SRNIC_ADMIT_ACCOUNT;
+}
+
 static u64 srnic_admit_need(const struct srnic_admit_cq *cq, u32 policy)
 {
-	return policy == SRNIC_ADMIT_TRUSTED ? cq->need_trusted :
+	return srnic_admit_by_posted(policy) ? cq->need_trusted :
 					       cq->need_strict;
 }
 
@@ -83,10 +100,26 @@ static u64 srnic_admit_need(const struct srnic_admit_cq *cq, u32 policy)
 static bool srnic_admit_fits(const struct srnic_admit_cq *cq,
 			     const struct srnic_admit_delta *d, u32 policy)
 {
-	s64 delta = policy == SRNIC_ADMIT_TRUSTED ? d->trusted : d->strict;
+	s64 delta = srnic_admit_by_posted(policy) ? d->trusted : d->strict;
 
 	/* Needs are sums of u32 sizes: far from the s64 limits. */
 	return (s64)srnic_admit_need(cq, policy) + delta <= (s64)cq->depth;
+}
+
+/*
+ * May @d be added to @cq under @policy? Under SRNIC_ADMIT_ACCOUNT always,
+ * but *@over is set when that takes @cq beyond its depth, or further
+ * beyond it; a demand that shrinks is no overcommit.
+ */
+static bool srnic_admit_room(const struct srnic_admit_cq *cq,
+			     const struct srnic_admit_delta *d, u32 policy,
+			     bool *over)
+{
+	if (policy != SRNIC_ADMIT_ACCOUNT)
+		return srnic_admit_fits(cq, d, policy);
+	if (d->trusted > 0 && !srnic_admit_fits(cq, d, policy))
+		*over = true;
+	return true;
 }
 
 static void srnic_admit_apply(struct srnic_admit_cq *cq,
@@ -134,7 +167,8 @@ int srnic_admit_qp_create(struct srnic_admit *adm, struct srnic_admit_qp *qp,
 {
 	struct srnic_admit_delta sd = {}, rd = {};
 	struct srnic_admit_link *link = NULL, *fresh = NULL;
-	u32 policy = READ_ONCE(adm->policy);
+	u32 policy = srnic_admit_policy(adm, owner);
+	bool over = false;
 	int ret = 0;
 
 	memset(qp, 0, sizeof(*qp));
@@ -172,12 +206,15 @@ int srnic_admit_qp_create(struct srnic_admit *adm, struct srnic_admit_qp *qp,
 		sd.trusted += rd.trusted;
 		rd = (struct srnic_admit_delta){};
 	}
-	if (!srnic_admit_fits(scq, &sd, policy) ||
-	    !srnic_admit_fits(rcq, &rd, policy)) {
+	/* Past the owner check, @owner's policy is the CQs' policy. */
+	if (!srnic_admit_room(scq, &sd, policy, &over) ||
+	    !srnic_admit_room(rcq, &rd, policy, &over)) {
 		adm->refused++;
 		ret = -ENOSPC;
 		goto out;
 	}
+	if (over)
+		adm->overcommit++;
 
 	srnic_admit_apply(scq, &sd);
 	srnic_admit_apply(rcq, &rd);
@@ -257,9 +294,11 @@ EXPORT_SYMBOL_IF_KUNIT(srnic_admit_qp_destroy);
 int srnic_admit_srq_modify(struct srnic_admit *adm, struct srnic_admit_srq *srq,
 			   const struct srnic_admit_depth *depth)
 {
-	u32 policy = READ_ONCE(adm->policy);
+	/* The SRQ only completes on CQs of its own owner. */
+	u32 policy = srnic_admit_policy(adm, srq->owner);
 	struct srnic_admit_delta d = {};
 	struct srnic_admit_link *link;
+	bool over = false;
 	int ret = 0;
 
 	if (!srnic_admit_depth_ok(depth))
@@ -268,12 +307,14 @@ int srnic_admit_srq_modify(struct srnic_admit *adm, struct srnic_admit_srq *srq,
 	srnic_admit_delta_add(&d, depth, 1);
 	srnic_admit_delta_add(&d, &srq->depth, -1);
 	list_for_each_entry(link, &srq->links, srq_node) {
-		if (!srnic_admit_fits(link->cq, &d, policy)) {
+		if (!srnic_admit_room(link->cq, &d, policy, &over)) {
 			adm->refused++;
 			ret = -ENOSPC;
 			goto out;
 		}
 	}
+	if (over)
+		adm->overcommit++;
 	list_for_each_entry(link, &srq->links, srq_node)
 		srnic_admit_apply(link->cq, &d);
 	srq->depth = *depth;
@@ -313,15 +354,20 @@ EXPORT_SYMBOL_IF_KUNIT(srnic_admit_srq_destroy);
 int srnic_admit_cq_resize(struct srnic_admit *adm, struct srnic_admit_cq *cq,
 			  u32 depth)
 {
-	u32 policy = READ_ONCE(adm->policy);
+	u32 policy = srnic_admit_policy(adm, cq->owner);
 	int ret = 0;
 
 	spin_lock_bh(&adm->lock);
-	if (srnic_admit_need(cq, policy) > depth) {
+	if (srnic_admit_need(cq, policy) <= depth) {
+		cq->depth = depth;
+	} else if (policy == SRNIC_ADMIT_ACCOUNT) {
+		/* Growing back towards the need is no overcommit. */
+		if (depth < cq->depth)
+			adm->overcommit++;
+		cq->depth = depth;
+	} else {
 		adm->refused++;
 		ret = -ENOSPC;
-	} else {
-		cq->depth = depth;
 	}
 	spin_unlock_bh(&adm->lock);
 	return ret;

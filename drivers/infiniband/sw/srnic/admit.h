@@ -4,6 +4,19 @@
  * (RFC 5042 6.4.3.2, 6.4.6, 7.1). A queue that can complete work on a CQ
  * is admitted only if the CQ can hold every completion it may have to
  * take; a CQ that overflows anyway takes down exactly the QPs using it.
+ *
+ * Who owns a CQ decides which setting applies to it. User contexts are the
+ * untrusted local peers of RFC 5042: their CQs follow the device's
+ * "cq_admission" (strict or trusted, default strict). Kernel ULPs are in
+ * the kernel's trust domain (RFC 5042 7.1, Appendix A) and size a CQ by
+ * the completions they will reap, not by their queue depths: nvme-rdma
+ * puts cq_factor*q+1 send WRs, most of them unsignaled REG_MR/LOCAL_INV,
+ * and q+1 receive WRs on a CQ of cq_factor*q+1 entries. CQs without an
+ * owner follow "cq_admission_kernel" (strict, trusted or account, default
+ * account); under account nothing is refused for lack of CQ room and an
+ * admission that overcommits a CQ is only counted. Overflow isolation, and
+ * the rule that no CQ or SRQ is shared between user contexts, hold under
+ * every setting.
  */
 #ifndef _SRNIC_ADMIT_H
 #define _SRNIC_ADMIT_H
@@ -25,13 +38,21 @@
  *	requested (ib_qp_cap.max_send_wr / max_recv_wr, ib_srq_attr.max_wr)
  *	before rounding.
  *
- * In both formulas an SRQ counts once on each CQ that receives its
+ * @SRNIC_ADMIT_ACCOUNT: for kernel consumers only
+ *	(&srnic_admit.kernel_policy): the ULP is trusted to post no more than
+ *	it asked for and to size its CQ by what it will reap. Nothing is
+ *	refused for lack of CQ room; the trusted formula is still summed,
+ *	and an admission that takes a CQ beyond its depth by it, or further
+ *	beyond, counts in &srnic_admit.overcommit.
+ *
+ * In every formula an SRQ counts once on each CQ that receives its
  * completions (the recv CQ of any QP attached to it), however many of
  * those QPs share that CQ; a QP attached to an SRQ has no RQ of its own.
  */
 enum srnic_admit_policy {
 	SRNIC_ADMIT_STRICT,
 	SRNIC_ADMIT_TRUSTED,
+	SRNIC_ADMIT_ACCOUNT,
 };
 
 /**
@@ -52,19 +73,30 @@ struct srnic_admit_depth {
  *	settings. Taken with BH disabled (overflow is detected where CQEs
  *	are produced, possibly in softirq). Never held across a callback
  *	that may sleep.
- * @policy: setting, &enum srnic_admit_policy; the device may change it at
- *	any time (WRITE_ONCE()); it applies to admissions made after that.
+ * @policy: setting "cq_admission" for CQs of user contexts,
+ *	SRNIC_ADMIT_STRICT or SRNIC_ADMIT_TRUSTED; the device may change it
+ *	at any time (WRITE_ONCE()); it applies to admissions made after that.
+ * @kernel_policy: setting "cq_admission_kernel" for CQs of kernel
+ *	consumers (no owner), any &enum srnic_admit_policy,
+ *	SRNIC_ADMIT_ACCOUNT after srnic_admit_init(); changed and applied
+ *	like @policy. Under SRNIC_ADMIT_ACCOUNT in-tree ULPs that size CQs
+ *	by signaled work (nvme-rdma, ib_cq_pool and rdma_rw users) work;
+ *	strict and trusted apply the formulas exactly as for user contexts.
  * @refused: statistic: admissions refused for lack of CQ room
  * @owner_refused: statistic: admissions refused because a CQ or SRQ
  *	belongs to another user context
  * @overflows: statistic: CQs that overflowed
+ * @overcommit: statistic: admissions under SRNIC_ADMIT_ACCOUNT that took
+ *	a CQ beyond its depth by the trusted formula, or further beyond
  */
 struct srnic_admit {
 	spinlock_t lock; /* all admission views of the device */
 	u32 policy;
+	u32 kernel_policy;
 	u64 refused;
 	u64 owner_refused;
 	u64 overflows;
+	u64 overcommit;
 };
 
 /**
@@ -72,7 +104,8 @@ struct srnic_admit {
  * @depth: CQEs the CQ can hold
  * @need_strict: sum of the strict-formula demands of what is attached
  * @need_trusted: sum of the trusted-formula demands of what is attached
- * @owner: user context (e.g. the ib_ucontext), NULL for kernel users
+ * @owner: user context (e.g. the ib_ucontext), NULL for kernel users;
+ *	selects &srnic_admit.policy or &srnic_admit.kernel_policy
  * @overflowed: the CQ overflowed and is in error
  * @send_qps: &srnic_admit_qp.scq_node of QPs whose send CQ this is
  * @recv_qps: &srnic_admit_qp.rcq_node of QPs whose recv CQ this is and
@@ -80,7 +113,8 @@ struct srnic_admit {
  * @links: &srnic_admit_link.cq_node, one per SRQ completing here
  *
  * Both sums are kept so that a policy change never needs a rescan; the
- * one the current policy selects must stay <= @depth.
+ * one the current policy selects must stay <= @depth, except under
+ * SRNIC_ADMIT_ACCOUNT, which only counts when the trusted one does not.
  */
 struct srnic_admit_cq {
 	u32 depth;
@@ -148,7 +182,9 @@ struct srnic_admit_qp {
 /**
  * srnic_admit_init() - set up a device's admission state
  * @adm: the state
- * @policy: initial &enum srnic_admit_policy
+ * @policy: initial &srnic_admit.policy, for CQs of user contexts
+ *
+ * &srnic_admit.kernel_policy starts at SRNIC_ADMIT_ACCOUNT.
  */
 void srnic_admit_init(struct srnic_admit *adm, enum srnic_admit_policy policy);
 
@@ -187,8 +223,10 @@ void srnic_admit_srq_init(struct srnic_admit_srq *srq,
  *
  * Refused if @scq, @rcq or @srq belongs to another user context, or if a
  * CQ is in error, or if after adding the QP's demand (SQ on @scq, RQ or
- * the SRQ if not yet counted there on @rcq) a CQ's need under the
- * device's policy would exceed its depth. Nothing changes on refusal.
+ * the SRQ if not yet counted there on @rcq) a CQ's need under the policy
+ * for @owner (&srnic_admit.policy, or .kernel_policy when NULL) would
+ * exceed its depth; under SRNIC_ADMIT_ACCOUNT that is only counted.
+ * Nothing changes on refusal.
  *
  * Context: process context, may sleep (allocates a link for an SRQ).
  * Return: 0, -EPERM (owner), -EIO (CQ in error), -ENOSPC (no room),
@@ -216,7 +254,8 @@ void srnic_admit_qp_destroy(struct srnic_admit *adm, struct srnic_admit_qp *qp);
  * @srq: the SRQ
  * @depth: new sizes
  *
- * Refused if a CQ the SRQ completes on could not hold the new size.
+ * Refused if a CQ the SRQ completes on could not hold the new size under
+ * the policy for the SRQ's owner; under SRNIC_ADMIT_ACCOUNT only counted.
  *
  * Context: any, does not sleep.
  * Return: 0, -ENOSPC or -EINVAL (posted > size).
@@ -241,8 +280,9 @@ int srnic_admit_srq_destroy(struct srnic_admit *adm, struct srnic_admit_srq *srq
  * @depth: new depth
  *
  * Growing always succeeds; shrinking below the current need under the
- * device's policy is refused. The caller resizes its ring only after
- * this succeeded (and calls it again with the old depth if that fails).
+ * policy for the CQ's owner is refused, or only counted under
+ * SRNIC_ADMIT_ACCOUNT. The caller resizes its ring only after this
+ * succeeded (and calls it again with the old depth if that fails).
  *
  * Context: any, does not sleep.
  * Return: 0 or -ENOSPC.
@@ -285,7 +325,7 @@ int srnic_admit_cq_overflow(struct srnic_admit *adm, struct srnic_admit_cq *cq,
  * srnic_admit_cq_need() - the CQEs a CQ must be able to hold
  * @adm: the device's state
  * @cq: the CQ
- * @policy: which formula
+ * @policy: which formula (SRNIC_ADMIT_ACCOUNT: the trusted one)
  *
  * Return: the sum under @policy of what is attached to @cq.
  */

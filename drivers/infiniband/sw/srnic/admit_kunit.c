@@ -13,6 +13,11 @@
 /* Distinct user contexts; only their addresses matter. */
 static int srnic_t_ctx_a, srnic_t_ctx_b;
 
+/*
+ * A device whose user contexts and kernel consumers both get @policy:
+ * the formulas are the same for both. Tests of one setting use owners
+ * and set the other setting apart.
+ */
 static struct srnic_admit *srnic_t_admit(struct kunit *test,
 					 enum srnic_admit_policy policy)
 {
@@ -20,6 +25,7 @@ static struct srnic_admit *srnic_t_admit(struct kunit *test,
 
 	KUNIT_ASSERT_NOT_NULL(test, adm);
 	srnic_admit_init(adm, policy);
+	adm->kernel_policy = policy;
 	return adm;
 }
 
@@ -70,24 +76,38 @@ static void srnic_t_adm_desc(const struct srnic_t_adm *a, char *desc)
 
 KUNIT_ARRAY_PARAM(srnic_t_adm, srnic_t_adms, srnic_t_adm_desc);
 
-static void admission_table(struct kunit *test)
+/*
+ * Each row holds for a user context under cq_admission and for the kernel
+ * under cq_admission_kernel alike; the other setting is the other formula.
+ */
+static void srnic_t_adm_run(struct kunit *test, const struct srnic_t_adm *a,
+			    const void *owner)
 {
-	const struct srnic_t_adm *a = test->param_value;
 	struct srnic_admit *adm = srnic_t_admit(test, a->policy);
 	struct srnic_admit_depth sq = srnic_t_d(a->sq_size, a->sq_posted);
 	struct srnic_admit_depth rq = srnic_t_d(a->rq_size, a->rq_posted);
+	enum srnic_admit_policy other = a->policy == SRNIC_ADMIT_STRICT ?
+					SRNIC_ADMIT_TRUSTED : SRNIC_ADMIT_STRICT;
+	const char *who = owner ? "user" : "kernel";
 	struct srnic_admit_cq scq, rcq;
 	struct srnic_admit_cq *r = a->rcq_depth ? &rcq : &scq;
 	struct srnic_admit_qp qp;
 
-	srnic_admit_cq_init(&scq, a->scq_depth, NULL);
-	srnic_admit_cq_init(&rcq, a->rcq_depth, NULL);
-	KUNIT_EXPECT_EQ(test, a->want,
-			srnic_admit_qp_create(adm, &qp, &scq, r, NULL, &sq, &rq,
-					      NULL));
-	KUNIT_EXPECT_EQ(test, a->scq_need,
-			srnic_admit_cq_need(adm, &scq, a->policy));
-	KUNIT_EXPECT_EQ(test, adm->refused, a->want == -ENOSPC ? 1ULL : 0ULL);
+	if (owner)
+		adm->kernel_policy = other;
+	else
+		adm->policy = other;
+	srnic_admit_cq_init(&scq, a->scq_depth, owner);
+	srnic_admit_cq_init(&rcq, a->rcq_depth, owner);
+	KUNIT_EXPECT_EQ_MSG(test, a->want,
+			    srnic_admit_qp_create(adm, &qp, &scq, r, NULL, &sq,
+						  &rq, owner), "%s", who);
+	KUNIT_EXPECT_EQ_MSG(test, a->scq_need,
+			    srnic_admit_cq_need(adm, &scq, a->policy), "%s",
+			    who);
+	KUNIT_EXPECT_EQ_MSG(test, adm->refused,
+			    a->want == -ENOSPC ? 1ULL : 0ULL, "%s", who);
+	KUNIT_EXPECT_EQ_MSG(test, 0ULL, adm->overcommit, "%s", who);
 	if (a->want)
 		return;
 	KUNIT_EXPECT_TRUE(test, qp.admitted);
@@ -98,6 +118,14 @@ static void admission_table(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &scq, SRNIC_ADMIT_TRUSTED));
 	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_destroy(adm, &scq));
 	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_destroy(adm, &rcq));
+}
+
+static void admission_table(struct kunit *test)
+{
+	const struct srnic_t_adm *a = test->param_value;
+
+	srnic_t_adm_run(test, a, &srnic_t_ctx_a);
+	srnic_t_adm_run(test, a, NULL);
 }
 
 static void qps_add_up_and_give_back_on_destroy(struct kunit *test)
@@ -209,6 +237,7 @@ static void srq_resize_must_fit_every_cq_it_completes_on(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &cq2, SRNIC_ADMIT_STRICT));
 }
 
+/* cq_admission, the setting for user contexts. */
 static void cq_shrink_below_need_refused(struct kunit *test)
 {
 	struct srnic_admit *adm = srnic_t_admit(test, SRNIC_ADMIT_STRICT);
@@ -216,9 +245,9 @@ static void cq_shrink_below_need_refused(struct kunit *test)
 	struct srnic_admit_cq cq;
 	struct srnic_admit_qp qp;
 
-	srnic_admit_cq_init(&cq, 64, NULL);
+	srnic_admit_cq_init(&cq, 64, &srnic_t_ctx_a);
 	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp, &cq, &cq, NULL,
-						       &q, &q, NULL));
+						       &q, &q, &srnic_t_ctx_a));
 	KUNIT_EXPECT_EQ(test, -ENOSPC, srnic_admit_cq_resize(adm, &cq, 31));
 	KUNIT_EXPECT_EQ(test, 64U, cq.depth);
 	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_resize(adm, &cq, 32));
@@ -235,34 +264,260 @@ static void policy_switch_applies_to_next_admission(struct kunit *test)
 {
 	struct srnic_admit *adm = srnic_t_admit(test, SRNIC_ADMIT_TRUSTED);
 	struct srnic_admit_depth q = srnic_t_d(16, 4);
+	const void *ctx = &srnic_t_ctx_a;
 	struct srnic_admit_qp qp1, qp2;
 	struct srnic_admit_cq cq;
 
-	srnic_admit_cq_init(&cq, 32, NULL);
+	srnic_admit_cq_init(&cq, 32, ctx);
 	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp1, &cq, &cq,
-						       NULL, &q, &q, NULL));
+						       NULL, &q, &q, ctx));
 	KUNIT_EXPECT_EQ(test, 8ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_TRUSTED));
 	KUNIT_EXPECT_EQ(test, 32ULL, srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_STRICT));
 	/* Both sums are kept, so switching needs no rescan. */
 	WRITE_ONCE(adm->policy, SRNIC_ADMIT_STRICT);
 	KUNIT_EXPECT_EQ(test, -ENOSPC,
 			srnic_admit_qp_create(adm, &qp2, &cq, &cq, NULL, &q, &q,
-					      NULL));
+					      ctx));
 	WRITE_ONCE(adm->policy, SRNIC_ADMIT_TRUSTED);
 	KUNIT_EXPECT_EQ(test, 0, srnic_admit_qp_create(adm, &qp2, &cq, &cq,
-						       NULL, &q, &q, NULL));
+						       NULL, &q, &q, ctx));
 	srnic_admit_qp_destroy(adm, &qp1);
 	srnic_admit_qp_destroy(adm, &qp2);
 }
 
+/*
+ * cq_admission_kernel. One QP on one CQ of a user context or of the
+ * kernel, each setting apart. nvme-rdma with queue depth q = 128 and
+ * cq_factor 3 asks for a CQ of 3q + 1 = 385, an SQ of 385 and an RQ of
+ * q + 1 = 129: 514 by the trusted formula.
+ */
+struct srnic_t_own {
+	const char *name;
+	bool user;		/* CQ and QP of a user context, not the kernel */
+	enum srnic_admit_policy policy;		/* cq_admission */
+	enum srnic_admit_policy kernel_policy;	/* cq_admission_kernel */
+	u32 cq_depth;
+	u32 sq_size, sq_posted;
+	u32 rq_size, rq_posted;
+	int want;
+	u64 overcommit;
+};
+
+#define S	SRNIC_ADMIT_STRICT
+#define T	SRNIC_ADMIT_TRUSTED
+#define A	SRNIC_ADMIT_ACCOUNT
+
+static const struct srnic_t_own srnic_t_owns[] = {
+	{ "kernel_account_admits_nvme_rdma_queue", false, S, A,
+	  385, 385, 385, 129, 129, 0, 1 },
+	{ "kernel_strict_refuses_nvme_rdma_queue", false, T, S,
+	  385, 385, 385, 129, 129, -ENOSPC, 0 },
+	{ "kernel_trusted_refuses_nvme_rdma_queue", false, S, T,
+	  385, 385, 385, 129, 129, -ENOSPC, 0 },
+	{ "kernel_account_fit_is_no_overcommit", false, S, A,
+	  514, 385, 385, 129, 129, 0, 0 },
+	{ "kernel_account_one_cqe_short_is_overcommit", false, S, A,
+	  513, 385, 385, 129, 129, 0, 1 },
+	{ "kernel_account_measures_requested_depths", false, S, A,
+	  40, 32, 20, 32, 20, 0, 0 },
+	{ "user_strict_ignores_kernel_account", true, S, A,
+	  385, 385, 385, 129, 129, -ENOSPC, 0 },
+	{ "user_trusted_ignores_kernel_strict", true, T, S,
+	  40, 32, 20, 32, 20, 0, 0 },
+	{ "user_strict_ignores_kernel_trusted", true, S, T,
+	  40, 32, 20, 32, 20, -ENOSPC, 0 },
+	{ "kernel_strict_ignores_user_trusted", false, T, S,
+	  40, 32, 20, 32, 20, -ENOSPC, 0 },
+	{ "kernel_trusted_ignores_user_strict", false, S, T,
+	  40, 32, 20, 32, 20, 0, 0 },
+};
+
+#undef S
+#undef T
+#undef A
+
+static void srnic_t_own_desc(const struct srnic_t_own *o, char *desc)
+{
+	strscpy(desc, o->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(srnic_t_own, srnic_t_owns, srnic_t_own_desc);
+
+static void owner_picks_the_setting(struct kunit *test)
+{
+	const struct srnic_t_own *o = test->param_value;
+	struct srnic_admit *adm = srnic_t_admit(test, o->policy);
+	struct srnic_admit_depth sq = srnic_t_d(o->sq_size, o->sq_posted);
+	struct srnic_admit_depth rq = srnic_t_d(o->rq_size, o->rq_posted);
+	const void *owner = o->user ? &srnic_t_ctx_a : NULL;
+	struct srnic_admit_cq cq;
+	struct srnic_admit_qp qp;
+
+	adm->kernel_policy = o->kernel_policy;
+	srnic_admit_cq_init(&cq, o->cq_depth, owner);
+	KUNIT_EXPECT_EQ(test, o->want,
+			srnic_admit_qp_create(adm, &qp, &cq, &cq, NULL, &sq, &rq,
+					      owner));
+	KUNIT_EXPECT_EQ(test, adm->refused, o->want == -ENOSPC ? 1ULL : 0ULL);
+	KUNIT_EXPECT_EQ(test, o->overcommit, adm->overcommit);
+	if (o->want) {
+		KUNIT_EXPECT_FALSE(test, qp.admitted);
+		KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &cq,
+								SRNIC_ADMIT_STRICT));
+		return;
+	}
+	/* Account keeps both sums exactly as the other settings do. */
+	KUNIT_EXPECT_EQ(test, (u64)o->sq_size + o->rq_size,
+			srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, (u64)o->sq_posted + o->rq_posted,
+			srnic_admit_cq_need(adm, &cq, SRNIC_ADMIT_TRUSTED));
+	srnic_admit_qp_destroy(adm, &qp);
+	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &cq,
+							SRNIC_ADMIT_STRICT));
+	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &cq,
+							SRNIC_ADMIT_TRUSTED));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_destroy(adm, &cq));
+}
+
+static void kernel_setting_switch_applies_to_next_admission(struct kunit *test)
+{
+	struct srnic_admit *adm = kunit_kzalloc(test, sizeof(*adm), GFP_KERNEL);
+	struct srnic_admit_depth sq = srnic_t_d(385, 385);
+	struct srnic_admit_depth rq = srnic_t_d(129, 129);
+	struct srnic_admit_qp qp1, qp2, uqp;
+	struct srnic_admit_cq cq1, cq2, ucq;
+
+	KUNIT_ASSERT_NOT_NULL(test, adm);
+	/* As the device sets it up: users strict, the kernel accounted. */
+	srnic_admit_init(adm, SRNIC_ADMIT_STRICT);
+	KUNIT_EXPECT_EQ(test, (u32)SRNIC_ADMIT_ACCOUNT, adm->kernel_policy);
+	srnic_admit_cq_init(&cq1, 385, NULL);
+	srnic_admit_cq_init(&cq2, 385, NULL);
+	srnic_admit_cq_init(&ucq, 385, &srnic_t_ctx_a);
+
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp1, &cq1, &cq1,
+						       NULL, &sq, &rq, NULL));
+	KUNIT_EXPECT_EQ(test, 1ULL, adm->overcommit);
+	KUNIT_EXPECT_EQ(test, -ENOSPC,
+			srnic_admit_qp_create(adm, &uqp, &ucq, &ucq, NULL, &sq,
+					      &rq, &srnic_t_ctx_a));
+	KUNIT_EXPECT_EQ(test, 1ULL, adm->refused);
+
+	WRITE_ONCE(adm->kernel_policy, SRNIC_ADMIT_STRICT);
+	/* What was admitted stays, and still counts on its CQ. */
+	KUNIT_EXPECT_TRUE(test, qp1.admitted);
+	KUNIT_EXPECT_EQ(test, 514ULL, srnic_admit_cq_need(adm, &cq1,
+							  SRNIC_ADMIT_TRUSTED));
+	KUNIT_EXPECT_EQ(test, -ENOSPC,
+			srnic_admit_qp_create(adm, &qp2, &cq2, &cq2, NULL, &sq,
+					      &rq, NULL));
+	KUNIT_EXPECT_EQ(test, 2ULL, adm->refused);
+
+	WRITE_ONCE(adm->kernel_policy, SRNIC_ADMIT_ACCOUNT);
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_qp_create(adm, &qp2, &cq2, &cq2,
+						       NULL, &sq, &rq, NULL));
+	KUNIT_EXPECT_EQ(test, 2ULL, adm->overcommit);
+	KUNIT_EXPECT_EQ(test, 2ULL, adm->refused);
+
+	srnic_admit_qp_destroy(adm, &qp1);
+	srnic_admit_qp_destroy(adm, &qp2);
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_destroy(adm, &cq1));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_destroy(adm, &cq2));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_destroy(adm, &ucq));
+}
+
+static void srnic_t_count(struct srnic_admit_qp *qp, void *arg)
+{
+	(*(int *)arg)++;
+}
+
+/*
+ * Under account neither an SRQ that grows nor a CQ that shrinks is
+ * refused; only what deepens an overcommit counts. An overcommitted CQ
+ * that overflows is isolated like any other.
+ */
+static void account_counts_srq_growth_and_cq_shrink(struct kunit *test)
+{
+	struct srnic_admit *adm = srnic_t_admit(test, SRNIC_ADMIT_STRICT);
+	struct srnic_admit_depth q50 = srnic_t_d(50, 50);
+	struct srnic_admit_depth s60 = srnic_t_d(60, 60);
+	struct srnic_admit_depth s80 = srnic_t_d(80, 80);
+	struct srnic_admit_qp qp, late;
+	struct srnic_admit_srq srq;
+	struct srnic_admit_cq cq;
+	int hits = 0;
+
+	adm->kernel_policy = SRNIC_ADMIT_ACCOUNT;
+	srnic_admit_cq_init(&cq, 100, NULL);
+	srnic_admit_srq_init(&srq, &q50, NULL);
+	KUNIT_ASSERT_EQ(test, 0, srnic_admit_qp_create(adm, &qp, &cq, &cq, &srq,
+						       &q50, NULL, NULL));
+	KUNIT_EXPECT_EQ(test, 0ULL, adm->overcommit);
+
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_srq_modify(adm, &srq, &s80));
+	KUNIT_EXPECT_EQ(test, 130ULL, srnic_admit_cq_need(adm, &cq,
+							  SRNIC_ADMIT_TRUSTED));
+	KUNIT_EXPECT_EQ(test, 1ULL, adm->overcommit);
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_resize(adm, &cq, 90));
+	KUNIT_EXPECT_EQ(test, 90U, cq.depth);
+	KUNIT_EXPECT_EQ(test, 2ULL, adm->overcommit);
+	/* Growing towards the need, or needing less, is no overcommit. */
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_resize(adm, &cq, 120));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_srq_modify(adm, &srq, &s60));
+	KUNIT_EXPECT_EQ(test, 2ULL, adm->overcommit);
+	KUNIT_EXPECT_EQ(test, 0ULL, adm->refused);
+
+	/* The same requests under strict are refused. */
+	WRITE_ONCE(adm->kernel_policy, SRNIC_ADMIT_STRICT);
+	KUNIT_EXPECT_EQ(test, -ENOSPC, srnic_admit_srq_modify(adm, &srq, &s80));
+	KUNIT_EXPECT_EQ(test, -ENOSPC, srnic_admit_cq_resize(adm, &cq, 100));
+	KUNIT_EXPECT_EQ(test, 2ULL, adm->refused);
+	KUNIT_EXPECT_EQ(test, 110ULL, srnic_admit_cq_need(adm, &cq,
+							  SRNIC_ADMIT_TRUSTED));
+	KUNIT_EXPECT_EQ(test, 120U, cq.depth);
+
+	WRITE_ONCE(adm->kernel_policy, SRNIC_ADMIT_ACCOUNT);
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_srq_modify(adm, &srq, &s80));
+	KUNIT_EXPECT_EQ(test, 3ULL, adm->overcommit);
+	KUNIT_EXPECT_EQ(test, 1, srnic_admit_cq_overflow(adm, &cq,
+							 srnic_t_count, &hits));
+	KUNIT_EXPECT_EQ(test, 1, hits);
+	KUNIT_EXPECT_EQ(test, -EIO,
+			srnic_admit_qp_create(adm, &late, &cq, &cq, NULL, &q50,
+					      &q50, NULL));
+
+	srnic_admit_qp_destroy(adm, &qp);
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_srq_destroy(adm, &srq));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_destroy(adm, &cq));
+}
+
+static const enum srnic_admit_policy srnic_t_kernel_policies[] = {
+	SRNIC_ADMIT_STRICT, SRNIC_ADMIT_TRUSTED, SRNIC_ADMIT_ACCOUNT,
+};
+
+static void srnic_t_kernel_policy_desc(const enum srnic_admit_policy *p,
+				       char *desc)
+{
+	static const char * const names[] = { "strict", "trusted", "account" };
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "cq_admission_kernel_%s",
+		 names[*p]);
+}
+
+KUNIT_ARRAY_PARAM(srnic_t_kernel_policy, srnic_t_kernel_policies,
+		  srnic_t_kernel_policy_desc);
+
+/* Whatever cq_admission_kernel says. */
 static void cq_never_shared_between_user_contexts(struct kunit *test)
 {
+	const enum srnic_admit_policy *kernel_policy = test->param_value;
 	struct srnic_admit *adm = srnic_t_admit(test, SRNIC_ADMIT_STRICT);
 	struct srnic_admit_depth q = srnic_t_d(1, 1);
 	struct srnic_admit_cq cq_a, cq_b, cq_k;
 	struct srnic_admit_srq srq_b;
 	struct srnic_admit_qp qp;
 
+	adm->kernel_policy = *kernel_policy;
 	srnic_admit_cq_init(&cq_a, 64, &srnic_t_ctx_a);
 	srnic_admit_cq_init(&cq_b, 64, &srnic_t_ctx_b);
 	srnic_admit_cq_init(&cq_k, 64, NULL);
@@ -383,7 +638,11 @@ static struct kunit_case srnic_admit_cases[] = {
 	KUNIT_CASE(srq_resize_must_fit_every_cq_it_completes_on),
 	KUNIT_CASE(cq_shrink_below_need_refused),
 	KUNIT_CASE(policy_switch_applies_to_next_admission),
-	KUNIT_CASE(cq_never_shared_between_user_contexts),
+	KUNIT_CASE_PARAM(owner_picks_the_setting, srnic_t_own_gen_params),
+	KUNIT_CASE(kernel_setting_switch_applies_to_next_admission),
+	KUNIT_CASE(account_counts_srq_growth_and_cq_shrink),
+	KUNIT_CASE_PARAM(cq_never_shared_between_user_contexts,
+			 srnic_t_kernel_policy_gen_params),
 	KUNIT_CASE(overflow_marks_only_qps_on_that_cq),
 	{}
 };

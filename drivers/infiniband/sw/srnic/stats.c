@@ -27,6 +27,7 @@ static const struct rdma_stat_desc srnic_counter_descs[SRNIC_CNT_MAX] = {
 	[SRNIC_CNT_IRD_EXCEEDED].name = "ird_exceeded",
 	[SRNIC_CNT_CRC_ERRORS].name = "crc_errors",
 	[SRNIC_CNT_CRC_SKIPPED].name = "crc_skipped",
+	[SRNIC_CNT_ADMISSION_OVERCOMMIT].name = "cq_admission_overcommit",
 };
 
 /**
@@ -68,6 +69,7 @@ int srnic_get_hw_stats(struct ib_device *ibdev, struct rdma_hw_stats *stats,
 	spin_lock_bh(&adm->lock);
 	v[SRNIC_CNT_CQ_OVERFLOW] += adm->overflows;
 	v[SRNIC_CNT_ADMISSION_REFUSED] += adm->refused + adm->owner_refused;
+	v[SRNIC_CNT_ADMISSION_OVERCOMMIT] += adm->overcommit;
 	spin_unlock_bh(&adm->lock);
 	v[SRNIC_CNT_LIMIT_REFUSED] +=
 		srnic_limits_refused(&sdev->limits, SRNIC_LIMIT_DEV,

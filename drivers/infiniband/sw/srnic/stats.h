@@ -9,7 +9,8 @@
 #include <rdma/ib_verbs.h>
 
 /**
- * enum srnic_counter - one counter per refusal reason
+ * enum srnic_counter - one counter per refusal reason, and one for what
+ *	kernel consumers were let overcommit
  * @SRNIC_CNT_INVALID_STAG: tagged access named no valid STag
  * @SRNIC_CNT_KEY_MISMATCH: STag index valid, key byte wrong
  * @SRNIC_CNT_PD_MISMATCH: STag of another protection domain
@@ -23,6 +24,8 @@
  * @SRNIC_CNT_IRD_EXCEEDED: more inbound Read Requests than the IRD
  * @SRNIC_CNT_CRC_ERRORS: MPA CRC mismatch on receive
  * @SRNIC_CNT_CRC_SKIPPED: FPDUs sent without CRC by policy
+ * @SRNIC_CNT_ADMISSION_OVERCOMMIT: a kernel consumer's queue admitted
+ *	onto a CQ too small for it (cq_admission_kernel=account)
  * @SRNIC_CNT_MAX: number of counters
  */
 enum srnic_counter {
@@ -39,6 +42,7 @@ enum srnic_counter {
 	SRNIC_CNT_IRD_EXCEEDED,
 	SRNIC_CNT_CRC_ERRORS,
 	SRNIC_CNT_CRC_SKIPPED,
+	SRNIC_CNT_ADMISSION_OVERCOMMIT,
 	SRNIC_CNT_MAX
 };
 

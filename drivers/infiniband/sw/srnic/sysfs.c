@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * srnic: the resource manager's knobs in /sys/class/infiniband/DEV/:
- * CQ admission policy, STag quarantine, and per-device and per-user
- * limits (limit_dev_RES, limit_user_RES; "unlimited" or a number).
+ * CQ admission policies (cq_admission for user contexts,
+ * cq_admission_kernel for kernel consumers), STag quarantine, and
+ * per-device and per-user limits (limit_dev_RES, limit_user_RES;
+ * "unlimited" or a number).
  */
 #include <linux/device.h>
 #include <linux/kstrtox.h>
@@ -41,6 +43,38 @@ static ssize_t cq_admission_store(struct device *dev,
 	return count;
 }
 static DEVICE_ATTR_RW(cq_admission);
+
+static const char * const srnic_admit_kernel_names[] = {
+	[SRNIC_ADMIT_STRICT] = "strict",
+	[SRNIC_ADMIT_TRUSTED] = "trusted",
+	[SRNIC_ADMIT_ACCOUNT] = "account",
+};
+
+static ssize_t cq_admission_kernel_show(struct device *dev,
+					struct device_attribute *attr,
+					char *buf)
+{
+	struct srnic_dev *sdev = srnic_sysfs_dev(dev);
+	u32 policy = READ_ONCE(sdev->admit.kernel_policy);
+
+	if (policy >= ARRAY_SIZE(srnic_admit_kernel_names))
+		return -EIO;
+	return sysfs_emit(buf, "%s\n", srnic_admit_kernel_names[policy]);
+}
+
+static ssize_t cq_admission_kernel_store(struct device *dev,
+					 struct device_attribute *attr,
+					 const char *buf, size_t count)
+{
+	struct srnic_dev *sdev = srnic_sysfs_dev(dev);
+	int policy = sysfs_match_string(srnic_admit_kernel_names, buf);
+
+	if (policy < 0)
+		return -EINVAL;
+	WRITE_ONCE(sdev->admit.kernel_policy, policy);
+	return count;
+}
+static DEVICE_ATTR_RW(cq_admission_kernel);
 
 /* The STag allocator reads each setting once per call (stag.h). */
 static ssize_t srnic_u32_show(u32 *field, char *buf)
@@ -208,6 +242,7 @@ static struct device_attribute dev_attr_limit_user_ird =
 
 static struct attribute *srnic_attrs[] = {
 	&dev_attr_cq_admission.attr,
+	&dev_attr_cq_admission_kernel.attr,
 	&dev_attr_stag_quarantine_allocs.attr,
 	&dev_attr_stag_quarantine_ms.attr,
 	&dev_attr_stag_recycle_min.attr,

@@ -137,6 +137,26 @@ static struct srnic_dev *kt_sdev(void)
 	return to_sdev(kt_dev);
 }
 
+static void kt_kernel_admission_reset(void *sdev)
+{
+	WRITE_ONCE(((struct srnic_dev *)sdev)->admit.kernel_policy,
+		   SRNIC_ADMIT_ACCOUNT);
+}
+
+/*
+ * Kernel consumers are admitted under cq_admission_kernel, by default
+ * account, which refuses nothing for lack of CQ room. Tests of refusals
+ * ask for @policy until they end.
+ */
+static void kt_kernel_admission(struct kunit *test,
+				enum srnic_admit_policy policy)
+{
+	WRITE_ONCE(kt_sdev()->admit.kernel_policy, policy);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action(test,
+						  kt_kernel_admission_reset,
+						  kt_sdev()));
+}
+
 /* The value a fill_res_*_entry function gave a driver attribute. */
 static s64 kt_res_attr(struct sk_buff *msg, const char *name)
 {
@@ -333,6 +353,7 @@ static void qp_beyond_cq_depth_is_not_admitted(struct kunit *test)
 	struct ib_qp *qp;
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(pd));
+	kt_kernel_admission(test, SRNIC_ADMIT_STRICT);
 	cq = kt_cq(test, 4, &e);
 	qp = kt_qp_try(pd, cq, cq, NULL, 3, 2, &e);
 	KUNIT_EXPECT_EQ(test, -ENOSPC, PTR_ERR_OR_ZERO(qp));
@@ -502,6 +523,7 @@ static void srq_limit_fires_once_below_the_mark(struct kunit *test)
 	nlmsg_free(msg);
 
 	/* An SRQ of 4 on a CQ of 4 leaves no room for a send queue. */
+	kt_kernel_admission(test, SRNIC_ADMIT_STRICT);
 	cq = kt_cq(test, 4, &e);
 	KUNIT_EXPECT_TRUE(test, IS_ERR(kt_qp_try(pd, cq, cq, srq, 1, 0, &e)));
 	qp = kt_qp_try(pd, cq, cq, srq, 0, 0, &e);
@@ -569,7 +591,7 @@ static void counters_count_each_refusal(struct kunit *test)
 	struct ib_pd *pd, *other;
 	struct ib_cq *cq;
 	struct ib_qp *qp;
-	u64 pdm, adm, lim, ovf;
+	u64 pdm, adm, lim, ovf, ovc;
 	void *buf;
 	int i;
 
@@ -586,8 +608,17 @@ static void counters_count_each_refusal(struct kunit *test)
 	adm = kt_counter(st, SRNIC_CNT_ADMISSION_REFUSED);
 	lim = kt_counter(st, SRNIC_CNT_LIMIT_REFUSED);
 	ovf = kt_counter(st, SRNIC_CNT_CQ_OVERFLOW);
+	ovc = kt_counter(st, SRNIC_CNT_ADMISSION_OVERCOMMIT);
 
 	cq = kt_cq(test, 2, &e);
+	/* A kernel consumer's overcommit is let through, and counted. */
+	qp = kt_qp(test, pd, cq, 2, 1, &e);
+	KUNIT_EXPECT_EQ(test, ovc + 1,
+			kt_counter(st, SRNIC_CNT_ADMISSION_OVERCOMMIT));
+	KUNIT_EXPECT_STREQ(test, "cq_admission_overcommit",
+			   st->descs[SRNIC_CNT_ADMISSION_OVERCOMMIT].name);
+	ib_destroy_qp(qp);
+	kt_kernel_admission(test, SRNIC_ADMIT_STRICT);
 	KUNIT_EXPECT_TRUE(test, IS_ERR(kt_qp_try(pd, cq, cq, NULL, 2, 1, &e)));
 	KUNIT_EXPECT_EQ(test, adm + 1, kt_counter(st, SRNIC_CNT_ADMISSION_REFUSED));
 
@@ -628,6 +659,7 @@ static void resize_keeps_completions_in_order(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(pd));
 	buf = kunit_kzalloc(test, 64, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
+	kt_kernel_admission(test, SRNIC_ADMIT_STRICT);
 	cq = kt_cq(test, 4, &e);
 	qp = kt_qp(test, pd, cq, 0, 4, &e);
 	KUNIT_ASSERT_EQ(test, 0, kt_to(qp, IB_QPS_INIT));
