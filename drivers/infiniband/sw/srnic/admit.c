@@ -358,12 +358,14 @@ int srnic_admit_cq_resize(struct srnic_admit *adm, struct srnic_admit_cq *cq,
 	int ret = 0;
 
 	spin_lock_bh(&adm->lock);
-	if (srnic_admit_need(cq, policy) <= depth) {
+	if (srnic_admit_need(cq, policy) <= depth || depth >= cq->depth) {
+		/*
+		 * It fits, or it grows: a CQ over its need after a policy
+		 * switch may always move towards it.
+		 */
 		cq->depth = depth;
 	} else if (policy == SRNIC_ADMIT_ACCOUNT) {
-		/* Growing back towards the need is no overcommit. */
-		if (depth < cq->depth)
-			adm->overcommit++;
+		adm->overcommit++;
 		cq->depth = depth;
 	} else {
 		adm->refused++;

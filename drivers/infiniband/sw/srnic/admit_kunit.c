@@ -257,6 +257,16 @@ static void cq_shrink_below_need_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -ENOSPC, srnic_admit_cq_resize(adm, &cq, 7));
 	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_resize(adm, &cq, 8));
 	KUNIT_EXPECT_EQ(test, 2ULL, adm->refused);
+	/*
+	 * Back to strict, the CQ of 8 is below its need of 32: it may not
+	 * shrink further, but it may grow, even if not yet to its need.
+	 */
+	WRITE_ONCE(adm->policy, SRNIC_ADMIT_STRICT);
+	KUNIT_EXPECT_EQ(test, -ENOSPC, srnic_admit_cq_resize(adm, &cq, 7));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_resize(adm, &cq, 8));
+	KUNIT_EXPECT_EQ(test, 0, srnic_admit_cq_resize(adm, &cq, 16));
+	KUNIT_EXPECT_EQ(test, 16U, cq.depth);
+	KUNIT_EXPECT_EQ(test, 3ULL, adm->refused);
 	srnic_admit_qp_destroy(adm, &qp);
 }
 
