@@ -16,7 +16,8 @@
 V=sg$$
 COUNTERS="invalid_stag stag_key_mismatch pd_mismatch scope_violation
 rights_violation bounds_violation access_after_invalidate cq_overflow
-cq_admission_refused limit_refused ird_exceeded crc_errors crc_skipped"
+cq_admission_refused limit_refused ird_exceeded crc_errors crc_skipped
+cq_admission_overcommit"
 
 # veth_pair NAME: NAME-a <-> NAME-b in the initial namespace, both up.
 veth_pair() {
@@ -110,6 +111,16 @@ check_eq "and reads back trusted" trusted "$(cat $S/cq_admission)"
 check_fails "an unknown admission policy is refused" \
 	bash -c "echo lenient > $S/cq_admission"
 echo strict >$S/cq_admission
+check_eq "kernel consumers' CQ admission is account by default" account \
+	"$(cat $S/cq_admission_kernel)"
+for p in strict trusted account; do
+	check "kernel CQ admission can be set to $p" \
+		bash -c "echo $p > $S/cq_admission_kernel && [ \$(cat $S/cq_admission_kernel) = $p ]"
+done
+check_fails "an unknown kernel admission policy is refused" \
+	bash -c "echo lenient > $S/cq_admission_kernel"
+check_fails "account is for kernel consumers only, not for user contexts" \
+	bash -c "echo account > $S/cq_admission"
 check_eq "STag quarantine defaults to 4096 allocations" 4096 \
 	"$(cat $S/stag_quarantine_allocs)"
 check_eq "STag quarantine defaults to 1000 ms" 1000 "$(cat $S/stag_quarantine_ms)"
