@@ -14,7 +14,8 @@
 # anchor, for comparison; it is expected to fail them). IX_HOLD_SECS is
 # the time without protection (default 10), IX_MIB the data size,
 # IX_NOOP=INTERVAL/TIMEOUT the node's noop-out settings (default: those of
-# iscsid.conf, 5/5 s: the hold outlasts them).
+# iscsid.conf, 5/5 s: the hold outlasts them). A third round holds
+# longer than the SCSI command timeout (lowered to a third of the hold).
 # sanguard-flavours: base
 # sanguard-timeout: 900
 
@@ -98,7 +99,8 @@ round() {
 	sa) step "$how: the initiator's outgoing SA (SPI $SPI) deleted" \
 		ix_sa_del init $IX_I4 $IX_T4 $SPI
 		SPI=$(printf '0x%x' $((SPI + 1))) ;;
-	policy) step "$how: the initiator's policies deleted" ix_policies_down init ;;
+	policy | scsi_timeout)
+		step "$how: the initiator's policies deleted" ix_policies_down init ;;
 	esac
 	t0=$(date +%s.%N)
 	sleep 2
@@ -114,7 +116,7 @@ round() {
 		"$(ix_session_field "iSCSI Connection State")"
 	case "$how" in
 	sa) step "$how: a new SA (SPI $SPI) from the initiator" ix_sa_rekey $SPI ;;
-	policy) step "$how: the policies back" ix_policies_up init ;;
+	policy | scsi_timeout) step "$how: the policies back" ix_policies_up init ;;
 	esac
 	t0=$(date +%s.%N)
 	timeout 300 tail --pid="$FIO" -f /dev/null
@@ -151,6 +153,23 @@ round() {
 SPI=0x4100
 round sa
 round policy
+# A hold longer than the SCSI command timeout: the commands held must not
+# be aborted by the SCSI error handler (iscsi_xfrm restarts their timers
+# while it holds), or the abort and the recovery after it would end the
+# session's continuity that the round checks.
+TMO=/sys/block/$disk/device/timeout
+tmo=$(cat "$TMO")
+SCSI_TMO=$((HOLD / 3 > 1 ? HOLD / 3 : 2))
+if echo "$SCSI_TMO" >"$TMO"; then
+	at_exit "echo $tmo > $TMO"
+	diag "scsi_timeout: SCSI command timeout $SCSI_TMO s, hold $HOLD s"
+	round scsi_timeout
+	check "scsi_timeout: no command was aborted by the SCSI error handler" \
+		bash -c "! dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -iE 'abort|timing out command|eh_'"
+	echo "$tmo" >"$TMO"
+else
+	not_ok "scsi_timeout: the SCSI command timeout can be set to $SCSI_TMO s"
+fi
 
 check "logout" ix_logout
 done_testing
