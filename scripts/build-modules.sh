@@ -65,6 +65,7 @@ if want XFRM_GUARD xfrm_guard INET XFRM NETFILTER; then
 fi
 want SANGUARD_KUNIT_TEST "the KUnit suites" KUNIT || true
 want SANGUARD_TESTDRV "the test drivers" XFRM_OFFLOAD INET_ESP_OFFLOAD INET6_ESP_OFFLOAD || true
+want SANGUARD_TESTDRV_RDMA "the RDMA test ULP" INFINIBAND || true
 if [ -n "$HARNESS" ]; then
 	want SANGUARD_HARNESS "the harness-check modules" KUNIT KASAN ||
 		{ echo "build-modules: --harness needs a KUnit+KASAN kernel" >&2; exit 1; }
