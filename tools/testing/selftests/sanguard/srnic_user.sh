@@ -7,7 +7,8 @@
 # registered-bytes limit gets EDQUOT while another uid is unaffected, the
 # per-device limit gives ENOMEM, refusals are counted, what a user holds is
 # listed by "rdma resource" with its process, freed objects are uncharged,
-# and "rdma link delete" does not wait for a process that holds objects.
+# "rdma link delete" does not wait for a process that holds objects, and
+# the rdma cgroup's limits apply as with any RDMA device.
 # User queues (CQ, QP, SRQ) are refused with EOPNOTSUPP in this version.
 # sanguard-flavours: debug
 # sanguard-timeout: 600
@@ -165,6 +166,27 @@ else
 	not_ok "user 65534 holds 3 MRs" "$(cat "$T/m.out")"
 fi
 echo unlimited >"$S/limit_user_mr_bytes"
+
+# --- the rdma cgroup still applies ----------------------------------------------
+CG=/sys/fs/cgroup
+if ! grep -q cgroup2 /proc/mounts; then
+	mount -t cgroup2 none "$CG" 2>/dev/null && at_exit "umount $CG"
+fi
+if grep -qw rdma "$CG/cgroup.controllers" 2>/dev/null; then
+	G=$CG/srnic_user$$
+	echo +rdma >"$CG/cgroup.subtree_control" 2>/dev/null
+	mkdir "$G" && at_exit "rmdir $G"
+	echo "$D hca_handle=max hca_object=2" >"$G/rdma.max"
+	before=$(counter limit_refused)
+	out=$(sh -c "echo \$\$ > $G/cgroup.procs && exec ${NOBODY[*]} $U $D pd 4")
+	check_eq "rdma cgroup hca_object=2: 2 PDs, then EAGAIN from the cgroup" \
+		"pd ok 2|pd failed 11" \
+		"$(echo "$out" | cut -d' ' -f1-3 | paste -sd'|')"
+	check_eq "that refusal is the cgroup's, not srnic's limits" "$before" \
+		"$(counter limit_refused)"
+else
+	skip "rdma cgroup hca_object limit" "no rdma controller in cgroup2"
+fi
 
 # --- user queues are not in this version ------------------------------------
 dmesg -c >/dev/null
