@@ -82,9 +82,25 @@ XGUARD=$TOP/tools/xguard/xguard
 
 IX_MODULE_GIVEN=${IX_MODULE:-}
 IX_MODULE=${IX_MODULE:-iscsi_tcp}
-IX_I4=10.99.4.1			# initiator, initial namespace
-IX_T4=10.99.4.2			# target, namespace t
 IX_PORT=3260
+# IX_FAMILY=6 runs a test over IPv6 (the names say 4 for history's sake).
+IX_FAMILY=${IX_FAMILY:-4}
+if [ "$IX_FAMILY" = 6 ]; then
+	IX_I4=fd00:99:4::1		# initiator, initial namespace
+	IX_T4=fd00:99:4::2		# target, namespace t
+	IX_PLEN=64
+	IX_PORTAL="[$IX_T4]:$IX_PORT"	# how LIO, iscsiadm and ss write it
+	IX_NODAD=nodad
+	IX_LOG_I="\\[$IX_I4\\]"		# the guard's log, as a regex
+	IX_LOG_T="\\[$IX_T4\\]"
+else
+	IX_I4=10.99.4.1
+	IX_T4=10.99.4.2
+	IX_PLEN=24
+	IX_PORTAL=$IX_T4:$IX_PORT
+	IX_LOG_I=$IX_I4
+	IX_LOG_T=$IX_T4
+fi
 IX_IF=$SG_PREFIX-i		# the veth end in the initial namespace
 IX_TIF=veth-i			# the veth end in namespace t
 IX_TGT_IQN=iqn.2003-01.org.sanguard.test:tgt-$SG_PREFIX
@@ -210,8 +226,9 @@ ix_net_up() {
 	ns_add t || return 1
 	ip link add "$IX_IF" type veth peer name "$IX_TIF" netns "$NS_t" || return 1
 	at_exit "ip link del $IX_IF"
-	ip addr add $IX_I4/24 dev "$IX_IF" &&
-	ip -n "$NS_t" addr add $IX_T4/24 dev "$IX_TIF" &&
+	# nodad: an IPv6 address is usable at once
+	ip addr add $IX_I4/$IX_PLEN dev "$IX_IF" ${IX_NODAD:-} &&
+	ip -n "$NS_t" addr add $IX_T4/$IX_PLEN dev "$IX_TIF" ${IX_NODAD:-} &&
 	ip link set "$IX_IF" up &&
 	ip -n "$NS_t" link set "$IX_TIF" up || return 1
 	at_exit ix_sa_down
@@ -392,7 +409,7 @@ ix_cap_count() {
 
 # ix_cap_syns: connection attempts toward the portal seen in the clear.
 ix_cap_syns() {
-	ix_cap_count "tcp dst port $IX_PORT and tcp[tcpflags] & tcp-syn != 0"
+	ix_cap_count "tcp dst port $IX_PORT and $IX_SYN"
 }
 
 # ix_cap_esp [to|from]: ESP packets toward the target, from it, or both.
@@ -404,8 +421,17 @@ ix_cap_esp() {
 	esac
 }
 
-# BPF: TCP segments that carry payload (IPv4 total length minus both headers).
-IX_PAYLOAD='(ip[2:2] - ((ip[0] & 0xf) << 2) - ((tcp[12] & 0xf0) >> 2)) > 0'
+# BPF: TCP segments that carry payload (IPv4 total length minus both
+# headers; IPv6 payload length minus the TCP header). libpcap's tcp[] does
+# not reach behind IPv6, so the IPv6 form reads the TCP header at offset 40
+# (our veth traffic has no extension headers; next header must be TCP).
+if [ "$IX_FAMILY" = 6 ]; then
+	IX_PAYLOAD='(ip6[6] == 6 and (ip6[4:2] - ((ip6[52] & 0xf0) >> 2)) > 0)'
+	IX_SYN='(ip6[6] == 6 and ip6[53] & 0x02 != 0)'
+else
+	IX_PAYLOAD='(ip[2:2] - ((ip[0] & 0xf) << 2) - ((tcp[12] & 0xf0) >> 2)) > 0'
+	IX_SYN='tcp[tcpflags] & tcp-syn != 0'
+fi
 
 # ix_cap_payload [to|from]: cleartext segments with iSCSI bytes in them,
 # toward the target, from it, or both.
@@ -460,7 +486,7 @@ ix_target_up() {
 	ln -s "$dev" "$IX_TPG/lun/lun_0/disk" || return 1
 	# The portal's listening socket is made in the namespace of the
 	# process that writes the configfs entry: namespace t.
-	tnet mkdir "$IX_TPG/np/$IX_T4:$IX_PORT" || return 1
+	tnet mkdir "$IX_TPG/np/$IX_PORTAL" || return 1
 	echo 0 >"$IX_TPG/attrib/authentication" &&
 	echo 1 >"$IX_TPG/enable"
 }
@@ -468,7 +494,7 @@ ix_target_up() {
 # ix_target_listens: the portal listens in namespace t, and not in the
 # initial namespace.
 ix_target_listens() {
-	ip netns exec "$NS_t" ss -Htln "sport = :$IX_PORT" | grep -q "$IX_T4:$IX_PORT" &&
+	ip netns exec "$NS_t" ss -Htln "sport = :$IX_PORT" | grep -qF "$IX_PORTAL" &&
 		! ss -Htln "sport = :$IX_PORT" | grep -q .
 }
 
@@ -603,7 +629,7 @@ ix_iscsid_log() { sed 's/^/#   iscsid: /' "$IX_TMP/iscsid.log" | tail -n "${1:-2
 
 # --- the node (initiator side) -------------------------------------------------
 
-IX_NODE=(-m node -T "$IX_TGT_IQN" -p "$IX_T4:$IX_PORT")
+IX_NODE=(-m node -T "$IX_TGT_IQN" -p "$IX_PORTAL")
 
 # ix_node_new: a static node record for the target, no discovery.
 ix_node_new() {
@@ -704,7 +730,7 @@ ix_conn_param() {
 # ix_local_port: the initiator's TCP port of the session's connection, as
 # the socket table has it (a reinstated connection gets a new one).
 ix_local_port() {
-	ss -Htn state established "dst $IX_T4:$IX_PORT" | awk '{print $3}' | sed 's/.*://' | sort -u
+	ss -Htn state established "dst $IX_PORTAL" | awk '{print $3}' | sed 's/.*://' | sort -u
 }
 
 # ix_session_field NAME: a line of "iscsiadm -m session -P 3" for our

@@ -70,7 +70,7 @@ attempt() {
 	esp=$(ix_cap_esp to)
 	ix_node_set node.session.initial_login_retry_max 2 \
 		node.conn[0].timeo.login_timeout 15
-	line=$(ix_dmesg_since | grep -E "refused [a-z_]+ $IX_I4:[0-9]+ -> $IX_T4:$IX_PORT: $reason" | head -n 1)
+	line=$(ix_dmesg_since | grep -E "refused [a-z_]+ $IX_LOG_I:[0-9]+ -> $IX_LOG_T:$IX_PORT: $reason" | head -n 1)
 	if ! ix_is_xfrm; then
 		diag "$name with $IX_MODULE: login $([ $rc -eq 0 ] && echo succeeded || echo "failed ($rc)"):" \
 			"LIO finished $(($(ix_logins) - before)) login(s)," \

@@ -1,0 +1,11 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# iscsi_refuse.sh over IPv6: with no SA, a replay window of 0, a weak
+# cipher or NULL encryption where confidentiality is required, between
+# IPv6 addresses, iscsi_xfrm refuses the login before any PDU and LIO sees
+# no Login request; iscsi_tcp, the anchor, is watched.
+# sanguard-flavours: debug
+# sanguard-timeout: 900
+
+IX_FAMILY=6 exec bash "$(dirname "$0")/iscsi_refuse.sh" "$@"
