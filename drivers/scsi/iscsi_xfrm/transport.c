@@ -44,6 +44,7 @@
 
 #include "ix.h"
 #include "login.h"
+#include "stats.h"
 
 static unsigned int ix_max_lun = ~0U;
 module_param_named(max_lun, ix_max_lun, uint, 0444);
@@ -938,50 +939,26 @@ static int ix_host_get_param(struct Scsi_Host *shost,
 	}
 }
 
-static void ix_stat(struct iscsi_stats *stats, const char *desc, u64 value)
-{
-	struct iscsi_stats_custom *c;
-
-	if (stats->custom_length >= ISCSI_STATS_CUSTOM_MAX)
-		return;
-	c = &stats->custom[stats->custom_length++];
-	strscpy(c->desc, desc, sizeof(c->desc));
-	c->value = value;
-}
-
 static void ix_conn_get_stats(struct iscsi_cls_conn *cls_conn,
 			      struct iscsi_stats *stats)
 {
-	static const char * const kind[] = { "hdr", "data" };
 	struct iscsi_conn *conn = cls_conn->dd_data;
 	struct ix_conn *ixc = ix_conn(conn);
 	struct xfrm_guard_status st = {};
 	struct ix_digest_stats ds;
-	char desc[ISCSI_STATS_CUSTOM_DESC_MAX];
-	int k, w;
 
 	stats->custom_length = 0;
 	ix_digest_stats_read(&ixc->dg, &ds);
-	for (k = 0; k < __IX_DIGEST_KIND_MAX; k++) {
-		snprintf(desc, sizeof(desc), "%s_digest_computed", kind[k]);
-		ix_stat(stats, desc, ds.computed[k]);
-		snprintf(desc, sizeof(desc), "%s_digest_failed", kind[k]);
-		ix_stat(stats, desc, ds.failed[k]);
-		for (w = 0; w < __IX_DIGEST_SKIP_MAX; w++) {
-			snprintf(desc, sizeof(desc), "%s_digest_skipped_%s",
-				 kind[k], ix_digest_skip_name(w));
-			ix_stat(stats, desc, ds.skipped[k][w]);
-		}
-	}
-	ix_stat(stats, "tx_holds", atomic64_read(&ixc->holds));
-	ix_stat(stats, "tx_held_attempts", atomic64_read(&ixc->held_pdus));
+	ix_stats_add_digest(stats, &ds);
+	ix_stats_add(stats, "tx_holds", atomic64_read(&ixc->holds));
+	ix_stats_add(stats, "tx_held_attempts", atomic64_read(&ixc->held_pdus));
 	mutex_lock(&ixc->sock_lock);
 	if (ixc->guard)
 		xfrm_guard_get_status(ixc->guard, &st);
 	mutex_unlock(&ixc->sock_lock);
-	ix_stat(stats, "guard_rx_dropped", st.rx_dropped);
-	ix_stat(stats, "guard_tx_dropped", st.tx_dropped);
-	ix_stat(stats, "eh_abort_cnt", conn->eh_abort_cnt);
+	ix_stats_add(stats, "guard_rx_dropped", st.rx_dropped);
+	ix_stats_add(stats, "guard_tx_dropped", st.tx_dropped);
+	ix_stats_add(stats, "eh_abort_cnt", conn->eh_abort_cnt);
 	iscsi_tcp_conn_get_stats(cls_conn, stats);
 }
 
