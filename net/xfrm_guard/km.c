@@ -7,24 +7,30 @@
  * restored protection. Some removals (device flush, namespace exit) send no
  * event; the per-segment checks catch those.
  */
+#include <kunit/visibility.h>
 #include <net/xfrm.h>
 
 #include "km.h"
 #include "netns.h"
 
-static void xg_km_changed(struct net *net)
+/**
+ * xg_km_changed() - SAs or policies of a namespace changed
+ * @xn: the namespace's state
+ *
+ * Context: any; softirq with xfrm locks held when xfrm's timers call it.
+ */
+void xg_km_changed(struct xg_net *xn)
 {
-	struct xg_net *xn = xg_net(net);
-
 	atomic_inc(&xn->gen);
 	/* Called in softirq with xfrm locks held: defer the work. */
 	queue_work(system_wq, &xn->reeval_work);
 }
+EXPORT_SYMBOL_IF_KUNIT(xg_km_changed);
 
 static int xg_km_notify(struct xfrm_state *x, const struct km_event *c)
 {
 	/* A flush passes no state, only the namespace. */
-	xg_km_changed(x ? xs_net(x) : c->net);
+	xg_km_changed(xg_net(x ? xs_net(x) : c->net));
 	return 0;
 }
 
@@ -32,7 +38,7 @@ static int xg_km_notify_policy(struct xfrm_policy *xp, int dir,
 			       const struct km_event *c)
 {
 	/* A flush passes no policy, only the namespace. */
-	xg_km_changed(xp ? xp_net(xp) : c->net);
+	xg_km_changed(xg_net(xp ? xp_net(xp) : c->net));
 	return 0;
 }
 

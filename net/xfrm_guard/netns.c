@@ -202,9 +202,18 @@ const char *xg_stat_name(enum xg_stat stat)
 	return xg_stat_names[stat];
 }
 
-static int __net_init xg_net_init(struct net *net)
+/**
+ * xg_net_setup() - set up a namespace's state and hook the namespace
+ * @xn: the state, zeroed
+ * @net: the namespace, or NULL for a KUnit test's state that belongs to
+ *	no namespace (then nothing is hooked)
+ *
+ * Context: process context; sleeps.
+ *
+ * Return: 0 or a negative errno; on error nothing is left to undo.
+ */
+int xg_net_setup(struct xg_net *xn, struct net *net)
 {
-	struct xg_net *xn = xg_net(net);
 	struct xg_config *cfg;
 	int cpu, err;
 
@@ -232,9 +241,11 @@ static int __net_init xg_net_init(struct net *net)
 	cfg->free_rules = true;
 	RCU_INIT_POINTER(xn->cfg, cfg);
 
-	err = xg_nf_net_init(net);
-	if (err)
-		goto err_cfg;
+	if (net) {
+		err = xg_nf_net_init(net);
+		if (err)
+			goto err_cfg;
+	}
 	return 0;
 
 err_cfg:
@@ -245,13 +256,21 @@ err_stats:
 	free_percpu(xn->stats);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(xg_net_setup);
 
-static void __net_exit xg_net_exit(struct net *net)
+/**
+ * xg_net_teardown() - unhook a namespace and free its state
+ * @xn: the state, from xg_net_setup()
+ *
+ * Context: process context; sleeps. The namespace is going away: no
+ * process in it is left, so no configuration change can come.
+ */
+void xg_net_teardown(struct xg_net *xn)
 {
-	struct xg_net *xn = xg_net(net);
 	struct xg_config *cfg;
 
-	xg_nf_net_exit(net);
+	if (xn->net)
+		xg_nf_net_exit(xn->net);
 	xg_conn_net_exit(xn);
 	/* No reader is left: the namespace is gone and so are its users. */
 	cfg = rcu_dereference_protected(xn->cfg, true);
@@ -262,7 +281,19 @@ static void __net_exit xg_net_exit(struct net *net)
 	kfree(xn->refused);
 	xn->refused = NULL;
 	free_percpu(xn->stats);
+	xn->stats = NULL;
 	mutex_destroy(&xn->cfg_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_net_teardown);
+
+static int __net_init xg_net_init(struct net *net)
+{
+	return xg_net_setup(xg_net(net), net);
+}
+
+static void __net_exit xg_net_exit(struct net *net)
+{
+	xg_net_teardown(xg_net(net));
 }
 
 static struct pernet_operations xg_net_ops = {

@@ -148,6 +148,9 @@ void xg_stat_add(struct xg_net *xn, enum xg_stat stat, u64 n);
 void xg_stats_read(struct xg_net *xn, u64 out[__XG_STAT_MAX]);
 const char *xg_stat_name(enum xg_stat stat);
 
+int xg_net_setup(struct xg_net *xn, struct net *net);
+void xg_net_teardown(struct xg_net *xn);
+
 int xg_netns_init(void);
 void xg_netns_exit(void);
 
