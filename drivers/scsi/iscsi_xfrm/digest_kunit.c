@@ -3,6 +3,8 @@
  * KUnit: iSCSI header and data digests (digest.c). Known answers come from
  * RFC 3720 B.4 and from an independent bitwise CRC32C; byte order is also
  * checked against the crypto API's "crc32c", which is what iscsi_tcp sends.
+ * Also the custom statistics (stats.c), which carry the digest counters to
+ * user space.
  */
 #include <crypto/hash.h>
 #include <kunit/test.h>
@@ -10,8 +12,10 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <scsi/iscsi_if.h>
 
 #include "digest.h"
+#include "stats.h"
 
 /* RFC 3720 B.4: a SCSI Read (10) command PDU (a BHS without AHS). */
 static const u8 ix_t_read_pdu[IX_BHS_LEN] = {
@@ -590,8 +594,125 @@ static struct kunit_suite ix_digest_suite = {
 	.test_cases = ix_digest_cases,
 };
 
-kunit_test_suite(ix_digest_suite);
+/* ---- custom statistics (stats.c) ------------------------------------- */
+
+/*
+ * A get_stats reply as the transport class hands it over: the fixed part
+ * zeroed, the custom entries whatever the skb held before (0xa5 here), and
+ * one more entry past the end as a canary.
+ */
+static struct iscsi_stats *ix_t_stats(struct kunit *test)
+{
+	struct iscsi_stats *st;
+	size_t sz = struct_size(st, custom, ISCSI_STATS_CUSTOM_MAX + 1);
+
+	st = kunit_kmalloc(test, sz, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	memset(st, 0xa5, sz);
+	memset(st, 0, sizeof(*st));
+	return st;
+}
+
+/* Every byte of entry @i is defined: the name's tail is all NULs. */
+static void ix_t_expect_entry_defined(struct kunit *test,
+				      const struct iscsi_stats *st, int i)
+{
+	const char *d = st->custom[i].desc;
+	size_t n = strnlen(d, ISCSI_STATS_CUSTOM_DESC_MAX);
+
+	KUNIT_ASSERT_LT_MSG(test, n, (size_t)ISCSI_STATS_CUSTOM_DESC_MAX,
+			    "entry %d has no NUL", i);
+	KUNIT_EXPECT_PTR_EQ_MSG(test,
+				memchr_inv(d + n, 0,
+					   ISCSI_STATS_CUSTOM_DESC_MAX - n),
+				NULL,
+				"entry %d (%s): bytes after the NUL are not zero",
+				i, d);
+}
+
+static void stats_desc_tail_is_zeroed(struct kunit *test)
+{
+	struct iscsi_stats *st = ix_t_stats(test);
+	struct ix_digest_stats ds = { };
+	int i, per_kind = 2 + __IX_DIGEST_SKIP_MAX;
+
+	ds.computed[IX_DIGEST_HEADER] = 11;
+	ds.failed[IX_DIGEST_DATA] = 22;
+	ds.skipped[IX_DIGEST_DATA][IX_DIGEST_SKIP_OFFLOADED] = 33;
+	ix_stats_add_digest(st, &ds);
+	ix_stats_add(st, "tx_holds", 44);
+
+	KUNIT_ASSERT_EQ(test, st->custom_length,
+			__IX_DIGEST_KIND_MAX * per_kind + 1);
+	for (i = 0; i < st->custom_length; i++)
+		ix_t_expect_entry_defined(test, st, i);
+
+	KUNIT_EXPECT_STREQ(test, st->custom[0].desc, "hdr_digest_computed");
+	KUNIT_EXPECT_EQ(test, st->custom[0].value, 11);
+	KUNIT_EXPECT_STREQ(test, st->custom[per_kind + 1].desc,
+			   "data_digest_failed");
+	KUNIT_EXPECT_EQ(test, st->custom[per_kind + 1].value, 22);
+	i = per_kind + 2 + IX_DIGEST_SKIP_OFFLOADED;
+	KUNIT_EXPECT_STREQ(test, st->custom[i].desc,
+			   "data_digest_skipped_offloaded");
+	KUNIT_EXPECT_EQ(test, st->custom[i].value, 33);
+	i = st->custom_length - 1;
+	KUNIT_EXPECT_STREQ(test, st->custom[i].desc, "tx_holds");
+	KUNIT_EXPECT_EQ(test, st->custom[i].value, 44);
+}
+
+static void stats_long_desc_cut_and_zeroed(struct kunit *test)
+{
+	struct iscsi_stats *st = ix_t_stats(test);
+	char name[ISCSI_STATS_CUSTOM_DESC_MAX + 16];
+
+	memset(name, 'x', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	ix_stats_add(st, name, 1);
+	ix_stats_add(st, "", 2);
+
+	KUNIT_ASSERT_EQ(test, st->custom_length, 2);
+	KUNIT_EXPECT_EQ(test, strnlen(st->custom[0].desc,
+				      ISCSI_STATS_CUSTOM_DESC_MAX),
+			(size_t)ISCSI_STATS_CUSTOM_DESC_MAX - 1);
+	ix_t_expect_entry_defined(test, st, 0);
+	ix_t_expect_entry_defined(test, st, 1);
+	KUNIT_EXPECT_EQ(test, st->custom[1].value, 2);
+}
+
+static void stats_full_reply_drops_the_rest(struct kunit *test)
+{
+	struct iscsi_stats *st = ix_t_stats(test);
+	struct ix_digest_stats ds = { };
+	int i;
+
+	for (i = 0; i < ISCSI_STATS_CUSTOM_MAX + 3; i++)
+		ix_stats_add(st, "n", i);
+	ix_stats_add_digest(st, &ds);
+
+	KUNIT_EXPECT_EQ(test, st->custom_length, ISCSI_STATS_CUSTOM_MAX);
+	KUNIT_EXPECT_EQ(test, st->custom[ISCSI_STATS_CUSTOM_MAX - 1].value,
+			ISCSI_STATS_CUSTOM_MAX - 1);
+	KUNIT_EXPECT_PTR_EQ(test,
+			    memchr_inv(&st->custom[ISCSI_STATS_CUSTOM_MAX],
+				       0xa5, sizeof(st->custom[0])),
+			    NULL);
+}
+
+static struct kunit_case ix_stats_cases[] = {
+	KUNIT_CASE(stats_desc_tail_is_zeroed),
+	KUNIT_CASE(stats_long_desc_cut_and_zeroed),
+	KUNIT_CASE(stats_full_reply_drops_the_rest),
+	{}
+};
+
+static struct kunit_suite ix_stats_suite = {
+	.name = "ix_stats",
+	.test_cases = ix_stats_cases,
+};
+
+kunit_test_suites(&ix_digest_suite, &ix_stats_suite);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests for the iscsi_xfrm digests");
+MODULE_DESCRIPTION("KUnit tests for the iscsi_xfrm digests and statistics");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -3,7 +3,11 @@
  * iscsi_xfrm: the transport's own connection statistics.
  *
  * They go to user space as struct iscsi_stats_custom entries (a name and a
- * value) after the standard counters of a get_stats netlink reply.
+ * value) after the standard counters of a get_stats netlink reply, which
+ * the transport class multicasts to iscsid's netlink group. The class
+ * zeroes the reply's fixed part but not the entries: they hold whatever
+ * the skb held before. So every entry is written whole, the bytes after
+ * the name's NUL included, or kernel memory would go to user space.
  */
 #include <kunit/visibility.h>
 #include <linux/kernel.h>
@@ -20,7 +24,9 @@
  * @desc: its name; cut to %ISCSI_STATS_CUSTOM_DESC_MAX - 1 bytes
  * @value: its value
  *
- * A statistic past the last entry is dropped.
+ * The entry is written whole: the name's tail is zeroed up to
+ * %ISCSI_STATS_CUSTOM_DESC_MAX bytes. A statistic past the last entry is
+ * dropped.
  */
 void ix_stats_add(struct iscsi_stats *stats, const char *desc, u64 value)
 {
@@ -29,6 +35,7 @@ void ix_stats_add(struct iscsi_stats *stats, const char *desc, u64 value)
 	if (stats->custom_length >= ISCSI_STATS_CUSTOM_MAX)
 		return;
 	c = &stats->custom[stats->custom_length++];
+	memset(c, 0, sizeof(*c));
 	strscpy(c->desc, desc, sizeof(c->desc));
 	c->value = value;
 }
