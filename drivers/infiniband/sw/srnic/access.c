@@ -20,6 +20,24 @@
  * The wait spins: holders never sleep and run in softirq or with BH
  * disabled, so none can be preempted on the waiting CPU, and each holds
  * the buffer for one segment's copy at most.
+ *
+ * Publishing a record is a message-passing pair: the owner writes the
+ * fields (PD, bounds, rights, flags, QP; the key through
+ * srnic_stag_rekey()) while the record is not valid, then sets VALID
+ * with release; every reader reads the state with acquire before any
+ * field or the key:
+ *
+ *	srnic_mem_set_valid()		srnic_access_check(), _invalidate()
+ *	write key, pd, va, len, ...	state = atomic_read_acquire(state)
+ *	cmpxchg_release(state, VALID)	if VALID: read key, pd, va, len, ...
+ *
+ * A reader that sees VALID therefore sees the fields of the set_valid()
+ * that wrote it, never older ones, also on weakly ordered CPUs (without
+ * the acquire, arm64 or POWER may read the fields before the state).
+ * The entry's kind is published by srnic_stag_alloc()'s
+ * rcu_assign_pointer() of the entry's record pointer; the state load
+ * depends on that pointer and the kind is read after the state, so the
+ * acquire orders it too.
  */
 #include <kunit/visibility.h>
 #include <linux/overflow.h>
@@ -57,6 +75,12 @@ EXPORT_SYMBOL_IF_KUNIT(srnic_mem_init);
 int srnic_mem_set_valid(struct srnic_mem *mem, struct ib_pd *pd, u64 va,
 			u64 len, u32 access, u32 flags, u32 qp_id)
 {
+	/*
+	 * No acquire needed: the owner reads its own record, no field is
+	 * read after it, and the stores below depend on it by control. The
+	 * accesses before an invalidation are ordered before us by
+	 * srnic_mem_wait_idle(), which returned before the owner got here.
+	 */
 	int old = atomic_read(&mem->state);
 	u64 last;
 
@@ -71,7 +95,12 @@ int srnic_mem_set_valid(struct srnic_mem *mem, struct ib_pd *pd, u64 va,
 	mem->access = access;
 	mem->flags = flags;
 	mem->qp_id = qp_id;
-	/* Fields before state: accesses read them only after seeing VALID. */
+	/*
+	 * Release: the fields above, and a key set by srnic_stag_rekey()
+	 * before this call, are visible to whoever sees VALID. Pairs with
+	 * the atomic_read_acquire() of the state in srnic_access_check()
+	 * and srnic_access_invalidate().
+	 */
 	if (atomic_cmpxchg_release(&mem->state, old, SRNIC_MEM_VALID) != old)
 		return -EINVAL;
 	return 0;
@@ -84,7 +113,10 @@ static void srnic_mem_wait_idle(struct srnic_mem *mem)
 	 * Holders do not sleep and run with BH disabled, so they cannot be
 	 * waiting behind us on this CPU and finish in a bounded time.
 	 */
-	/* Acquire: the holders' last touches of the buffer happened before. */
+	/*
+	 * Acquire: the holders' last touches of the buffer happened before.
+	 * Pairs with the atomic_dec_return_release() in srnic_access_end().
+	 */
 	while (atomic_read_acquire(&mem->inflight))
 		cpu_relax();
 }
@@ -95,6 +127,7 @@ static void srnic_mem_wait_idle(struct srnic_mem *mem)
  */
 void srnic_mem_kill(struct srnic_mem *mem)
 {
+	/* Fully ordered: pairs with srnic_access_check()'s full barrier. */
 	atomic_xchg(&mem->state, SRNIC_MEM_DEAD);
 	srnic_mem_wait_idle(mem);
 }
@@ -215,9 +248,20 @@ enum srnic_access_err srnic_access_check(struct srnic_stag_table *t,
 		return srnic_access_count(stats, SRNIC_ACCESS_INVALID_STAG);
 	}
 	atomic_inc(&mem->inflight);
-	/* Pairs with the fully ordered cmpxchg/xchg of invalidate and kill. */
+	/*
+	 * Orders the increment before the state read: pairs with the fully
+	 * ordered cmpxchg/xchg of invalidate and kill (see the top of the
+	 * file).
+	 */
 	smp_mb__after_atomic();
-	state = atomic_read(&mem->state);
+	/*
+	 * Acquire: the key, kind, PD, QP, rights and bounds read below are
+	 * those the set_valid() whose VALID we see published. Pairs with
+	 * the atomic_cmpxchg_release() in srnic_mem_set_valid(). The full
+	 * barrier above orders only the increment before this load, not
+	 * this load before the later ones.
+	 */
+	state = atomic_read_acquire(&mem->state);
 	/*
 	 * The key after the state: a key changes only while the record is
 	 * not valid, and set_valid() publishes it with the state.
@@ -248,7 +292,10 @@ EXPORT_SYMBOL_IF_KUNIT(srnic_access_check);
  */
 void srnic_access_end(struct srnic_mem *mem)
 {
-	/* Release: every touch of the buffer is done before the count drops. */
+	/*
+	 * Release: every touch of the buffer is done before the count drops.
+	 * Pairs with the atomic_read_acquire() in srnic_mem_wait_idle().
+	 */
 	if (mem)
 		atomic_dec_return_release(&mem->inflight);
 }
@@ -282,6 +329,11 @@ enum srnic_access_err srnic_access_invalidate(struct srnic_stag_table *t,
 		err = SRNIC_ACCESS_INVALID_STAG;
 		goto out;
 	}
+	/*
+	 * Acquire: the key, kind, PD, QP and flags checked below are those
+	 * the set_valid() whose VALID we see published. Pairs with the
+	 * atomic_cmpxchg_release() in srnic_mem_set_valid().
+	 */
 	state = atomic_read_acquire(&mem->state);
 	if (READ_ONCE(e->key) != srnic_stag_key(req->stag))
 		err = SRNIC_ACCESS_KEY_MISMATCH;
@@ -291,7 +343,10 @@ enum srnic_access_err srnic_access_invalidate(struct srnic_stag_table *t,
 		err = srnic_access_rules(mem, READ_ONCE(e->kind), req);
 	if (err != SRNIC_ACCESS_OK)
 		goto out;
-	/* Of two racing invalidations (or a kill), one wins. */
+	/*
+	 * Of two racing invalidations (or a kill), one wins. Fully ordered
+	 * when it succeeds: pairs with srnic_access_check()'s full barrier.
+	 */
 	state = atomic_cmpxchg(&mem->state, SRNIC_MEM_VALID,
 			       SRNIC_MEM_INVALIDATED);
 	if (state != SRNIC_MEM_VALID) {

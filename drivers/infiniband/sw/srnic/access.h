@@ -51,9 +51,13 @@ enum srnic_mem_type {
 
 /**
  * struct srnic_mem - protection record of an MR or MW
- * @state: &enum srnic_mem_state. Changed only with cmpxchg() (invalidate,
- *	kill) or srnic_mem_set_valid(); read with smp_load_acquire() after
- *	@inflight was raised, see srnic_access_check().
+ * @state: &enum srnic_mem_state. Changed only with cmpxchg() (invalidate),
+ *	xchg() (kill) or srnic_mem_set_valid(), which sets VALID with
+ *	release after writing the fields below. Whoever reads the state and
+ *	then the fields or the STag's key (srnic_access_check(), after
+ *	raising @inflight, and srnic_access_invalidate()) reads it with
+ *	atomic_read_acquire(), so that VALID comes with the fields that
+ *	set_valid() published; see the top of access.c.
  * @inflight: accesses that passed the check and may be touching the
  *	buffer right now. srnic_access_invalidate() and srnic_mem_kill()
  *	wait for it to drop to zero after they changed @state, so once they
