@@ -262,6 +262,15 @@ EXPORT_SYMBOL_IF_KUNIT(xg_net_setup);
  * xg_net_teardown() - unhook a namespace and free its state
  * @xn: the state, from xg_net_setup()
  *
+ * The re-evaluation work is disabled first, for good: our pernet exit runs
+ * before xfrm's, so until xfrm's exit has deleted the namespace's SAs and
+ * policies their timers still expire and call xg_km_changed(), and a work
+ * item queued then would run on, or be freed with, the namespace's state.
+ * Once disabled, every queue_work() of it (xg_km_changed(),
+ * xg_config_update(), the output hook) does nothing; what those callers
+ * change besides, xg_net::gen, lives as long as the namespace's memory,
+ * which is freed after every pernet exit has run.
+ *
  * Context: process context; sleeps. The namespace is going away: no
  * process in it is left, so no configuration change can come.
  */
@@ -269,6 +278,8 @@ void xg_net_teardown(struct xg_net *xn)
 {
 	struct xg_config *cfg;
 
+	/* Cancels a queued run and waits for a running one. */
+	disable_work_sync(&xn->reeval_work);
 	if (xn->net)
 		xg_nf_net_exit(xn->net);
 	xg_conn_net_exit(xn);

@@ -100,7 +100,8 @@ struct xg_pcpu_stats {
  * @stats: per-CPU counters.
  * @conn_lock: serialises changes of @conns; readers use RCU.
  * @conns: guarded connections by address/port tuple (conn.c).
- * @reeval_work: re-evaluates every connection after @gen moved.
+ * @reeval_work: re-evaluates every connection after @gen moved. Disabled
+ *	for good when the namespace's teardown begins (xg_net_teardown()).
  * @refused_lock: protects @refused and what it points to: taken with
  *	spin_lock_bh(), held only to copy one entry in or out (never while
  *	calling out, e.g. into a netlink dump), so a refusal never waits
