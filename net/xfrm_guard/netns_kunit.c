@@ -3,10 +3,14 @@
  * KUnit: the per-namespace configuration. A change is published whole or
  * not at all, moves the namespace's generation so connections are judged
  * again, and a flow gets its rule's profile or, failing that, the default.
+ * Once a namespace's state is torn down, nothing can queue its
+ * re-evaluation any more, whatever xfrm still reports about it.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
+#include "km.h"
 #include "netns.h"
 
 static void xg_t_noop_work(struct work_struct *work)
@@ -173,11 +177,91 @@ static void rule_to_missing_profile_falls_back_to_default(struct kunit *test)
 	xg_t_net_exit(xn);
 }
 
+/* A namespace's state that counts its re-evaluations. */
+struct xg_t_counted {
+	struct xg_net xn;
+	atomic_t runs;
+};
+
+static void xg_t_count_work(struct work_struct *work)
+{
+	struct xg_t_counted *t = container_of(work, struct xg_t_counted,
+					      xn.reeval_work);
+
+	atomic_inc(&t->runs);
+}
+
+static void xg_t_counted_cancel(void *data)
+{
+	struct xg_t_counted *t = data;
+
+	/* A work a failing test left queued must not outlive @t. */
+	cancel_work_sync(&t->xn.reeval_work);
+}
+
+/* The pernet code's own state, with no namespace behind it. */
+static struct xg_t_counted *xg_t_counted_setup(struct kunit *test)
+{
+	struct xg_t_counted *t;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_EQ(test, xg_net_setup(&t->xn, NULL), 0);
+	INIT_WORK(&t->xn.reeval_work, xg_t_count_work);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							xg_t_counted_cancel, t), 0);
+	return t;
+}
+
+/*
+ * Our pernet exit runs before xfrm's, so xfrm's SA timers can still expire
+ * and notify (xg_km_changed()) after it: the re-evaluation must then not be
+ * queued, or it would run on a freed namespace.
+ */
+static void km_event_after_teardown_queues_nothing(struct kunit *test)
+{
+	struct xg_t_counted *t = xg_t_counted_setup(test);
+	bool queued;
+
+	xg_net_teardown(&t->xn);
+	/* What an SA's hard expiry does in xfrm's timer, softirq. */
+	local_bh_disable();
+	xg_km_changed(&t->xn);
+	local_bh_enable();
+	queued = work_pending(&t->xn.reeval_work);
+	KUNIT_EXPECT_FALSE_MSG(test, queued, "xfrm event queued the work");
+	flush_work(&t->xn.reeval_work);
+	/* Every other site queues it directly (conn.c, xg_config_update()). */
+	queued = queue_work(system_wq, &t->xn.reeval_work);
+	KUNIT_EXPECT_FALSE_MSG(test, queued, "queue_work() queued the work");
+	flush_work(&t->xn.reeval_work);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->runs), 0);
+}
+
+/* A re-evaluation queued before the teardown is done or gone after it. */
+static void teardown_leaves_no_reevaluation_behind(struct kunit *test)
+{
+	struct xg_t_counted *t = xg_t_counted_setup(test);
+	int runs;
+
+	local_bh_disable();
+	xg_km_changed(&t->xn);
+	local_bh_enable();
+	xg_net_teardown(&t->xn);
+	runs = atomic_read(&t->runs);
+	KUNIT_EXPECT_LE(test, runs, 1);
+	KUNIT_EXPECT_EQ(test, work_busy(&t->xn.reeval_work), 0U);
+	flush_work(&t->xn.reeval_work);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->runs), runs);
+}
+
 static struct kunit_case xg_netns_cases[] = {
 	KUNIT_CASE(config_change_is_published_and_moves_generation),
 	KUNIT_CASE(failed_change_publishes_nothing),
 	KUNIT_CASE(flow_gets_its_rules_profile_else_default),
 	KUNIT_CASE(rule_to_missing_profile_falls_back_to_default),
+	KUNIT_CASE(km_event_after_teardown_queues_nothing),
+	KUNIT_CASE(teardown_leaves_no_reevaluation_behind),
 	{}
 };
 
