@@ -2,12 +2,16 @@
 /*
  * KUnit: the access check (access.c). One table row per rule and edge,
  * then invalidation: its checks, and that no access passes or is still
- * running once it has returned, even when racing with it.
+ * running once it has returned, even when racing with it; last, that a
+ * record seen valid carries the fields and key published with it.
  */
 #include <kunit/test.h>
 #include <linux/bottom_half.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "access.h"
@@ -709,6 +713,204 @@ static void invalidate_racing_with_writes_leaves_none_after(struct kunit *test)
 	KUNIT_EXPECT_GT(test, r->refused, 0UL);
 }
 
+/*
+ * Publication: a record is made valid again and again, alternately with
+ * two different sets of fields and keys (generations 0 and 1), and
+ * invalidated in between, while readers - a hard IRQ timer, which also
+ * interrupts the writer anywhere on a uniprocessor, and a thread, which
+ * runs beside it on SMP - ask for access with the name and range of
+ * either generation. Whenever access is granted the reader, still
+ * holding it (so nothing can change), reads the record and its key
+ * again: they must be the granted generation's. A reader that saw VALID
+ * with the fields or key of the other generation would be granted what
+ * the current registration does not allow.
+ *
+ * This catches a writer that publishes VALID before the fields, a key
+ * changed while valid, or a reader that checks fields it read before the
+ * state. It cannot catch a missing acquire or release on x86: its
+ * stores and loads are not reordered (TSO), so only a weakly ordered CPU
+ * (arm64, POWER) could make it fail for that.
+ */
+#define SRNIC_T_PUB_PERIOD_NS	(100 * NSEC_PER_USEC)
+#define SRNIC_T_PUB_MIN_MS	300
+#define SRNIC_T_PUB_MAX_MS	5000
+#define SRNIC_T_PUB_MIN_GRANTS	20
+
+struct srnic_t_gen {
+	u8 key;
+	struct ib_pd *pd;
+	u64 va;
+	u64 len;
+	u32 access;
+	u32 flags;
+	struct srnic_access_req req;
+};
+
+struct srnic_t_pub {
+	struct hrtimer timer;
+	struct srnic_t_fix *f;
+	struct srnic_mem mem;
+	u32 stag;
+	struct srnic_t_gen gen[2];
+	bool stop;
+	atomic_long_t granted[2];
+	atomic_long_t refused;
+	atomic_long_t stale;
+};
+
+/* One reader's look; runs with BH or IRQs disabled. */
+static void srnic_t_pub_read(struct srnic_t_pub *p, unsigned int g)
+{
+	const struct srnic_t_gen *want = &p->gen[g];
+	struct srnic_stag_entry *e;
+	struct srnic_mem *mem;
+	bool same;
+
+	if (srnic_access_check(&p->f->t, &want->req, NULL, &mem) !=
+	    SRNIC_ACCESS_OK) {
+		atomic_long_inc(&p->refused);
+		return;
+	}
+	/* Held: invalidation waits for us, so the record stands still. */
+	rcu_read_lock();
+	e = srnic_stag_lookup(&p->f->t, p->stag);
+	same = e && READ_ONCE(e->key) == want->key &&
+	       mem->pd == want->pd && mem->va == want->va &&
+	       mem->len == want->len && mem->access == want->access &&
+	       mem->flags == want->flags;
+	rcu_read_unlock();
+	srnic_access_end(mem);
+	atomic_long_inc(same ? &p->granted[g] : &p->stale);
+}
+
+static enum hrtimer_restart srnic_t_pub_tick(struct hrtimer *timer)
+{
+	struct srnic_t_pub *p = container_of(timer, struct srnic_t_pub, timer);
+
+	srnic_t_pub_read(p, get_random_u32_below(2));
+	if (READ_ONCE(p->stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(SRNIC_T_PUB_PERIOD_NS));
+	return HRTIMER_RESTART;
+}
+
+static int srnic_t_pub_thread(void *data)
+{
+	struct srnic_t_pub *p = data;
+	unsigned int g = 0;
+
+	while (!kthread_should_stop()) {
+		local_bh_disable();
+		srnic_t_pub_read(p, g);
+		local_bh_enable();
+		g ^= 1;
+		cond_resched();
+	}
+	return 0;
+}
+
+static void srnic_t_pub_gen(struct srnic_t_pub *p, unsigned int g)
+{
+	struct srnic_t_gen *gen = &p->gen[g];
+
+	gen->key = srnic_stag_key(p->stag) ^ (g ? 0x5a : 0);
+	gen->pd = g ? p->f->other_pd : p->f->pd;
+	gen->va = T_VA + g * 0x100000;
+	gen->len = T_LEN << g;
+	gen->access = g ? IB_ACCESS_REMOTE_READ : IB_ACCESS_REMOTE_WRITE;
+	gen->flags = SRNIC_MEM_LOCAL_INV | (g ? SRNIC_MEM_QP_SCOPE : 0);
+	gen->req = (struct srnic_access_req) {
+		.stag = srnic_stag_make(srnic_stag_index(p->stag), gen->key),
+		.op = g ? SRNIC_OP_REMOTE_READ : SRNIC_OP_REMOTE_WRITE,
+		.addr = gen->va,
+		.len = gen->len,
+		.pd = gen->pd,
+		.qp_id = T_QP,
+	};
+}
+
+static void srnic_t_pub_free(void *data)
+{
+	struct srnic_t_pub *p = data;
+
+	srnic_mem_kill(&p->mem);
+	srnic_stag_free(&p->f->t, p->stag);
+}
+
+static void valid_record_carries_what_set_valid_published(struct kunit *test)
+{
+	struct srnic_t_fix *f = srnic_t_fix(test);
+	unsigned long cycles = 0;
+	struct task_struct *reader;
+	struct srnic_access_req inv;
+	unsigned long deadline, min;
+	struct srnic_t_pub *p;
+	unsigned int g;
+	u32 stag;
+
+	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p->f = f;
+	srnic_mem_init(&p->mem, SRNIC_MEM_MR);
+	KUNIT_ASSERT_EQ(test, 0, srnic_stag_alloc(&f->t, &p->mem,
+						  SRNIC_STAG_REMOTE, &p->stag));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, srnic_t_pub_free, p));
+	srnic_t_pub_gen(p, 0);
+	srnic_t_pub_gen(p, 1);
+
+	hrtimer_init(&p->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	p->timer.function = srnic_t_pub_tick;
+	hrtimer_start(&p->timer, ns_to_ktime(SRNIC_T_PUB_PERIOD_NS),
+		      HRTIMER_MODE_REL_HARD);
+	reader = kthread_run(srnic_t_pub_thread, p, "srnic_t_pub");
+	if (IS_ERR(reader)) {
+		WRITE_ONCE(p->stop, true);
+		hrtimer_cancel(&p->timer);
+		KUNIT_FAIL(test, "no reader thread: %ld", PTR_ERR(reader));
+		return;
+	}
+
+	min = jiffies + msecs_to_jiffies(SRNIC_T_PUB_MIN_MS);
+	deadline = jiffies + msecs_to_jiffies(SRNIC_T_PUB_MAX_MS);
+	for (g = 0; time_before(jiffies, deadline); g ^= 1, cycles++) {
+		const struct srnic_t_gen *gen = &p->gen[g];
+
+		if (time_after(jiffies, min) &&
+		    atomic_long_read(&p->granted[0]) >= SRNIC_T_PUB_MIN_GRANTS &&
+		    atomic_long_read(&p->granted[1]) >= SRNIC_T_PUB_MIN_GRANTS)
+			break;
+		/* Not valid: the owner may change the key and the fields. */
+		if (srnic_stag_rekey(&f->t, p->stag, gen->key, &stag) ||
+		    srnic_mem_set_valid(&p->mem, gen->pd, gen->va, gen->len,
+					gen->access, gen->flags, T_QP)) {
+			KUNIT_FAIL(test, "cycle %lu: could not publish", cycles);
+			break;
+		}
+		inv = gen->req;
+		inv.op = SRNIC_OP_LOCAL_INV;
+		if (srnic_access_invalidate(&f->t, &inv, NULL) !=
+		    SRNIC_ACCESS_OK) {
+			KUNIT_FAIL(test, "cycle %lu: could not invalidate", cycles);
+			break;
+		}
+		cond_resched();
+	}
+	WRITE_ONCE(p->stop, true);
+	hrtimer_cancel(&p->timer);
+	kthread_stop(reader);
+
+	kunit_info(test, "%lu publications; granted %ld (gen 0) and %ld (gen 1), refused %ld, stale %ld\n",
+		   cycles, atomic_long_read(&p->granted[0]),
+		   atomic_long_read(&p->granted[1]),
+		   atomic_long_read(&p->refused), atomic_long_read(&p->stale));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&p->stale), 0L);
+	/* Both generations were seen valid, and readers met the changes. */
+	KUNIT_EXPECT_GT(test, atomic_long_read(&p->granted[0]), 0L);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&p->granted[1]), 0L);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&p->refused), 0L);
+}
+
 static void access_err_names_are_counter_names(struct kunit *test)
 {
 	KUNIT_EXPECT_STREQ(test, srnic_access_err_name(SRNIC_ACCESS_KEY_MISMATCH),
@@ -728,6 +930,7 @@ static struct kunit_case srnic_access_cases[] = {
 	KUNIT_CASE(set_valid_refuses_buffer_past_top_of_space),
 	KUNIT_CASE(invalidate_waits_for_access_in_flight),
 	KUNIT_CASE(invalidate_racing_with_writes_leaves_none_after),
+	KUNIT_CASE_SLOW(valid_record_carries_what_set_valid_published),
 	KUNIT_CASE(access_err_names_are_counter_names),
 	{}
 };
