@@ -129,6 +129,8 @@ struct xg_net *xg_net(const struct net *net);
  * @xn: namespace state
  *
  * Context: inside rcu_read_lock(); the result is valid until it is left.
+ *
+ * Return: the configuration, never NULL while the namespace lives.
  */
 static inline const struct xg_config *xg_config_get(struct xg_net *xn)
 {
