@@ -22,7 +22,8 @@ struct ahash_request;
  * @iconn: libiscsi's connection, whose dd_data (through libiscsi_tcp's
  *	struct iscsi_tcp_conn) points back here.
  * @sock_lock: serialises @sock and @guard against readers outside the data
- *	path (get_param, get_stats, set_param) and against bind/release.
+ *	path (get_param, get_stats, set_param, @refuse_work) and against
+ *	bind/release.
  * @sock: the socket iscsid handed over at bind; NULL when not bound.
  * @guard: the socket's guard connection; NULL when not bound. The data
  *	path reads it without @sock_lock: it only runs between bind and
@@ -48,6 +49,15 @@ struct ahash_request;
  * @holds: how many times transmission held.
  * @held_pdus: transmit attempts refused while holding.
  * @refused: the login shim refused this connection; nothing more is sent.
+ * @refuse_work: reports a refusal made in the receive path, which cannot
+ *	sleep, to the guard; see ix_refuse_rx().
+ * @rx_refusal: the reason @refuse_work reports.
+ * @rx_login: the data segment of the Login Response being received,
+ *	%ISCSI_DEF_MAX_RECV_SEG_LEN bytes. It is received here instead of
+ *	into libiscsi's conn->data, which iscsid's next Login Request is
+ *	copied into, checked, and completed to iscsid from here, so iscsid
+ *	gets exactly the bytes that were checked. Only the receive path,
+ *	which the socket serialises, touches it.
  * @fatal: a digest failed while IPsec integrity protected the connection
  *	(RFC 3723 3.6.1); the session is not reinstated.
  */
@@ -78,6 +88,9 @@ struct ix_conn {
 	atomic64_t holds;
 	atomic64_t held_pdus;
 	bool refused;
+	struct work_struct refuse_work;
+	const char *rx_refusal;
+	char *rx_login;
 	bool fatal;
 };
 

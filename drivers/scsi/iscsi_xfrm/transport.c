@@ -16,6 +16,8 @@
  *  - login: the shim on .send_pdu makes digest offers follow the guard's
  *    CRC decision, refuses CHAP challenge reflection across connections
  *    and CHAP without confidentiality when policy asks (RFC 3723 2.4.1).
+ *    A Login Response is checked in the receive path before it is
+ *    completed to iscsid: a reflected challenge never reaches iscsid.
  *  - digests: sent ones are computed with crc32c() (digest.c), received ones
  *    are verified by libiscsi_tcp with the crypto API's crc32c (the same
  *    accelerated code) through one request per connection; a digest
@@ -113,6 +115,52 @@ static const struct xfrm_guard_owner_ops ix_guard_ops = {
 	.protection_restored = ix_protection_restored,
 };
 
+/* --- refusals of the login shim --------------------------------------- */
+
+/* Any context: nothing more is sent on the connection, and the log says why. */
+static void ix_refuse_mark(struct ix_conn *ixc, const char *reason)
+{
+	WRITE_ONCE(ixc->refused, true);
+	iscsi_conn_printk(KERN_WARNING, ixc->iconn, "login refused: %s\n",
+			  reason);
+}
+
+/*
+ * A refusal is the guard's to report like its own (dmesg, audit, event,
+ * counter): xfrm_guard_owner_refused(), which may sleep.
+ * Context: process, with the guard attached (bind to release).
+ */
+static void ix_refuse(struct ix_conn *ixc, const char *reason)
+{
+	ix_refuse_mark(ixc, reason);
+	if (ixc->guard)
+		xfrm_guard_owner_refused(ixc->guard, reason);
+}
+
+/* The report of ix_refuse_rx(); ix_release_conn() flushes it. */
+static void ix_refuse_work(struct work_struct *work)
+{
+	struct ix_conn *ixc = container_of(work, struct ix_conn, refuse_work);
+
+	mutex_lock(&ixc->sock_lock);
+	if (ixc->guard)
+		xfrm_guard_owner_refused(ixc->guard,
+					 READ_ONCE(ixc->rx_refusal));
+	mutex_unlock(&ixc->sock_lock);
+}
+
+/*
+ * A refusal in the receive path, which cannot sleep: the guard hears of it
+ * from ix_refuse_work(). The caller fails the connection.
+ * Context: softirq, or the receive work under the socket lock.
+ */
+static void ix_refuse_rx(struct ix_conn *ixc, const char *reason)
+{
+	ix_refuse_mark(ixc, reason);
+	WRITE_ONCE(ixc->rx_refusal, reason);
+	schedule_work(&ixc->refuse_work);
+}
+
 /* --- receive ---------------------------------------------------------- */
 
 /* A digest failed: count it, and end the session if IPsec vouched. */
@@ -146,20 +194,64 @@ static void ix_rx_failed(struct ix_conn *ixc, bool was_hdr)
 	iscsi_conn_error_event(ixc->iconn->cls_conn, ISCSI_ERR_INVALID_HOST);
 }
 
-/* A Login Response arrived whole: note any CHAP challenge in it. */
-static void ix_rx_login_rsp(struct ix_conn *ixc, unsigned int len)
+/*
+ * The data segment of a Login Response is in (pad and digest included) and
+ * nothing of the PDU has reached iscsid yet. Check its CHAP challenge now:
+ * a reflected one (RFC 3723 2.4.1) must never reach iscsid, which would
+ * answer it. Otherwise complete the PDU to iscsid from @rx_login, the
+ * bytes that were checked. This replaces libiscsi_tcp's own completion of
+ * the segment, and does what it does: check the digest, complete, and
+ * make ready for the next header.
+ *
+ * Return: 0, or the iSCSI error iscsi_tcp_recv_skb() fails the
+ * connection with.
+ * Context: the receive path.
+ */
+static int ix_login_rsp_done(struct iscsi_tcp_conn *tcp_conn,
+			     struct iscsi_segment *seg)
 {
-	struct iscsi_conn *conn = ixc->iconn;
+	struct ix_conn *ixc = tcp_conn->dd_data;
+	unsigned int len = tcp_conn->in.datalen;
 	const char *reason = NULL;
-	int err;
+	int rc;
 
-	err = ix_login_chap_rx(ix_chap, ixc->id, conn->data, len, jiffies,
-			       &reason);
-	if (!err)
+	/* ix_rx_failed() counts it. */
+	if (seg->digest_len &&
+	    memcmp(seg->digest, seg->recv_digest, seg->digest_len))
+		return ISCSI_ERR_DATA_DGST;
+	if (ix_login_chap_rx(ix_chap, ixc->id, ixc->rx_login, len, jiffies,
+			     &reason)) {
+		ix_refuse_rx(ixc, reason ?: IX_REASON_MALFORMED);
+		return ISCSI_ERR_CONN_FAILED;
+	}
+	rc = iscsi_complete_pdu(ixc->iconn, tcp_conn->in.hdr, ixc->rx_login,
+				len);
+	if (rc)
+		return rc;
+	iscsi_tcp_hdr_recv_prep(tcp_conn);
+	return 0;
+}
+
+/*
+ * A header was dissected and the segment for its data set up. The data of
+ * a Login Response goes to @rx_login, and ix_login_rsp_done() sees it
+ * before iscsid does; nothing of it has been received yet.
+ * Context: the receive path.
+ */
+static void ix_rx_data_begins(struct ix_conn *ixc)
+{
+	struct iscsi_tcp_conn *tcp_conn = ixc->iconn->dd_data;
+	struct iscsi_segment *seg = &tcp_conn->in.segment;
+	unsigned int len = tcp_conn->in.datalen;
+
+	if ((tcp_conn->in.hdr->opcode & ISCSI_OPCODE_MASK) !=
+	    ISCSI_OP_LOGIN_RSP)
 		return;
-	WRITE_ONCE(ixc->refused, true);
-	iscsi_conn_printk(KERN_WARNING, conn, "login refused: %s\n", reason);
-	iscsi_conn_failure(conn, ISCSI_ERR_CONN_FAILED);
+	/* libiscsi_tcp takes no more into conn->data, which is this size. */
+	if (WARN_ON_ONCE(len > ISCSI_DEF_MAX_RECV_SEG_LEN || seg->copied))
+		return;
+	iscsi_segment_init_linear(seg, ixc->rx_login, len, ix_login_rsp_done,
+				  seg->hash);
 }
 
 static int ix_recv(read_descriptor_t *rd_desc, struct sk_buff *skb,
@@ -175,10 +267,6 @@ static int ix_recv(read_descriptor_t *rd_desc, struct sk_buff *skb,
 	do {
 		bool was_hdr = iscsi_tcp_recv_segment_is_hdr(tcp_conn);
 		bool fresh = !seg->total_copied;
-		bool login_rsp = !was_hdr && tcp_conn->in.hdr &&
-			(tcp_conn->in.hdr->opcode & ISCSI_OPCODE_MASK) ==
-			ISCSI_OP_LOGIN_RSP;
-		unsigned int datalen = tcp_conn->in.datalen;
 
 		status = 0;
 		consumed = iscsi_tcp_recv_skb(conn, skb, offset, false,
@@ -202,9 +290,9 @@ static int ix_recv(read_descriptor_t *rd_desc, struct sk_buff *skb,
 			ix_rx_failed(ixc, was_hdr);
 			break;
 		}
-		if (login_rsp && status == ISCSI_TCP_SEGMENT_DONE &&
-		    iscsi_tcp_recv_segment_is_hdr(tcp_conn))
-			ix_rx_login_rsp(ixc, datalen);
+		if (was_hdr && status == ISCSI_TCP_SEGMENT_DONE &&
+		    !iscsi_tcp_recv_segment_is_hdr(tcp_conn))
+			ix_rx_data_begins(ixc);
 	} while (consumed && status != ISCSI_TCP_SKB_DONE);
 
 	return total;
@@ -526,15 +614,6 @@ static int ix_alloc_pdu(struct iscsi_task *task, u8 opcode)
 
 /* --- login shim ------------------------------------------------------- */
 
-static void ix_refuse(struct ix_conn *ixc, const char *reason)
-{
-	WRITE_ONCE(ixc->refused, true);
-	iscsi_conn_printk(KERN_WARNING, ixc->iconn, "login refused: %s\n",
-			  reason);
-	if (ixc->guard)
-		xfrm_guard_owner_refused(ixc->guard, reason);
-}
-
 /*
  * What iscsid sends during login passes here first. The text is copied to
  * a buffer of our own: a digest offer may grow ("None" -> "CRC32C") and
@@ -629,7 +708,12 @@ ix_conn_create(struct iscsi_cls_session *cls_sess, u32 conn_idx)
 	mutex_init(&ixc->sock_lock);
 	INIT_WORK(&conn->recvwork, ix_recv_work);
 	INIT_DELAYED_WORK(&ixc->hold_work, ix_hold_work);
+	INIT_WORK(&ixc->refuse_work, ix_refuse_work);
 	ix_digest_conn_init(&ixc->dg);
+
+	ixc->rx_login = kmalloc(ISCSI_DEF_MAX_RECV_SEG_LEN, GFP_KERNEL);
+	if (!ixc->rx_login)
+		goto teardown;
 
 	tfm = crypto_alloc_ahash("crc32c", 0, CRYPTO_ALG_ASYNC);
 	if (IS_ERR(tfm)) {
@@ -648,6 +732,7 @@ ix_conn_create(struct iscsi_cls_session *cls_sess, u32 conn_idx)
 	return cls_conn;
 
 teardown:
+	kfree(ixc->rx_login);
 	iscsi_tcp_conn_teardown(cls_conn);
 	return NULL;
 }
@@ -669,6 +754,8 @@ static void ix_release_conn(struct ix_conn *ixc)
 	ix_restore_callbacks(ixc);
 	sock_put(sock->sk);
 	iscsi_suspend_rx(ixc->iconn);
+	/* The receive path is done: report its refusal while attached. */
+	flush_work(&ixc->refuse_work);
 
 	mutex_lock(&ixc->sock_lock);
 	guard = ixc->guard;
@@ -693,6 +780,7 @@ static void ix_conn_destroy(struct iscsi_cls_conn *cls_conn)
 	ix_release_conn(ixc);
 	ahash_request_free(ixc->rx_hash);
 	crypto_free_ahash(tfm);
+	kfree(ixc->rx_login);
 	iscsi_tcp_conn_teardown(cls_conn);
 }
 
