@@ -17,7 +17,13 @@
 # iscsi_xfrm remembers the challenges it sent (ix_chap_note, IX_CHAP_SENT)
 # and must refuse the login on connection 2 when the same challenge comes
 # back (IX_CHAP_RECEIVED), naming "chap_reflection" in dmesg; the rogue
-# must never get its answer. iscsi_tcp (the anchor) does not look across
+# must never get its answer. The check runs before the Login Response is
+# completed to iscsid: a listener on the iSCSI netlink group (the one
+# iscsid reads Login Responses from) must never see the reflected
+# challenge, while it does see the rogue's own challenge on connection 1.
+# The refusal is the guard's too: "refused by owner ... chap_reflection"
+# in dmesg, an audit record, an owner_refused event in "xguard monitor"
+# and the owner_refused counter. iscsi_tcp (the anchor) does not look across
 # connections; what happens with it is recorded as diagnostics. Before
 # that, a genuine mutual CHAP login against a target that knows the
 # secrets must succeed, and one that answers with a wrong secret must fail,
@@ -152,6 +158,85 @@ ft_sessions_gone() {
 
 # dmesg_has PATTERN: the kernel logged it since ix_dmesg_mark.
 dmesg_has() { ix_dmesg_since | grep -q -- "$1"; }
+dmesg_has_re() { ix_dmesg_since | grep -qE -- "$1"; }
+
+# ft_wait SECONDS CMD...: until CMD succeeds, for at most SECONDS.
+ft_wait() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.5
+	done
+}
+
+# --- what iscsid is told: a listener on the iSCSI netlink group --------------------
+
+# The kernel multicasts every PDU it completes to iscsid (ISCSI_KEVENT_RECV_PDU,
+# Login Responses among them) to group ISCSI_NL_GRP_ISCSID of NETLINK_ISCSI.
+# This listener joins the group and writes one line per message: the event
+# type and the payload with unprintable bytes as '.', so the login text of
+# a Login Response reads "...CHAP_A=5.CHAP_I=7.CHAP_C=0x...".
+NLW_PID=
+NLW_LOG=$IX_TMP/nlwatch.log
+
+nlw_start() {
+	nlw_stop
+	: >"$NLW_LOG"
+	/usr/bin/python3 - "$NLW_LOG" <<-'EOF' &
+	import errno, socket, struct, sys
+	NETLINK_ISCSI, ISCSI_NL_GRP_ISCSID = 8, 1
+	out = open(sys.argv[1], "w", buffering=1)
+	s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ISCSI)
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+	s.bind((0, 1 << (ISCSI_NL_GRP_ISCSID - 1)))
+	out.write("ready\n")
+	while True:
+	    try:
+	        buf = s.recv(1 << 17)
+	    except OSError as e:
+	        if e.errno != errno.ENOBUFS:
+	            raise
+	        out.write("overrun\n")
+	        continue
+	    off = 0
+	    while off + 16 <= len(buf):
+	        ln = struct.unpack_from("=I", buf, off)[0]
+	        if ln < 16 or off + ln > len(buf):
+	            break
+	        msg = buf[off + 16:off + ln]
+	        ev = struct.unpack_from("=I", msg)[0] if len(msg) >= 4 else -1
+	        text = "".join(chr(b) if 32 <= b < 127 else "." for b in msg)
+	        out.write("ev=%d len=%d %s\n" % (ev, len(msg), text))
+	        off += (ln + 3) & ~3
+	EOF
+	NLW_PID=$!
+	ft_wait 30 grep -q '^ready' "$NLW_LOG"
+}
+
+nlw_stop() {
+	[ -n "$NLW_PID" ] || return 0
+	kill "$NLW_PID" 2>/dev/null
+	wait "$NLW_PID" 2>/dev/null
+	NLW_PID=
+}
+at_exit nlw_stop
+
+# nlw_chap_c: the CHAP_C values of the PDUs iscsid was handed, one a line.
+# ISCSI_KEVENT_RECV_PDU is 101.
+nlw_chap_c() {
+	grep '^ev=101 ' "$NLW_LOG" | grep -o 'CHAP_C=[0-9A-Za-z+/=]*' |
+		sed 's/^CHAP_C=//'
+}
+
+# nlw_saw CHALLENGE: iscsid was handed a PDU with CHAP_C=CHALLENGE.
+nlw_saw() { nlw_chap_c | grep -qixF -- "$1"; }
+
+# nlw_saw_other CHALLENGE: ... and with some other CHAP_C.
+nlw_saw_other() { nlw_chap_c | grep -qvixF -- "$1"; }
+
+# ft_stat NAME: an "xguard stats" counter of the initial namespace.
+ft_stat() { ix_xguard stats | awk -v k="$1" '$1 == k {print $2}'; }
 
 ft_show_log() {
 	diag "fake target log:"
@@ -208,6 +293,18 @@ check "wrong secret: no session left" ft_sessions_gone
 failed_before=$SG_FAILED
 ft_start reflect --peer-name $TGT_USER --hold 60 ||
 	{ not_ok "fake target listens"; done_testing; }
+step "reflect: a listener on iscsid's netlink group" nlw_start || done_testing
+MON_LOG=$IX_TMP/monitor.log
+MON=
+refused0=
+if [ "$M" = iscsi_xfrm ]; then
+	refused0=$(ft_stat owner_refused)
+	"$XGUARD" monitor >"$MON_LOG" 2>&1 &
+	MON=$!
+	at_exit "kill $MON"
+	sleep 1
+fi
+iscsid_lines=$(wc -l <"$IX_TMP/iscsid.log")
 ix_dmesg_mark
 timeout 150 iscsiadm -m node -T "$IX_TGT_IQN" -p "$P1" --login >"$IX_TMP/login1.out" 2>&1 &
 login1=$!
@@ -229,6 +326,18 @@ ft_event reflect-answered && answered=yes
 # In this scenario a login completes only on the rogue's replayed response.
 impersonated=no
 ft_event login-complete && impersonated=yes
+# The challenge iscsid sent on connection 1, which the rogue reflected.
+chal=$(sed -n 's/.*event reflect-conn1-challenge .*chap-c=\([^ ]*\).*/\1/p' "$FT_LOG" |
+	head -n 1)
+# Give a late netlink message time to arrive before judging its absence.
+sleep 2
+nlw_stop
+check "reflect: the netlink listener saw the rogue's own challenge reach iscsid (it can see a Login Response)" \
+	nlw_saw_other "${chal:-none}"
+check_fails "reflect: the netlink listener kept up" grep -q '^overrun' "$NLW_LOG"
+reflected=no
+[ -n "$chal" ] && nlw_saw "$chal" && reflected=yes
+P2RE="$IX_LOG_I:[0-9]+ -> $IX_LOG_T:${P2##*:}"
 
 if [ "$M" = iscsi_xfrm ]; then
 	check_fails "reflect: the second login is refused" test $rc2 -eq 0
@@ -238,7 +347,30 @@ if [ "$M" = iscsi_xfrm ]; then
 	check_fails "reflect: the rogue never authenticated as the target" \
 		test $rc1 -eq 0
 	check_eq "reflect: connection 1 never completed its login" no $impersonated
+	check "reflect: the reflected challenge is known ($chal)" test -n "$chal"
+	check_eq "reflect: iscsid was never handed the Login Response with the reflected challenge" \
+		no $reflected
+	# Handed it, iscsid computes the answer and tries to send it, which
+	# the refused connection turns down: "Login I/O error, failed to
+	# send a PDU".
+	check_fails "reflect: iscsid never tried to answer it" bash -c \
+		"tail -n +$((iscsid_lines + 1)) '$IX_TMP/iscsid.log' | grep -q 'failed to send a PDU'"
+	check "reflect: dmesg: login refused: chap_reflection" \
+		dmesg_has_re "connection[0-9]+:[0-9]+: login refused: chap_reflection"
+	check "reflect: dmesg: the guard reports the owner's refusal" \
+		ft_wait 20 dmesg_has_re "xfrm_guard: refused by owner iscsi $P2RE: chap_reflection"
+	check "reflect: audit: op=xfrm-guard-owner-refuse reason=chap_reflection" \
+		ft_wait 20 dmesg_has_re "type=1415 .*op=xfrm-guard-owner-refuse owner=iscsi reason=chap_reflection .*dport=${P2##*:} "
+	check "reflect: xguard monitor shows an owner_refused event" \
+		ft_wait 20 grep -qE "owner_refused owner iscsi $P2RE reason protected owner_reason chap_reflection" "$MON_LOG"
+	kill "$MON" 2>/dev/null
+	wait "$MON" 2>/dev/null
+	n=$(ix_dmesg_since | grep -cE "refused by owner iscsi $P2RE: chap_reflection")
+	now=$(ft_stat owner_refused)
+	check "reflect: xguard stats counts each refusal (${refused0:-?} -> ${now:-?}, $n in dmesg)" \
+		test "$n" -gt 0 -a "${now:-0}" -eq $((${refused0:-0} + n))
 else
+	diag "reflect: anchor handed iscsid the reflected challenge: $reflected"
 	diag "reflect: anchor answered the reflected challenge on connection 2: $answered"
 	diag "reflect: anchor accepted the replayed response on connection 1" \
 		"(only possible with one secret both ways): $impersonated"
