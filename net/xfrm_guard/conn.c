@@ -874,9 +874,11 @@ const char *xfrm_guard_crc_name(enum xfrm_guard_crc crc)
 EXPORT_SYMBOL_GPL(xfrm_guard_crc_name);
 
 /*
- * Portal guard: a rule for any owner that matches the local port makes the
- * guard check every segment of a connection nobody attached, such as the
- * LIO target's on 3260.
+ * Portal guard: a portal rule (for any owner, naming a local port) makes
+ * the guard check every segment of a connection nobody attached, such as
+ * the LIO target's on 3260. Only portal rules decide for such a segment
+ * (xg_rules_match_portal()): a rule that names no local port, whatever its
+ * priority, neither guards a portal nor lets one go.
  */
 static const struct xg_profile *xg_portal_profile(struct xg_net *xn,
 						  const struct xg_tuple *t,
@@ -890,8 +892,8 @@ static const struct xg_profile *xg_portal_profile(struct xg_net *xn,
 	if (!cfg->rules)
 		return NULL;
 	xg_tuple_flow(t, XFRM_GUARD_OWNER_ANY, &f);
-	r = xg_rules_match(cfg->rules, &f);
-	if (!r || (r->lport_lo == 0 && r->lport_hi == U16_MAX))
+	r = xg_rules_match_portal(cfg->rules, &f);
+	if (!r)
 		return NULL;
 	id = r->profile;
 	if (id >= XG_PROFILES_MAX || !test_bit(id, cfg->profile_used))

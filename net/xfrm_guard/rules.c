@@ -101,16 +101,44 @@ int xg_rule_validate(const struct xg_rule *r, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "profile index out of range");
 		return -EINVAL;
 	}
+	/*
+	 * A portal's remote port is the client's source port: the client
+	 * picks it, so it must not decide whether, or how, a portal is
+	 * guarded.
+	 */
+	if (xg_rule_is_portal(r) && (r->rport_lo != 0 || r->rport_hi != U16_MAX)) {
+		NL_SET_ERR_MSG(extack,
+			       "a portal rule (owner any with a local port) cannot select by remote port: the client chooses it");
+		return -EINVAL;
+	}
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(xg_rule_validate);
 
-/* One stored form per match set, so that overlap and identity are simple. */
+/**
+ * xg_rule_is_portal() - is a rule a portal rule?
+ * @r: rule
+ *
+ * A portal rule is for any owner and names a local port range: it guards
+ * connections nobody attached, such as a target's on 3260.
+ *
+ * Return: true for a portal rule.
+ */
+bool xg_rule_is_portal(const struct xg_rule *r)
+{
+	return r->owner == XFRM_GUARD_OWNER_ANY &&
+	       (r->lport_lo != 0 || r->lport_hi != U16_MAX);
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_rule_is_portal);
+
+/*
+ * One stored form per match set, so that overlap and identity are simple.
+ * The family stays: 0.0.0.0/0 is every IPv4 address, not every address.
+ */
 static void xg_rule_normalise(struct xg_rule *r)
 {
 	if (r->prefix_len)
 		return;
-	r->family = AF_UNSPEC;
 	memset(&r->remote, 0, sizeof(r->remote));
 }
 
@@ -297,16 +325,9 @@ static bool xg_rule_matches(const struct xg_rule *r, const struct xg_flow *f)
 	return false;
 }
 
-/**
- * xg_rules_match() - the first rule that matches a connection
- * @t: table; NULL means no rules
- * @f: the connection
- *
- * Context: any; inside rcu_read_lock() if @t is a published table.
- * Return: the matching rule of lowest priority, or NULL.
- */
-const struct xg_rule *xg_rules_match(const struct xg_rule_table *t,
-				     const struct xg_flow *f)
+static const struct xg_rule *xg_rules_find(const struct xg_rule_table *t,
+					   const struct xg_flow *f,
+					   bool portal_only)
 {
 	struct xg_flow v4;
 	unsigned int i;
@@ -322,12 +343,51 @@ const struct xg_rule *xg_rules_match(const struct xg_rule_table *t,
 		f = &v4;
 	}
 
-	for (i = 0; i < t->count; i++)
-		if (xg_rule_matches(&t->rules[i], f))
-			return &t->rules[i];
+	for (i = 0; i < t->count; i++) {
+		const struct xg_rule *r = &t->rules[i];
+
+		if (portal_only && !xg_rule_is_portal(r))
+			continue;
+		if (xg_rule_matches(r, f))
+			return r;
+	}
 	return NULL;
 }
+
+/**
+ * xg_rules_match() - the first rule that matches a connection
+ * @t: table; NULL means no rules
+ * @f: the connection
+ *
+ * Context: any; inside rcu_read_lock() if @t is a published table.
+ * Return: the matching rule of lowest priority, or NULL.
+ */
+const struct xg_rule *xg_rules_match(const struct xg_rule_table *t,
+				     const struct xg_flow *f)
+{
+	return xg_rules_find(t, f, false);
+}
 EXPORT_SYMBOL_IF_KUNIT(xg_rules_match);
+
+/**
+ * xg_rules_match_portal() - the portal rule for a connection nobody attached
+ * @t: table; NULL means no rules
+ * @f: the connection, with @f->owner %XFRM_GUARD_OWNER_ANY
+ *
+ * Only portal rules (xg_rule_is_portal()) are tried: a rule that names no
+ * local port neither guards a portal nor lets one go, whatever its
+ * priority. Among the portal rules the first match wins, so an exception
+ * for a portal has to name the portal's port.
+ *
+ * Context: as xg_rules_match().
+ * Return: the matching portal rule of lowest priority, or NULL.
+ */
+const struct xg_rule *xg_rules_match_portal(const struct xg_rule_table *t,
+					    const struct xg_flow *f)
+{
+	return xg_rules_find(t, f, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_rules_match_portal);
 
 /**
  * xg_rules_profile() - the profile that applies to a connection

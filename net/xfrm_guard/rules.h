@@ -36,9 +36,9 @@ union xg_addr {
  * struct xg_rule - one rule
  * @priority: lower is tried first.
  * @owner: owner matched; %XFRM_GUARD_OWNER_ANY matches every owner.
- * @family: AF_INET or AF_INET6; AF_UNSPEC (any family) when @prefix_len
- *	is 0, which xg_rules_insert() normalises to.
- * @prefix_len: remote prefix length; 0 matches every address.
+ * @family: AF_INET or AF_INET6; AF_UNSPEC (both families) for a rule
+ *	that names no remote prefix. A /0 prefix keeps its family.
+ * @prefix_len: remote prefix length; 0 matches every address of @family.
  * @remote: remote prefix; bits beyond @prefix_len must be zero.
  * @rport_lo: lowest remote port matched (host order).
  * @rport_hi: highest remote port matched, >= @rport_lo.
@@ -96,8 +96,11 @@ struct xg_rule_table *xg_rules_insert(const struct xg_rule_table *old,
 struct xg_rule_table *xg_rules_remove(const struct xg_rule_table *old,
 				      const struct xg_rule *r, gfp_t gfp,
 				      struct netlink_ext_ack *extack);
+bool xg_rule_is_portal(const struct xg_rule *r);
 const struct xg_rule *xg_rules_match(const struct xg_rule_table *t,
 				     const struct xg_flow *f);
+const struct xg_rule *xg_rules_match_portal(const struct xg_rule_table *t,
+					    const struct xg_flow *f);
 u32 xg_rules_profile(const struct xg_rule_table *t, const struct xg_flow *f);
 void xg_rules_free(struct xg_rule_table *t);
 void xg_rules_free_rcu(struct xg_rule_table *t);

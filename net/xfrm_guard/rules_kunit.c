@@ -266,7 +266,7 @@ static const struct xg_overlap_case xg_overlap_cases[] = {
 	{ "other_local_port_is_disjoint",
 	  { 10, ISCSI, AF_INET, "10.0.0.0", 16, 3260, 3260, 0, 1023 }, 0 },
 	{ "any_owner_overlaps",
-	  { 10, ANY, AF_INET, "10.0.0.0", 16, 3260, 3260, 1024, 65535 },
+	  { 10, ANY, AF_INET, "10.0.0.0", 16, 3260, 3260, 0, 65535 },
 	  -EEXIST },
 	{ "any_family_overlaps",
 	  { 10, ISCSI, AF_UNSPEC, NULL, 0, 3260, 3260, 1024, 65535 },
@@ -385,19 +385,150 @@ static void ipv6_prefix_boundaries(struct kunit *test)
 					   "2001:db8::43", 1, 1), 0U);
 }
 
-static void zero_prefix_matches_both_families(struct kunit *test)
+static void zero_prefix_keeps_its_family(struct kunit *test)
 {
 	const struct xg_t_spec v4_all = {
 		10, ANY, AF_INET, "0.0.0.0", 0, 0, 65535, 0, 65535, 1,
 	};
+	const struct xg_t_spec v6_all = {
+		20, ANY, AF_INET6, "::", 0, 0, 65535, 0, 65535, 2,
+	};
 	struct xg_t_ctx *c = test->priv;
 
 	KUNIT_ASSERT_EQ(test, xg_t_add(test, &v4_all, NULL), 0);
+	KUNIT_EXPECT_EQ(test, c->t->rules[0].family, (u16)AF_INET);
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET, "203.0.113.9",
+					   1, 1), 1U);
+	/* 0.0.0.0/0 is every IPv4 address, not every address */
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET6, "2001:db8::9",
+					   1, 1), 0U);
+	/* an IPv4 peer of an IPv6 socket is IPv4 */
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET6,
+					   "::ffff:203.0.113.9", 1, 1), 1U);
+
+	KUNIT_ASSERT_EQ(test, xg_t_add(test, &v6_all, NULL), 0);
+	KUNIT_EXPECT_EQ(test, c->t->rules[1].family, (u16)AF_INET6);
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET6, "2001:db8::9",
+					   1, 1), 2U);
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET, "203.0.113.9",
+					   1, 1), 1U);
+}
+
+static void no_remote_matches_both_families(struct kunit *test)
+{
+	const struct xg_t_spec all = {
+		10, ANY, AF_UNSPEC, NULL, 0, 0, 65535, 0, 65535, 1,
+	};
+	struct xg_t_ctx *c = test->priv;
+
+	KUNIT_ASSERT_EQ(test, xg_t_add(test, &all, NULL), 0);
 	KUNIT_EXPECT_EQ(test, c->t->rules[0].family, (u16)AF_UNSPEC);
 	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET, "203.0.113.9",
 					   1, 1), 1U);
 	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET6, "2001:db8::9",
 					   1, 1), 1U);
+}
+
+/* The same priority may hold a /0 of each family: they do not overlap. */
+static void zero_prefixes_of_two_families_do_not_overlap(struct kunit *test)
+{
+	const struct xg_t_spec v4_all = {
+		10, ANY, AF_INET, "0.0.0.0", 0, 0, 65535, 0, 65535, 1,
+	};
+	const struct xg_t_spec v6_all = {
+		10, ANY, AF_INET6, "::", 0, 0, 65535, 0, 65535, 2,
+	};
+	const struct xg_t_spec all = {
+		10, ANY, AF_UNSPEC, NULL, 0, 0, 65535, 0, 65535, 3,
+	};
+
+	KUNIT_ASSERT_EQ(test, xg_t_add(test, &v4_all, NULL), 0);
+	KUNIT_EXPECT_EQ(test, xg_t_add(test, &v6_all, NULL), 0);
+	KUNIT_EXPECT_EQ(test, xg_t_add(test, &all, NULL), -EEXIST);
+	/* and deleting the IPv4 one leaves the IPv6 one */
+	KUNIT_EXPECT_EQ(test, xg_t_del(test, &v4_all, NULL), 0);
+	KUNIT_EXPECT_EQ(test, xg_t_count(test), 1U);
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET6, "2001:db8::9",
+					   1, 1), 2U);
+}
+
+static const struct xg_rule *xg_t_portal(struct kunit *test, u16 family,
+					 const char *addr, u16 rport,
+					 u16 lport)
+{
+	struct xg_t_ctx *c = test->priv;
+	struct xg_flow f;
+
+	xg_t_flow(test, &f, ANY, family, addr, rport, lport);
+	return xg_rules_match_portal(c->t, &f);
+}
+
+/*
+ * A rule that names no local port never decides for a portal, whatever its
+ * priority (issue: "remote 10.1.0.0/16 profile 2" at prio 5 switched off
+ * the guard of "owner any lport 3260 profile 1" at prio 10).
+ */
+static void portal_ignores_rules_without_local_port(struct kunit *test)
+{
+	const struct xg_t_spec subnet4 = {
+		5, ANY, AF_INET, "10.1.0.0", 16, 0, 65535, 0, 65535, 2,
+	};
+	const struct xg_t_spec subnet6 = {
+		6, ANY, AF_INET6, "2001:db8::", 32, 0, 65535, 0, 65535, 2,
+	};
+	const struct xg_t_spec rport = {
+		7, ANY, AF_UNSPEC, NULL, 0, 1000, 2000, 0, 65535, 3,
+	};
+	const struct xg_t_spec portal = {
+		10, ANY, AF_UNSPEC, NULL, 0, 0, 65535, 3260, 3260, 1,
+	};
+	const struct xg_rule *r;
+
+	KUNIT_ASSERT_EQ(test, xg_t_add(test, &subnet4, NULL), 0);
+	KUNIT_ASSERT_EQ(test, xg_t_add(test, &subnet6, NULL), 0);
+	KUNIT_ASSERT_EQ(test, xg_t_add(test, &rport, NULL), 0);
+	KUNIT_ASSERT_EQ(test, xg_t_add(test, &portal, NULL), 0);
+
+	r = xg_t_portal(test, AF_INET, "10.1.2.3", 40000, 3260);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->profile, 1U);
+	r = xg_t_portal(test, AF_INET6, "2001:db8::3", 40000, 3260);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->profile, 1U);
+	/* the client's choice of source port changes nothing */
+	r = xg_t_portal(test, AF_INET, "10.1.2.3", 1500, 3260);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->profile, 1U);
+	/* no portal on another local port */
+	KUNIT_EXPECT_NULL(test, xg_t_portal(test, AF_INET, "10.1.2.3", 1500,
+					    3261));
+	/* the attached connections' lookup still sees every rule */
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET, "10.1.2.3",
+					   40000, 3260), 2U);
+}
+
+static void portal_exception_names_the_portal(struct kunit *test)
+{
+	const struct xg_t_spec lab = {
+		5, ANY, AF_INET, "10.9.0.0", 16, 0, 65535, 3260, 3260, 3,
+	};
+	const struct xg_t_spec portal = {
+		10, ANY, AF_UNSPEC, NULL, 0, 0, 65535, 3260, 3260, 1,
+	};
+	const struct xg_rule *r;
+
+	KUNIT_ASSERT_EQ(test, xg_t_add(test, &lab, NULL), 0);
+	KUNIT_ASSERT_EQ(test, xg_t_add(test, &portal, NULL), 0);
+	r = xg_t_portal(test, AF_INET, "10.9.1.1", 40000, 3260);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->profile, 3U);
+	r = xg_t_portal(test, AF_INET, "10.8.1.1", 40000, 3260);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->profile, 1U);
+	/* an IPv4 exception does not reach IPv6 clients */
+	r = xg_t_portal(test, AF_INET6, "2001:db8::1", 40000, 3260);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->profile, 1U);
 }
 
 static void v4_mapped_flow_matches_ipv4_rule(struct kunit *test)
@@ -424,21 +555,21 @@ static void v4_mapped_flow_matches_ipv4_rule(struct kunit *test)
 static void port_ranges_are_inclusive(struct kunit *test)
 {
 	const struct xg_t_spec s = {
-		10, ANY, AF_UNSPEC, NULL, 0, 3260, 3262, 1000, 1000, 1,
+		10, ISCSI, AF_UNSPEC, NULL, 0, 3260, 3262, 1000, 1000, 1,
 	};
 
 	KUNIT_ASSERT_EQ(test, xg_t_add(test, &s, NULL), 0);
-	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET, "10.0.0.1",
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ISCSI, AF_INET, "10.0.0.1",
 					   3259, 1000), 0U);
-	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET, "10.0.0.1",
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ISCSI, AF_INET, "10.0.0.1",
 					   3260, 1000), 1U);
-	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET, "10.0.0.1",
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ISCSI, AF_INET, "10.0.0.1",
 					   3262, 1000), 1U);
-	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET, "10.0.0.1",
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ISCSI, AF_INET, "10.0.0.1",
 					   3263, 1000), 0U);
-	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET, "10.0.0.1",
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ISCSI, AF_INET, "10.0.0.1",
 					   3261, 999), 0U);
-	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ANY, AF_INET, "10.0.0.1",
+	KUNIT_EXPECT_EQ(test, xg_t_profile(test, ISCSI, AF_INET, "10.0.0.1",
 					   3261, 1001), 0U);
 }
 
@@ -449,6 +580,9 @@ struct xg_invalid_case {
 };
 
 static const struct xg_invalid_case xg_invalid_cases[] = {
+	{ "portal_rule_keyed_on_remote_port",
+	  { 10, ANY, AF_UNSPEC, NULL, 0, 1024, 65535, 3260, 3260 },
+	  "remote port" },
 	{ "ipv4_prefix_above_32",
 	  { 10, ANY, AF_INET, "10.0.0.0", 33, 0, 65535, 0, 65535 }, "32" },
 	{ "ipv6_prefix_above_128",
@@ -519,7 +653,8 @@ static void well_formed_rules_accepted(struct kunit *test)
 		{ 2, IWARP, AF_INET6, "2001:db8::7", 128, 0, 0, 0, 0 },
 		{ 3, ANY, AF_UNSPEC, NULL, 0, 0, 65535, 0, 65535,
 		  XG_PROFILES_MAX - 1 },
-		{ 4, ANY, AF_INET6, "::", 0, 65535, 65535, 65535, 65535 },
+		{ 4, ANY, AF_INET6, "::", 0, 0, 65535, 65535, 65535 },
+		{ 5, ISCSI, AF_INET6, "::", 0, 65535, 65535, 65535, 65535 },
 	};
 	struct xg_rule r;
 	unsigned int i;
@@ -650,7 +785,11 @@ static struct kunit_case xg_rules_cases[] = {
 	KUNIT_CASE(owner_selects_rules),
 	KUNIT_CASE(ipv4_prefix_boundaries),
 	KUNIT_CASE(ipv6_prefix_boundaries),
-	KUNIT_CASE(zero_prefix_matches_both_families),
+	KUNIT_CASE(zero_prefix_keeps_its_family),
+	KUNIT_CASE(no_remote_matches_both_families),
+	KUNIT_CASE(zero_prefixes_of_two_families_do_not_overlap),
+	KUNIT_CASE(portal_ignores_rules_without_local_port),
+	KUNIT_CASE(portal_exception_names_the_portal),
 	KUNIT_CASE(v4_mapped_flow_matches_ipv4_rule),
 	KUNIT_CASE(port_ranges_are_inclusive),
 	KUNIT_CASE_PARAM(invalid_rules_refused, xg_invalid_cases_gen_params),

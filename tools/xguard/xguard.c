@@ -1489,7 +1489,7 @@ static void print_help(FILE *f)
 		"                     [crc always|auto|never] [replay N]\n"
 		"                     [allow ALG] [deny ALG] [default ALG] ...\n"
 		"  xguard profile del id N\n"
-		"  xguard rule add prio P [owner iscsi|iwarp|any] [remote PREFIX]\n"
+		"  xguard rule add prio P [owner iscsi|iwarp|any] [remote PREFIX|any]\n"
 		"                  [rport LO[-HI]] [lport LO[-HI]] profile N\n"
 		"  xguard rule del prio P [owner ...] [remote ...] [rport ...] [lport ...]\n"
 		"  xguard rule show\n"

@@ -253,7 +253,9 @@ enum xfrm_guard_owner_id {
  * @XFRM_GUARD_RULE_A_OWNER: u8, enum xfrm_guard_owner_id; default any.
  * @XFRM_GUARD_RULE_A_FAMILY: u16, AF_INET or AF_INET6. Optional in
  *	requests (the address attribute implies it; if given, it must agree);
- *	AF_UNSPEC in replies for a rule matching every address.
+ *	AF_UNSPEC in replies for a rule without a remote address, which
+ *	matches both families. A /0 prefix keeps its family: 0.0.0.0/0
+ *	matches every IPv4 address and no IPv6 one.
  * @XFRM_GUARD_RULE_A_REMOTE_IP4: 4 bytes, remote IPv4 prefix.
  * @XFRM_GUARD_RULE_A_REMOTE_IP6: 16 bytes, remote IPv6 prefix.
  * @XFRM_GUARD_RULE_A_PREFIX_LEN: u8, remote prefix length; with an address
