@@ -47,6 +47,11 @@ enum xfrm_guard_owner {
  * @XFRM_GUARD_REASON_CONFIDENTIALITY_REQUIRED: the profile requires
  *	encryption and an SA has NULL encryption or is authentication only.
  * @XFRM_GUARD_REASON_NO_INTEGRITY: an SA encrypts without authenticating.
+ * @XFRM_GUARD_REASON_SA_WRONG_PEER: a received segment came through an SA
+ *	that meets the profile but is not the connection's: a transport-mode
+ *	SA whose addresses are not the connection's, or a tunnel-mode SA
+ *	whose selector does not cover the connection or whose outer source
+ *	is not the peer the connection sends to.
  * @__XFRM_GUARD_REASON_MAX: number of reasons; not a reason.
  */
 enum xfrm_guard_reason {
@@ -59,6 +64,7 @@ enum xfrm_guard_reason {
 	XFRM_GUARD_REASON_MODE_NOT_ALLOWED,
 	XFRM_GUARD_REASON_CONFIDENTIALITY_REQUIRED,
 	XFRM_GUARD_REASON_NO_INTEGRITY,
+	XFRM_GUARD_REASON_SA_WRONG_PEER,
 	__XFRM_GUARD_REASON_MAX
 };
 

@@ -13,8 +13,8 @@
  *
  * A segment that would leave unprotected is dropped, never the connection:
  * TCP retransmits it, and once an SA is back the retransmission goes out
- * protected on the same connection (RFC 3723 3.5). TCP's own retransmission
- * limit is what ends a connection that stays unprotected.
+ * protected on the same connection (RFC 3723 3.5). The hold timeout is what
+ * ends a connection that stays unprotected, whatever TCP is doing.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,10 +38,28 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
-static unsigned int hold_timeout;
-module_param(hold_timeout, uint, 0644);
+#define XG_HOLD_TIMEOUT_DEFAULT	60
+#define XG_HOLD_TIMEOUT_MAX	86400
+
+/*
+ * A hold must end: an idle connection has no TCP timer running, and the
+ * peer's cleartext FIN or RST is dropped by the guard, so nothing but this
+ * timeout ends a connection whose protection never comes back. Hence no 0.
+ */
+static int xg_hold_timeout_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, XG_HOLD_TIMEOUT_MAX);
+}
+
+static const struct kernel_param_ops xg_hold_timeout_ops = {
+	.set = xg_hold_timeout_set,
+	.get = param_get_uint,
+};
+
+static unsigned int hold_timeout = XG_HOLD_TIMEOUT_DEFAULT;
+module_param_cb(hold_timeout, &xg_hold_timeout_ops, &hold_timeout, 0644);
 MODULE_PARM_DESC(hold_timeout,
-		 "Seconds a connection may stay unprotected before TCP gives up on it (0: TCP's own retransmission limit)");
+		 "Seconds a guarded connection may stay unprotected before the guard aborts it (1-86400, default 60)");
 
 /**
  * struct xfrm_guard_conn - a guarded connection
@@ -57,17 +75,25 @@ MODULE_PARM_DESC(hold_timeout,
  * @owner: who attached it.
  * @ops: the owner's callbacks.
  * @priv: passed to @ops.
- * @lock: protects @verdict, @sas, @owner_refused, @told_lost, @dead and the
- *	writes of the fields above that are read lock-free.
+ * @lock: protects @verdict, @sas, @peer, @owner_refused, @told_lost, @dead
+ *	and the writes of the fields above that are read lock-free.
  * @verdict: the whole-connection verdict.
  * @sas: what the SAs behind @verdict were, for the connection dump.
  * @owner_refused: the token of the owner's latest refusal
  *	(xfrm_guard_owner_refused()), or "".
  * @told_lost: what the owner was last told: lost (true) or protected.
- * @user_timeout: the socket's TCP_USER_TIMEOUT before a hold timeout
- *	replaced it (notify work only).
+ * @peer: the outer destination of the outbound tunnel-mode SA, the peer a
+ *	tunnel-mode segment must come from; @peer_family is 0 when there is
+ *	none (transport mode, or not protected).
+ * @peer_family: AF_INET, AF_INET6 or 0.
+ * @seg_gen: xg_net::gen made by the latest segment the out hook dropped
+ *	while the verdict said open (a route the verdict cannot see, such as
+ *	one source NAT picked); 0 when none. While xg_net::gen still equals
+ *	it, the connection is judged unprotected, with @seg_reason.
+ * @seg_reason: why that segment was dropped.
  * @dead: detached: nothing may be queued any more.
  * @work: tells the owner, in process context.
+ * @hold_work: ends a hold that lasted hold_timeout seconds.
  * @rx_dropped: received segments dropped.
  * @tx_dropped: outgoing segments dropped.
  * @lost: times the owner was told protection was lost.
@@ -91,9 +117,13 @@ struct xfrm_guard_conn {
 	struct xg_conn_sas sas;
 	char owner_refused[XG_OWNER_REASON_MAX];
 	bool told_lost;
-	u32 user_timeout;
+	xfrm_address_t peer;
+	u16 peer_family;
+	u32 seg_gen;
+	enum xfrm_guard_reason seg_reason;
 	bool dead;
 	struct work_struct work;
+	struct delayed_work hold_work;
 	atomic64_t rx_dropped;
 	atomic64_t tx_dropped;
 	atomic64_t lost;
@@ -196,6 +226,7 @@ static void __xg_conn_report(struct xg_net *xn,
 		[XFRM_GUARD_EVENT_DROPPED] = "dropped segment",
 		[XFRM_GUARD_EVENT_AUDITED] = "unprotected (audit only)",
 		[XFRM_GUARD_EVENT_OWNER_REFUSED] = "refused by owner",
+		[XFRM_GUARD_EVENT_HOLD_EXPIRED] = "hold expired, connection aborted",
 	};
 	const char *who = (unsigned int)owner < __XFRM_GUARD_OWNER_MAX ?
 			  xg_owner_names[owner] : "unknown";
@@ -412,9 +443,48 @@ static void xg_sas_note(struct xg_conn_sas *sas, const struct xg_sa_desc *out,
 	}
 }
 
-static void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_verdict *v,
-			  bool *enforced, struct xg_conn_sas *sas)
+/*
+ * The outer destination of the first tunnel-mode (or BEET) ESP SA of a
+ * bundle: the peer that the connection's segments must come back from.
+ */
+static u16 xg_tunnel_peer(const struct dst_entry *dst, xfrm_address_t *peer)
 {
+	unsigned int n = 0;
+
+	for (; dst && dst->xfrm && n < XFRM_MAX_DEPTH;
+	     dst = xfrm_dst_child(dst), n++) {
+		const struct xfrm_state *x = dst->xfrm;
+
+		if (x->id.proto != IPPROTO_ESP ||
+		    x->props.mode == XFRM_MODE_TRANSPORT)
+			continue;
+		*peer = x->id.daddr;
+		return x->props.family;
+	}
+	memset(peer, 0, sizeof(*peer));
+	return 0;
+}
+
+/**
+ * struct xg_judgement - a whole-connection verdict and what goes with it
+ * @v: the verdict.
+ * @enforced: the profile was in enforce mode.
+ * @sas: the SAs behind @v.
+ * @peer: see xfrm_guard_conn::peer.
+ * @peer_family: see xfrm_guard_conn::peer_family.
+ */
+struct xg_judgement {
+	struct xg_verdict v;
+	bool enforced;
+	struct xg_conn_sas sas;
+	xfrm_address_t peer;
+	u16 peer_family;
+};
+
+static void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_judgement *j)
+{
+	struct xg_verdict *v = &j->v;
+	struct xg_conn_sas *sas = &j->sas;
 	struct xg_sa_desc out[XFRM_MAX_DEPTH], in;
 	struct net *net = sock_net(c->sk);
 	xfrm_address_t la = {}, ra = {};
@@ -425,8 +495,12 @@ static void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_verdict *v,
 	u32 id;
 
 	dst = xg_conn_route(c);
-	if (!IS_ERR(dst))
+	j->peer_family = 0;
+	memset(&j->peer, 0, sizeof(j->peer));
+	if (!IS_ERR(dst)) {
 		n = xg_descs_from_dst(dst, out);
+		j->peer_family = xg_tunnel_peer(dst, &j->peer);
+	}
 
 	if (c->t.family == AF_INET) {
 		la.a4 = c->t.laddr.ip;
@@ -444,7 +518,7 @@ static void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_verdict *v,
 	p = xg_profile_for(c->xn, &c->t, c->owner, &id);
 	xg_verdict_eval(p, out, n, xin ? &in : NULL, v);
 	v->profile = id;
-	*enforced = p->mode == XG_GUARD_ENFORCE;
+	j->enforced = p->mode == XG_GUARD_ENFORCE;
 	rcu_read_unlock();
 	/* The names point into the states: copy them while they are held. */
 	xg_sas_note(sas, out, n, xin ? &in : NULL);
@@ -460,9 +534,9 @@ static void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_verdict *v,
  * was. Tell the owner, from a work item, when the answer flips.
  */
 static bool xg_conn_commit(struct xfrm_guard_conn *c,
-			   const struct xg_verdict *v, bool enforced,
-			   const struct xg_conn_sas *sas, u32 gen)
+			   const struct xg_judgement *j, u32 gen)
 {
+	const struct xg_verdict *v = &j->v;
 	bool open = v->action != XG_ACTION_REFUSE;
 
 	spin_lock_bh(&c->lock);
@@ -471,8 +545,10 @@ static bool xg_conn_commit(struct xfrm_guard_conn *c,
 		goto out;
 	}
 	c->verdict = *v;
-	c->sas = *sas;
-	WRITE_ONCE(c->enforced, enforced);
+	c->sas = j->sas;
+	c->peer = j->peer;
+	c->peer_family = j->peer_family;
+	WRITE_ONCE(c->enforced, j->enforced);
 	WRITE_ONCE(c->crc, v->crc);
 	WRITE_ONCE(c->tx_open, open);
 	WRITE_ONCE(c->gen, gen);
@@ -486,37 +562,52 @@ out:
 static bool xg_conn_recheck(struct xfrm_guard_conn *c)
 {
 	u32 gen = atomic_read(&c->xn->gen);
-	struct xg_conn_sas sas;
-	struct xg_verdict v;
-	bool enforced;
+	struct xg_judgement j;
 
-	xg_conn_judge(c, &v, &enforced, &sas);
+	xg_conn_judge(c, &j);
+	/*
+	 * A segment was dropped on a route a fresh lookup does not give
+	 * (source NAT re-routes after LOCAL_OUT) and nothing changed since:
+	 * the connection is not protected, whatever the lookup says.
+	 */
+	if (j.enforced && j.v.action != XG_ACTION_REFUSE &&
+	    READ_ONCE(c->seg_gen) == gen) {
+		j.v.action = XG_ACTION_REFUSE;
+		j.v.reason = READ_ONCE(c->seg_reason);
+	}
 	trace_xfrm_guard_verdict(&c->t, xg_owner_names[c->owner],
-				 xg_reason_name(v.reason));
-	return xg_conn_commit(c, &v, enforced, &sas, gen);
+				 xg_reason_name(j.v.reason));
+	return xg_conn_commit(c, &j, gen);
 }
 
 /*
  * The hold timeout (RFC 3723 3.5: the only thing that ends a connection
- * whose protection is gone) is TCP's user timeout while the hold lasts:
- * held segments stay unacknowledged, so TCP aborts the connection with
- * ETIMEDOUT once it has been unprotected that long. The owner's own user
- * timeout is put back when protection returns.
+ * whose protection is gone) runs from the moment the owner is told, and
+ * does not depend on TCP: an idle connection has no timer of its own
+ * running, and the peer's cleartext FIN or RST never gets through. When it
+ * fires on a connection still held, the guard aborts the socket with
+ * ETIMEDOUT, which the owner sees as any other connection failure.
  */
-static void xg_conn_hold_timeout(struct xfrm_guard_conn *c, bool holding)
+static void xg_conn_hold_work(struct work_struct *work)
 {
-	unsigned int secs = READ_ONCE(hold_timeout);
-	struct inet_connection_sock *icsk = inet_csk(c->sk);
+	struct xfrm_guard_conn *c = container_of(to_delayed_work(work),
+						 struct xfrm_guard_conn,
+						 hold_work);
+	struct xg_verdict v;
 
-	if (holding) {
-		c->user_timeout = READ_ONCE(icsk->icsk_user_timeout);
-		if (secs)
-			tcp_sock_set_user_timeout(c->sk,
-						  min(secs, INT_MAX / MSEC_PER_SEC) *
-						  MSEC_PER_SEC);
-	} else if (READ_ONCE(icsk->icsk_user_timeout) != c->user_timeout) {
-		tcp_sock_set_user_timeout(c->sk, c->user_timeout);
+	spin_lock_bh(&c->lock);
+	if (c->dead || !c->told_lost || c->tx_open) {
+		spin_unlock_bh(&c->lock);
+		return;
 	}
+	v = c->verdict;
+	spin_unlock_bh(&c->lock);
+
+	xg_conn_report(c->xn, XFRM_GUARD_EVENT_HOLD_EXPIRED, c->owner, &c->t,
+		       &v);
+	xg_conn_audit("xfrm-guard-hold-expired", c->owner, &c->t,
+		      xg_reason_name(v.reason), "");
+	tcp_abort(c->sk, ETIMEDOUT);
 }
 
 static void xg_conn_notify_work(struct work_struct *work)
@@ -539,7 +630,8 @@ static void xg_conn_notify_work(struct work_struct *work)
 		spin_unlock_bh(&c->lock);
 
 		if (lost) {
-			xg_conn_hold_timeout(c, true);
+			mod_delayed_work(system_wq, &c->hold_work,
+					 (unsigned long)READ_ONCE(hold_timeout) * HZ);
 			atomic64_inc(&c->lost);
 			xg_stat_add(c->xn, XG_STAT_LOST, 1);
 			xg_conn_report(c->xn, XFRM_GUARD_EVENT_LOST, c->owner,
@@ -553,7 +645,7 @@ static void xg_conn_notify_work(struct work_struct *work)
 			 * minutes: push them now. Uncorking is the exported
 			 * way to push; no owner corks its socket.
 			 */
-			xg_conn_hold_timeout(c, false);
+			cancel_delayed_work(&c->hold_work);
 			tcp_sock_set_cork(c->sk, false);
 			atomic64_inc(&c->restored);
 			xg_stat_add(c->xn, XG_STAT_RESTORED, 1);
@@ -624,9 +716,9 @@ struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
 					  struct xfrm_guard_status *status)
 {
 	struct xfrm_guard_conn *c, *other;
+	struct xg_judgement j;
 	struct xg_verdict v;
 	struct xg_net *xn;
-	bool enforced;
 	int err;
 	u32 gen;
 
@@ -654,14 +746,19 @@ struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
 	c->priv = priv;
 	spin_lock_init(&c->lock);
 	INIT_WORK(&c->work, xg_conn_notify_work);
+	INIT_DELAYED_WORK(&c->hold_work, xg_conn_hold_work);
 
 	gen = atomic_read(&xn->gen);
-	xg_conn_judge(c, &v, &enforced, &c->sas);
+	xg_conn_judge(c, &j);
+	v = j.v;
 	trace_xfrm_guard_verdict(&c->t, xg_owner_names[owner],
 				 xg_reason_name(v.reason));
 	c->verdict = v;
+	c->sas = j.sas;
+	c->peer = j.peer;
+	c->peer_family = j.peer_family;
 	c->gen = gen;
-	c->enforced = enforced;
+	c->enforced = j.enforced;
 	c->crc = v.crc;
 	c->tx_open = true;
 
@@ -733,6 +830,7 @@ void xfrm_guard_detach(struct xfrm_guard_conn *c)
 	c->dead = true;
 	spin_unlock_bh(&c->lock);
 	cancel_work_sync(&c->work);
+	cancel_delayed_work_sync(&c->hold_work);
 	/* The hooks and the re-evaluation may still hold @c under RCU. */
 	call_rcu(&c->rcu, xg_conn_free_rcu);
 }
@@ -929,7 +1027,7 @@ static const struct xg_profile *xg_segment_profile(struct xg_net *xn,
 /**
  * xg_conn_check_out() - may this outgoing TCP segment leave?
  * @xn: namespace state
- * @skb: the segment, at LOCAL_OUT, routed
+ * @skb: the segment, at POST_ROUTING, after source NAT
  * @t: its tuple from this host's side
  *
  * Context: netfilter hook, inside rcu_read_lock().
@@ -953,17 +1051,33 @@ unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
 
 	n = xg_descs_from_dst(skb_dst(skb), out);
 	xg_verdict_eval(p, out, n, NULL, &v);
-	if (v.action != XG_ACTION_REFUSE)
+	if (v.action != XG_ACTION_REFUSE) {
+		/*
+		 * A segment leaves protected again after one was dropped on
+		 * a route the verdict could not see: judge again.
+		 */
+		if (c && unlikely(READ_ONCE(c->seg_gen)) &&
+		    xchg(&c->seg_gen, 0)) {
+			atomic_inc(&xn->gen);
+			queue_work(system_wq, &xn->reeval_work);
+		}
 		return NF_ACCEPT;
+	}
 	v.profile = id;
 
 	trace_xfrm_guard_drop(t, "out", xg_reason_name(v.reason));
 	if (c) {
 		atomic64_inc(&c->tx_dropped);
 		xg_stat_add(xn, XG_STAT_TX_HELD, 1);
-		/* The connection's verdict is stale: have it re-judged. */
+		/*
+		 * The connection's verdict said open: it is stale, or the
+		 * segment took a route a fresh lookup does not give (source
+		 * NAT). Either way the connection is not protected now: note
+		 * it for the judge, at the generation this drop makes.
+		 */
 		if (READ_ONCE(c->tx_open)) {
-			atomic_inc(&xn->gen);
+			WRITE_ONCE(c->seg_reason, v.reason);
+			WRITE_ONCE(c->seg_gen, atomic_inc_return(&xn->gen));
 			queue_work(system_wq, &xn->reeval_work);
 		}
 	} else {
@@ -979,6 +1093,119 @@ unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
 	if (sk && sk_fullsock(sk))
 		sk_dst_reset(sk);
 	return NF_DROP;
+}
+
+static bool xg_addr_is(const xfrm_address_t *a, const union xg_addr *b,
+		       u16 family)
+{
+	if (family == AF_INET)
+		return a->a4 == b->ip;
+	return ipv6_addr_equal((const struct in6_addr *)a->a6, &b->in6);
+}
+
+static bool xg_prefix_has(const xfrm_address_t *prefix, u8 len,
+			  const union xg_addr *a, u16 family)
+{
+	if (family == AF_INET) {
+		if (!len)
+			return true;
+		if (len > 32)
+			return false;
+		return !((prefix->a4 ^ a->ip) & htonl(~0U << (32 - len)));
+	}
+	if (len > 128)
+		return false;
+	return ipv6_prefix_equal((const struct in6_addr *)prefix->a6, &a->in6,
+				 len);
+}
+
+/*
+ * Does an SA's selector cover the connection, seen as the peer sending to
+ * us? xfrm's own matcher is not exported; this is the same test on the
+ * fields a TCP connection has (a selector naming an interface covers no
+ * connection of ours, which the guard cannot tie to one).
+ */
+static bool xg_selector_covers(const struct xfrm_selector *sel,
+			       const struct xg_tuple *t)
+{
+	/* xfrm fills in the SA's own family; only a prefix makes it count. */
+	if (sel->family != t->family && (sel->prefixlen_s || sel->prefixlen_d))
+		return false;
+	if (sel->proto && sel->proto != IPPROTO_TCP)
+		return false;
+	if (sel->ifindex)
+		return false;
+	if ((t->rport ^ sel->sport) & sel->sport_mask ||
+	    (t->lport ^ sel->dport) & sel->dport_mask)
+		return false;
+	return xg_prefix_has(&sel->saddr, sel->prefixlen_s, &t->raddr,
+			     t->family) &&
+	       xg_prefix_has(&sel->daddr, sel->prefixlen_d, &t->laddr,
+			     t->family);
+}
+
+/**
+ * xg_sa_is_conn() - is an inbound SA the connection's own?
+ * @x: the innermost SA a received segment came through
+ * @t: the connection's tuple, from this host's side
+ * @peer: the outer destination of the connection's outbound tunnel-mode
+ *	SA, or NULL when not known (a portal's connection)
+ * @peer_family: @peer's family; 0 when the connection has no outbound
+ *	tunnel-mode SA
+ *
+ * Any SA that meets the profile is not enough: another IPsec peer of this
+ * host, with an SA of its own, could otherwise put the peer's address on a
+ * segment inside that SA, since xfrm finds an inbound SA by destination and
+ * SPI alone. In transport mode the SA's addresses must be the connection's.
+ * In tunnel (or BEET) mode its selector must cover the connection and,
+ * where @peer is known, its outer source must be @peer.
+ *
+ * Context: any.
+ *
+ * Return: true if @x belongs to the connection.
+ */
+VISIBLE_IF_KUNIT bool xg_sa_is_conn(const struct xfrm_state *x,
+				    const struct xg_tuple *t,
+				    const xfrm_address_t *peer, u16 peer_family)
+{
+	if (x->props.mode == XFRM_MODE_TRANSPORT)
+		return x->props.family == t->family &&
+		       xg_addr_is(&x->props.saddr, &t->raddr, t->family) &&
+		       xg_addr_is(&x->id.daddr, &t->laddr, t->family);
+
+	if (!xg_selector_covers(&x->sel, t))
+		return false;
+	if (!peer || !peer_family)
+		return true;
+	return x->props.family == peer_family &&
+	       xfrm_addr_equal(&x->props.saddr, peer, peer_family);
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_sa_is_conn);
+
+/*
+ * Did the segment come from the connection's peer, through an SA of the
+ * connection? The innermost SA delivered it. @c is NULL for a portal's
+ * connection.
+ * Context: inside rcu_read_lock(), softirq.
+ */
+static bool xg_secpath_is_conn(const struct sec_path *sp,
+			       const struct xg_tuple *t,
+			       struct xfrm_guard_conn *c)
+{
+	const struct xfrm_state *x;
+	xfrm_address_t peer;
+	u16 family;
+
+	if (!sp || !sp->len)
+		return false;
+	x = sp->xvec[sp->len - 1];
+	if (!c || x->props.mode == XFRM_MODE_TRANSPORT)
+		return xg_sa_is_conn(x, t, NULL, 0);
+	spin_lock(&c->lock);
+	peer = c->peer;
+	family = c->peer_family;
+	spin_unlock(&c->lock);
+	return xg_sa_is_conn(x, t, &peer, family);
 }
 
 /**
@@ -1015,8 +1242,12 @@ unsigned int xg_conn_check_in(struct xg_net *xn, struct sk_buff *skb,
 		for (; n < sp->len && n < XFRM_MAX_DEPTH; n++)
 			xg_sa_desc_from_state(&in[n], sp->xvec[n]);
 	xg_verdict_eval_rx(p, in, n, &v);
-	if (v.action != XG_ACTION_REFUSE)
-		return NF_ACCEPT;
+	if (v.action != XG_ACTION_REFUSE) {
+		if (v.action != XG_ACTION_ACCEPT || xg_secpath_is_conn(sp, t, c))
+			return NF_ACCEPT;
+		v.action = XG_ACTION_REFUSE;
+		v.reason = XFRM_GUARD_REASON_SA_WRONG_PEER;
+	}
 	v.profile = id;
 
 	trace_xfrm_guard_drop(t, "in", xg_reason_name(v.reason));

@@ -7,6 +7,7 @@
 #define _XG_CONN_H
 
 #include <linux/skbuff.h>
+#include <linux/xfrm.h>
 #include <net/xfrm_guard.h>
 
 #include "netns.h"
@@ -96,6 +97,12 @@ unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
 			       const struct xg_tuple *t);
 unsigned int xg_conn_check_in(struct xg_net *xn, struct sk_buff *skb,
 			      const struct xg_tuple *t);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+struct xfrm_state;
+bool xg_sa_is_conn(const struct xfrm_state *x, const struct xg_tuple *t,
+		   const xfrm_address_t *peer, u16 peer_family);
+#endif
 
 void xg_conn_reeval_work(struct work_struct *work);
 void xg_conn_net_exit(struct xg_net *xn);

@@ -3,14 +3,18 @@
  * xfrm_guard netfilter hooks: every TCP segment of a guarded connection (or
  * of a portal rule's local port) is checked when it is delivered (LOCAL_IN,
  * after ESP was removed, with the secpath that TCP later strips) and when it
- * leaves (LOCAL_OUT, routed, before the bundle transforms it).
+ * leaves (POST_ROUTING, last: after source NAT, which may have looked the
+ * route up again and picked another bundle, or none; before the bundle
+ * transforms it).
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/tcp.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/sock.h>
 
 #include "conn.h"
 #include "nf.h"
@@ -34,7 +38,7 @@ static bool xg_skb_tuple(struct sk_buff *skb, u8 pf, bool out,
 
 		if (iph->protocol != IPPROTO_TCP)
 			return false;
-		/* LOCAL_IN sees reassembled datagrams; LOCAL_OUT whole ones. */
+		/* LOCAL_IN sees reassembled datagrams; POST_ROUTING whole ones. */
 		thoff = skb_network_offset(skb) + iph->ihl * 4;
 		t->family = AF_INET;
 		t->laddr.ip = out ? iph->saddr : iph->daddr;
@@ -74,19 +78,76 @@ static unsigned int xg_nf_in(void *priv, struct sk_buff *skb,
 	return xg_conn_check_in(xg_net(state->net), skb, &t);
 }
 
+/*
+ * At POST_ROUTING the headers may carry NAT's addresses and ports. A segment
+ * this host made names its connection through its socket instead: a full,
+ * request or time-wait socket keeps the connection's tuple in sock_common.
+ * TCP's control sockets (resets and ACKs for no socket) are raw sockets,
+ * and a listener answering with a SYN cookie has no peer: their segments
+ * are named by their headers.
+ */
+static bool xg_sk_tuple(const struct sock *sk, u8 pf, struct xg_tuple *t)
+{
+	if (!sk || !sk->sk_dport)
+		return false;
+	if (sk_fullsock(sk) &&
+	    (sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP))
+		return false;
+
+	memset(t, 0, sizeof(*t));
+	t->lport = htons(sk->sk_num);
+	t->rport = sk->sk_dport;
+	if (pf == NFPROTO_IPV4) {
+		/* also an IPv6 socket's IPv4-mapped connection */
+		t->family = AF_INET;
+		t->laddr.ip = sk->sk_rcv_saddr;
+		t->raddr.ip = sk->sk_daddr;
+		return true;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family != AF_INET6)
+		return false;
+	t->family = AF_INET6;
+	t->laddr.in6 = sk->sk_v6_rcv_saddr;
+	t->raddr.in6 = sk->sk_v6_daddr;
+	return true;
+#else
+	return false;
+#endif
+}
+
+static bool xg_skb_forwarded(const struct sk_buff *skb, u8 pf)
+{
+	if (pf == NFPROTO_IPV4)
+		return IPCB(skb)->flags & IPSKB_FORWARDED;
+#if IS_ENABLED(CONFIG_IPV6)
+	return IP6CB(skb)->flags & IP6SKB_FORWARDED;
+#else
+	return false;
+#endif
+}
+
 static unsigned int xg_nf_out(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	struct xg_tuple t;
+	struct xg_tuple t, st;
 
+	/* Not this host's: a router's traffic is nobody's connection here. */
+	if (xg_skb_forwarded(skb, state->pf))
+		return NF_ACCEPT;
 	if (!xg_skb_tuple(skb, state->pf, true, &t))
 		return NF_ACCEPT;
+	/* The socket names the connection, whatever NAT wrote. */
+	if (xg_sk_tuple(skb->sk, state->pf, &st))
+		t = st;
 	return xg_conn_check_out(xg_net(state->net), skb, &t);
 }
 
 /*
- * Last on LOCAL_IN, after anything that could still rewrite the segment;
- * on LOCAL_OUT after mangling and NAT, so the tuple is the one on the wire.
+ * Last on LOCAL_IN, after anything that could still rewrite the segment
+ * (conntrack has undone NAT: the tuple is the socket's); last on
+ * POST_ROUTING, after source NAT and the route it may have picked anew, so
+ * the bundle checked is the one the segment really leaves through.
  */
 static const struct nf_hook_ops xg_nf_ops[] = {
 	{
@@ -98,7 +159,7 @@ static const struct nf_hook_ops xg_nf_ops[] = {
 	{
 		.hook = xg_nf_out,
 		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_LOCAL_OUT,
+		.hooknum = NF_INET_POST_ROUTING,
 		.priority = NF_IP_PRI_LAST - 1,
 	},
 #if IS_ENABLED(CONFIG_IPV6)
@@ -111,7 +172,7 @@ static const struct nf_hook_ops xg_nf_ops[] = {
 	{
 		.hook = xg_nf_out,
 		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_LOCAL_OUT,
+		.hooknum = NF_INET_POST_ROUTING,
 		.priority = NF_IP6_PRI_LAST - 1,
 	},
 #endif

@@ -29,6 +29,7 @@ static const u8 xg_reason_rank[__XFRM_GUARD_REASON_MAX] = {
 	[XFRM_GUARD_REASON_NO_INTEGRITY]		= 6,
 	[XFRM_GUARD_REASON_CONFIDENTIALITY_REQUIRED]	= 7,
 	[XFRM_GUARD_REASON_NO_ANTI_REPLAY]		= 8,
+	[XFRM_GUARD_REASON_SA_WRONG_PEER]		= 9,
 	[XFRM_GUARD_REASON_PROTECTED]			= U8_MAX,
 };
 
@@ -42,6 +43,7 @@ static const char * const xg_reason_names[__XFRM_GUARD_REASON_MAX] = {
 	[XFRM_GUARD_REASON_MODE_NOT_ALLOWED]		= "mode_not_allowed",
 	[XFRM_GUARD_REASON_CONFIDENTIALITY_REQUIRED]	= "confidentiality_required",
 	[XFRM_GUARD_REASON_NO_INTEGRITY]		= "no_integrity",
+	[XFRM_GUARD_REASON_SA_WRONG_PEER]		= "sa_wrong_peer",
 };
 
 /**

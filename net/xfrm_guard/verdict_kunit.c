@@ -1247,13 +1247,15 @@ static void reason_names_are_stable(struct kunit *test)
 		[XFRM_GUARD_REASON_CONFIDENTIALITY_REQUIRED] =
 			"confidentiality_required",
 		[XFRM_GUARD_REASON_NO_INTEGRITY] = "no_integrity",
+		[XFRM_GUARD_REASON_SA_WRONG_PEER] = "sa_wrong_peer",
 	};
 	int i;
 
 	/* the numbers are UAPI-to-be: pin them too */
 	KUNIT_EXPECT_EQ(test, XFRM_GUARD_REASON_PROTECTED, 0);
 	KUNIT_EXPECT_EQ(test, XFRM_GUARD_REASON_NO_INTEGRITY, 8);
-	KUNIT_EXPECT_EQ(test, __XFRM_GUARD_REASON_MAX, 9);
+	KUNIT_EXPECT_EQ(test, XFRM_GUARD_REASON_SA_WRONG_PEER, 9);
+	KUNIT_EXPECT_EQ(test, __XFRM_GUARD_REASON_MAX, 10);
 	for (i = 0; i < __XFRM_GUARD_REASON_MAX; i++) {
 		KUNIT_ASSERT_NOT_NULL(test, want[i]);
 		KUNIT_EXPECT_STREQ(test, xg_reason_name(i), want[i]);

@@ -75,7 +75,7 @@ static const char *const conn_state_names[] = { "attached", "refused" };
 
 static const char *const event_names[] = {
 	"unspec", "refused", "lost", "restored", "dropped", "audited",
-	"owner_refused",
+	"owner_refused", "hold_expired",
 };
 
 /* by attribute type - XFRM_GUARD_STATS_A_ATTACHED */

@@ -341,6 +341,9 @@ enum xfrm_guard_stats_attr {
  *	refused it for a reason of its own, given in
  *	%XFRM_GUARD_EVENT_A_OWNER_REASON; %XFRM_GUARD_EVENT_A_REASON is the
  *	guard's own verdict at that time.
+ * @XFRM_GUARD_EVENT_HOLD_EXPIRED: a guarded connection stayed unprotected
+ *	for the hold timeout; the guard aborted it (ETIMEDOUT) and its owner
+ *	recovers the usual way (RFC 3723 3.5).
  * @__XFRM_GUARD_EVENT_MAX: number of types; not a type.
  */
 enum xfrm_guard_event_type {
@@ -351,6 +354,7 @@ enum xfrm_guard_event_type {
 	XFRM_GUARD_EVENT_DROPPED,
 	XFRM_GUARD_EVENT_AUDITED,
 	XFRM_GUARD_EVENT_OWNER_REFUSED,
+	XFRM_GUARD_EVENT_HOLD_EXPIRED,
 	__XFRM_GUARD_EVENT_MAX
 };
 
