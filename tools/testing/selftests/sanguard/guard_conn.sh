@@ -112,8 +112,39 @@ done
 
 # --- the hold timeout ends a connection that stays unprotected ------------
 HT=/sys/module/xfrm_guard/parameters/hold_timeout
+check_eq "hold timeout: bounded by default (60 s)" 60 "$(cat $HT)"
+check_fails "hold timeout: 0 (a hold that never ends) is refused" \
+	bash -c "echo 0 >$HT"
+check_fails "hold timeout: above a day is refused" bash -c "echo 86401 >$HT"
+check_eq "hold timeout: unchanged by the refused writes" 60 "$(cat $HT)"
 echo 4 >$HT
-at_exit "echo 0 >$HT"
+at_exit "echo 60 >$HT"
+
+# Idle: nothing in flight, so no TCP timer runs, and both sides lose their
+# SAs and policies, so b's cleartext FIN or RST would be dropped too.
+ipsec_up $A4 $B4
+server
+check "idle hold: attach accepted" owner connect $B4 $PORT
+check "idle hold: 1000 bytes sent" owner send 1000
+check "idle hold: they arrive" rx_is 1000
+cleartext_capture
+expired=$(dmesg | grep -c 'hold expired, connection aborted iscsi')
+for ns in "$NS_a" "$NS_b"; do
+	ip -n "$ns" xfrm policy flush
+	ip -n "$ns" xfrm state flush
+done
+check_fails "idle hold: owner is held" owner send 1000
+check "idle hold: the guard aborts the idle connection after the timeout" \
+	bash -c "for i in \$(seq 1 40); do [ \"\$(sed -n 's/^tcp_state: //p' $CTL)\" = 7 ] && exit 0; sleep 1; done; exit 1"
+check "idle hold: dmesg says the hold expired" \
+	test "$(dmesg | grep -c 'hold expired, connection aborted iscsi')" -gt "$expired"
+check "idle hold: with an audit record" bash -c \
+	"dmesg | grep 'type=1415' | grep -q 'op=xfrm-guard-hold-expired owner=iscsi reason=no_ipsec'"
+check_eq "idle hold: nothing left in the clear" 0 "$(cleartext_count)"
+owner close
+kill_server
+
+# With data in flight.
 ipsec_up $A4 $B4
 server
 check "hold timeout 4 s: attach accepted" owner connect $B4 $PORT
@@ -122,10 +153,10 @@ check "hold timeout: they arrive" rx_is 1000
 cleartext_capture
 ip -n "$NS_a" xfrm policy flush
 check "hold timeout: queued data accepted by the socket" owner send-force 2000
-check "hold timeout: TCP gives up on the unprotected connection" \
+check "hold timeout: with data in flight it ends after the timeout too" \
 	bash -c "for i in \$(seq 1 60); do [ \"\$(sed -n 's/^tcp_state: //p' $CTL)\" = 7 ] && exit 0; sleep 1; done; exit 1"
 check_eq "hold timeout: nothing left in the clear" 0 "$(cleartext_count)"
-echo 0 >$HT
+echo 60 >$HT
 ipsec_down
 
 # --- cleartext injected for a guarded connection --------------------------
