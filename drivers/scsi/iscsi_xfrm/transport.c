@@ -58,6 +58,12 @@ static struct iscsi_transport ix_transport;
 
 /* CHAP challenges seen on every connection, for reflection detection. */
 static struct ix_chap_table *ix_chap;
+/*
+ * Runs ix_refuse_work(). WQ_MEM_RECLAIM: ix_release_conn() flushes that
+ * work from the transport class's connection cleanup, which runs on a
+ * WQ_MEM_RECLAIM workqueue itself.
+ */
+static struct workqueue_struct *ix_wq;
 static atomic64_t ix_conn_ids = ATOMIC64_INIT(0);
 
 struct ix_host {
@@ -158,7 +164,7 @@ static void ix_refuse_rx(struct ix_conn *ixc, const char *reason)
 {
 	ix_refuse_mark(ixc, reason);
 	WRITE_ONCE(ixc->rx_refusal, reason);
-	schedule_work(&ixc->refuse_work);
+	queue_work(ix_wq, &ixc->refuse_work);
 }
 
 /* --- receive ---------------------------------------------------------- */
@@ -1280,8 +1286,14 @@ int ix_transport_init(void)
 	ix_chap = ix_chap_table_alloc();
 	if (!ix_chap)
 		return -ENOMEM;
+	ix_wq = alloc_workqueue("iscsi_xfrm", WQ_MEM_RECLAIM, 0);
+	if (!ix_wq) {
+		ix_chap_table_free(ix_chap);
+		return -ENOMEM;
+	}
 	ix_scsi_transport = iscsi_register_transport(&ix_transport);
 	if (!ix_scsi_transport) {
+		destroy_workqueue(ix_wq);
 		ix_chap_table_free(ix_chap);
 		return -EBUSY;
 	}
@@ -1297,5 +1309,6 @@ int ix_transport_init(void)
 void ix_transport_exit(void)
 {
 	iscsi_unregister_transport(&ix_transport);
+	destroy_workqueue(ix_wq);
 	ix_chap_table_free(ix_chap);
 }
