@@ -603,6 +603,7 @@ static void xg_conn_hold_work(struct work_struct *work)
 	v = c->verdict;
 	spin_unlock_bh(&c->lock);
 
+	xg_stat_add(c->xn, XG_STAT_HOLD_EXPIRED, 1);
 	xg_conn_report(c->xn, XFRM_GUARD_EVENT_HOLD_EXPIRED, c->owner, &c->t,
 		       &v);
 	xg_conn_audit("xfrm-guard-hold-expired", c->owner, &c->t,

@@ -24,6 +24,7 @@ static const char * const xg_stat_names[__XG_STAT_MAX] = {
 	[XG_STAT_PORTAL_DROPPED] = "portal_dropped",
 	[XG_STAT_WARNED]	 = "warned",
 	[XG_STAT_OWNER_REFUSED]	 = "owner_refused",
+	[XG_STAT_HOLD_EXPIRED]	 = "hold_expired",
 };
 
 /**

@@ -58,6 +58,8 @@ struct xg_config {
  * @XG_STAT_TX_HELD: transmissions held while protection was missing.
  * @XG_STAT_PORTAL_DROPPED: segments dropped by a local-port (portal) rule.
  * @XG_STAT_WARNED: verdicts that carried a warning (3DES, ...).
+ * @XG_STAT_HOLD_EXPIRED: guarded connections the guard aborted because
+ *	they stayed unprotected for the hold timeout.
  * @XG_STAT_OWNER_REFUSED: guarded connections their owner refused for a
  *	reason of its own (xfrm_guard_owner_refused()).
  * @__XG_STAT_MAX: number of counters; not a counter.
@@ -73,6 +75,7 @@ enum xg_stat {
 	XG_STAT_PORTAL_DROPPED,
 	XG_STAT_WARNED,
 	XG_STAT_OWNER_REFUSED,
+	XG_STAT_HOLD_EXPIRED,
 	__XG_STAT_MAX
 };
 

@@ -81,7 +81,7 @@ static const char *const event_names[] = {
 /* by attribute type - XFRM_GUARD_STATS_A_ATTACHED */
 static const char *const stat_names[] = {
 	"attached", "refused", "audited", "lost", "restored", "rx_dropped",
-	"tx_held", "portal_dropped", "warned", "owner_refused",
+	"tx_held", "portal_dropped", "warned", "owner_refused", "hold_expired",
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -305,6 +305,8 @@ enum xfrm_guard_rule_attr {
  * @XFRM_GUARD_STATS_A_WARNED: u64, verdicts that carried a warning.
  * @XFRM_GUARD_STATS_A_OWNER_REFUSED: u64, guarded connections their owner
  *	refused for a reason of its own (an iSCSI login rule, say).
+ * @XFRM_GUARD_STATS_A_HOLD_EXPIRED: u64, guarded connections aborted after
+ *	staying unprotected for the hold timeout.
  * @__XFRM_GUARD_STATS_A_MAX: number of attributes; not an attribute.
  *
  * Counters added later get the next attribute numbers; a reader that does
@@ -323,6 +325,7 @@ enum xfrm_guard_stats_attr {
 	XFRM_GUARD_STATS_A_PORTAL_DROPPED,
 	XFRM_GUARD_STATS_A_WARNED,
 	XFRM_GUARD_STATS_A_OWNER_REFUSED,
+	XFRM_GUARD_STATS_A_HOLD_EXPIRED,
 	__XFRM_GUARD_STATS_A_MAX
 };
 
