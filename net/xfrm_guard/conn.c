@@ -553,7 +553,7 @@ static bool xg_conn_commit(struct xfrm_guard_conn *c,
 	WRITE_ONCE(c->tx_open, open);
 	WRITE_ONCE(c->gen, gen);
 	if (open == c->told_lost)
-		queue_work(system_wq, &c->work);
+		queue_work(xg_wq, &c->work);
 out:
 	spin_unlock_bh(&c->lock);
 	return open;
@@ -631,7 +631,7 @@ static void xg_conn_notify_work(struct work_struct *work)
 		spin_unlock_bh(&c->lock);
 
 		if (lost) {
-			mod_delayed_work(system_wq, &c->hold_work,
+			mod_delayed_work(xg_wq, &c->hold_work,
 					 (unsigned long)READ_ONCE(hold_timeout) * HZ);
 			atomic64_inc(&c->lost);
 			xg_stat_add(c->xn, XG_STAT_LOST, 1);
@@ -1060,7 +1060,7 @@ unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
 		if (c && unlikely(READ_ONCE(c->seg_gen)) &&
 		    xchg(&c->seg_gen, 0)) {
 			atomic_inc(&xn->gen);
-			queue_work(system_wq, &xn->reeval_work);
+			queue_work(xg_wq, &xn->reeval_work);
 		}
 		return NF_ACCEPT;
 	}
@@ -1079,7 +1079,7 @@ unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
 		if (READ_ONCE(c->tx_open)) {
 			WRITE_ONCE(c->seg_reason, v.reason);
 			WRITE_ONCE(c->seg_gen, atomic_inc_return(&xn->gen));
-			queue_work(system_wq, &xn->reeval_work);
+			queue_work(xg_wq, &xn->reeval_work);
 		}
 	} else {
 		xg_stat_add(xn, XG_STAT_PORTAL_DROPPED, 1);

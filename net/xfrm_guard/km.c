@@ -23,7 +23,7 @@ void xg_km_changed(struct xg_net *xn)
 {
 	atomic_inc(&xn->gen);
 	/* Called in softirq with xfrm locks held: defer the work. */
-	queue_work(system_wq, &xn->reeval_work);
+	queue_work(xg_wq, &xn->reeval_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(xg_km_changed);
 

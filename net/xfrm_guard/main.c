@@ -3,11 +3,11 @@
  * xfrm_guard: decides whether kernel TCP connections that carry IP block
  * storage or iWARP are protected by IPsec ESP meeting policy (RFC 3723).
  *
- * The module so far holds the policy logic only: profiles (policy.c), the
- * verdict engine (verdict.c), rule matching (rules.c) and the per-namespace
- * state that holds them (netns.c). Nothing is hooked into the stack yet, so
- * loading it changes no traffic; netlink, the netfilter hooks and the socket
- * API come in their own files.
+ * Profiles (policy.c), the verdict engine (verdict.c) and rule matching
+ * (rules.c) make the decisions; netns.c holds them per namespace,
+ * conn.c applies them to attached connections and portals, nf.c hooks
+ * every TCP segment, km.c follows xfrm's SA and policy events, and
+ * netlink.c and sysfs.c are the administrator's interface.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

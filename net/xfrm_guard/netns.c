@@ -13,6 +13,13 @@
 
 static unsigned int xg_net_id __read_mostly;
 
+/*
+ * The guard's work: re-evaluation, owner callbacks, hold timeouts. Storage
+ * owners detach from their own reclaim-safe work (iSCSI connection
+ * teardown), which may wait for ours, so ours must be reclaim-safe too.
+ */
+struct workqueue_struct *xg_wq __read_mostly;
+
 static const char * const xg_stat_names[__XG_STAT_MAX] = {
 	[XG_STAT_ATTACHED]	 = "attached",
 	[XG_STAT_REFUSED]	 = "refused",
@@ -96,7 +103,7 @@ int xg_config_update(struct xg_net *xn,
 	call_rcu(&old->rcu, xg_config_free_rcu);
 	/* Every connection is judged again under the new configuration. */
 	atomic_inc(&xn->gen);
-	queue_work(system_wq, &xn->reeval_work);
+	queue_work(xg_wq, &xn->reeval_work);
 out:
 	mutex_unlock(&xn->cfg_lock);
 	return err;
@@ -322,7 +329,15 @@ static struct pernet_operations xg_net_ops = {
  */
 int xg_netns_init(void)
 {
-	return register_pernet_subsys(&xg_net_ops);
+	int err;
+
+	xg_wq = alloc_workqueue("xfrm_guard", WQ_MEM_RECLAIM, 0);
+	if (!xg_wq)
+		return -ENOMEM;
+	err = register_pernet_subsys(&xg_net_ops);
+	if (err)
+		destroy_workqueue(xg_wq);
+	return err;
 }
 
 /**
@@ -334,4 +349,5 @@ void xg_netns_exit(void)
 {
 	unregister_pernet_subsys(&xg_net_ops);
 	rcu_barrier();
+	destroy_workqueue(xg_wq);
 }

@@ -157,6 +157,8 @@ const char *xg_stat_name(enum xg_stat stat);
 int xg_net_setup(struct xg_net *xn, struct net *net);
 void xg_net_teardown(struct xg_net *xn);
 
+extern struct workqueue_struct *xg_wq;
+
 int xg_netns_init(void);
 void xg_netns_exit(void);
 
