@@ -76,8 +76,10 @@ struct ix_host {
  * While transmission holds, nothing can answer libiscsi's NOP-Out pings,
  * and its timers would fail the connection within seconds: exactly the
  * teardown RFC 3723 3.5 says not to do. So while held the liveness clock
- * is kept current; the guard's hold_timeout (TCP user timeout) bounds how
- * long a connection may hold.
+ * is kept current. The guard's hold_timeout bounds how long a connection
+ * may hold: the guard then aborts the socket, which fails the connection.
+ * The work runs on ix_wq: the connection's release, on a reclaim-safe
+ * workqueue, waits for it.
  */
 static void ix_hold_work(struct work_struct *work)
 {
@@ -89,7 +91,7 @@ static void ix_hold_work(struct work_struct *work)
 		return;
 	WRITE_ONCE(conn->last_recv, jiffies);
 	WRITE_ONCE(conn->last_ping, jiffies);
-	schedule_delayed_work(&ixc->hold_work, HZ);
+	queue_delayed_work(ix_wq, &ixc->hold_work, HZ);
 }
 
 static void ix_protection_lost(void *priv, enum xfrm_guard_reason reason)
@@ -102,7 +104,7 @@ static void ix_protection_lost(void *priv, enum xfrm_guard_reason reason)
 	iscsi_conn_printk(KERN_WARNING, ixc->iconn,
 			  "IPsec protection lost (%s): transmission holds, connection kept\n",
 			  xfrm_guard_reason_name(reason));
-	mod_delayed_work(system_wq, &ixc->hold_work, 0);
+	mod_delayed_work(ix_wq, &ixc->hold_work, 0);
 }
 
 static void ix_protection_restored(void *priv)
