@@ -188,27 +188,7 @@ capture_c() {
 }
 capture_c
 check "3rd peer: c sends three segments as b, inside its SA" \
-	ip netns exec "$NS_c" python3 -c '
-import socket, struct, sys
-src, dst, sport, dport = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xffff)
-    s += s >> 16
-    return ~s & 0xffff
-payload = b"injected by c"
-tcp = struct.pack("!HHIIBBHHH", sport, dport, 1, 1, 5 << 4, 0x18, 65535, 0, 0) + payload
-pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(tcp))
-c = csum(pseudo + tcp)
-tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
-ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0, 64, 6, 0,
-                 socket.inet_aton(src), socket.inet_aton(dst))
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-for _ in range(3):
-    s.sendto(ip + tcp, (dst, 0))
-' $B4 $A4 $PORT "$lport"
+	inject_tcp "$NS_c" $B4 $A4 $PORT "$lport" "injected by c"
 sleep 1
 kill "$CAP" 2>/dev/null
 wait "$CAP" 2>/dev/null

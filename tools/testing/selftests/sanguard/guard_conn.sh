@@ -167,27 +167,7 @@ check "inject: attach accepted" owner connect $B4 $PORT
 lport=$(field local_port)
 before=$(field rx_dropped)
 check "inject: three cleartext segments sent from b" \
-	ip netns exec "$NS_b" python3 -c '
-import socket, struct, sys
-src, dst, sport, dport = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xffff)
-    s += s >> 16
-    return ~s & 0xffff
-payload = b"cleartext!"
-tcp = struct.pack("!HHIIBBHHH", sport, dport, 1, 1, 5 << 4, 0x18, 65535, 0, 0) + payload
-pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(tcp))
-c = csum(pseudo + tcp)
-tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
-ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0, 64, 6, 0,
-                 socket.inet_aton(src), socket.inet_aton(dst))
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-for _ in range(3):
-    s.sendto(ip + tcp, (dst, 0))
-' $B4 $A4 $PORT "$lport"
+	inject_tcp "$NS_b" $B4 $A4 $PORT "$lport" "cleartext!"
 sleep 1
 check_eq "inject: all three dropped and counted" $((before + 3)) "$(field rx_dropped)"
 check "inject: the connection still works" owner send 1000

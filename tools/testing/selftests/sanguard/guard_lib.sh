@@ -101,3 +101,30 @@ want = bytes(i % 251 for i in range(n))
 sys.exit(0 if d == want else 1)' "$RX" "$n"
 }
 
+
+# inject_tcp NS SRC DST SPORT DPORT PAYLOAD: three PSH/ACK segments carrying
+# PAYLOAD, IPv4 header and all written by hand (a raw socket in NS), so
+# they go out whatever SRC says; sequence numbers are arbitrary.
+inject_tcp() {
+	ip netns exec "$1" python3 -c '
+import socket, struct, sys
+src, dst, sport, dport = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+payload = sys.argv[5].encode()
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff)
+    s += s >> 16
+    return ~s & 0xffff
+tcp = struct.pack("!HHIIBBHHH", sport, dport, 1, 1, 5 << 4, 0x18, 65535, 0, 0) + payload
+pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(tcp))
+c = csum(pseudo + tcp)
+tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0, 64, 6, 0,
+                 socket.inet_aton(src), socket.inet_aton(dst))
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+for _ in range(3):
+    s.sendto(ip + tcp, (dst, 0))
+' "${@:2}"
+}
