@@ -237,10 +237,16 @@ no_xfrm_left() {
 	done
 }
 # read_block: one block read past the page cache, bounded; dd's status
-# (124 when it did not end).
+# (124 when it did not end). Not through timeout(1): a read the transport
+# holds waits uninterruptibly, no signal ends it, and timeout would wait
+# for it; it is left behind, and ends when protection comes back.
 read_block() {
-	timeout 60 dd if=/dev/"$disk" of=/dev/null bs=4096 count=1 iflag=direct \
-		2>"$IX_TMP/read.err"
+	local pid
+	dd if=/dev/"$disk" of=/dev/null bs=4096 count=1 iflag=direct \
+		>/dev/null 2>"$IX_TMP/read.err" &
+	pid=$!
+	wait_until 60 gone "$pid" || return 124
+	wait "$pid"
 }
 
 # hold_round idle|inflight
