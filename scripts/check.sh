@@ -131,6 +131,16 @@ else
 	record "checkpatch" "-" 0 1 0 $((SECONDS - t))
 fi
 
+say "ynl-check (xfrm_guard YNL spec vs UAPI header and nla_policy)"
+t=$SECONDS
+schema=$("$TOP/scripts/kernel.sh" src)/Documentation/netlink/genetlink-legacy.yaml
+if "$TOP/scripts/ynl-check.py" --schema "$schema" &&
+	"$TOP/scripts/ynl-check.py" --self-test --schema "$schema" | grep -v '^ok - '; then
+	record "ynl-check" "-" 1 0 0 $((SECONDS - t))
+else
+	record "ynl-check" "-" 0 1 0 $((SECONDS - t))
+fi
+
 # --- 4/5. the VM ---------------------------------------------------------
 collect_kunit() {
 	local f=$1 dir=$2 ktap name js counts ko mod

@@ -20,6 +20,8 @@ PKGS=(
 	strongswan-charon strongswan-swanctl
 	# xguard CLI
 	libmnl-dev pkg-config
+	# YNL spec check (scripts/ynl-check.py) and the kernel's YNL cli.py
+	python3-yaml python3-jsonschema
 )
 
 missing=()
