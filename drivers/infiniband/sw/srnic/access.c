@@ -39,6 +39,7 @@
  * depends on that pointer and the kind is read after the state, so the
  * acquire orders it too.
  */
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 #include <linux/overflow.h>
 #include <linux/processor.h>
@@ -181,11 +182,23 @@ static bool srnic_access_in_bounds(const struct srnic_mem *mem, u64 addr,
 	return len <= mem->len && off <= mem->len - len;
 }
 
-/* The checks that follow the key and state checks, shared with invalidate. */
-static enum srnic_access_err
+/**
+ * srnic_access_rules() - the checks after the key and the state
+ * @mem: the record, read after its state
+ * @kind: &enum srnic_stag_kind of the name used
+ * @req: the request
+ *
+ * Shared by the access check and invalidation. A KUnit static stub can
+ * replace it, to run something in the window between reading a record
+ * and acting on it.
+ *
+ * Return: SRNIC_ACCESS_OK, or the PD, scope or rights refusal.
+ */
+VISIBLE_IF_KUNIT enum srnic_access_err
 srnic_access_rules(const struct srnic_mem *mem, u8 kind,
 		   const struct srnic_access_req *req)
 {
+	KUNIT_STATIC_STUB_REDIRECT(srnic_access_rules, mem, kind, req);
 	if (mem->pd != req->pd)
 		return SRNIC_ACCESS_PD_MISMATCH;
 	if ((mem->flags & SRNIC_MEM_QP_SCOPE) && mem->qp_id != req->qp_id)
@@ -194,6 +207,7 @@ srnic_access_rules(const struct srnic_mem *mem, u8 kind,
 		return SRNIC_ACCESS_RIGHTS;
 	return SRNIC_ACCESS_OK;
 }
+EXPORT_SYMBOL_IF_KUNIT(srnic_access_rules);
 
 static enum srnic_access_err srnic_access_state(int state)
 {

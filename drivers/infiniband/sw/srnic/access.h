@@ -336,4 +336,9 @@ struct srnic_term_code srnic_access_term_code(const struct srnic_access_req *req
  */
 const char *srnic_access_err_name(enum srnic_access_err err);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+enum srnic_access_err srnic_access_rules(const struct srnic_mem *mem, u8 kind,
+					 const struct srnic_access_req *req);
+#endif
+
 #endif /* _SRNIC_ACCESS_H */
