@@ -2,135 +2,196 @@
 /*
  * srnic: the access check of every tagged operation.
  *
- * Ordering between an access and an invalidation (or a kill) is a
- * store-buffering pair on two words of the record:
+ * A record's accesses in flight, its state and its generation share one
+ * word (access.h), and every change of it that depends on what was
+ * checked is a cmpxchg from the word that was checked:
  *
- *	access				invalidate
- *	atomic_inc(inflight)		cmpxchg(state, VALID, INVALIDATED)
- *	smp_mb__after_atomic()		(fully ordered)
- *	read state			read inflight until it is 0
+ *	access			invalidate		set_valid (owner)
+ *	w = read_acquire	w = read_acquire	w = read
+ *	check key, fields	check key, fields	FREE/INVALIDATED, 0 in
+ *	against w (VALID)	against w (VALID)	flight; write fields
+ *	cmpxchg(w, w + 1)	cmpxchg(w, INVAL|w)	cmpxchg_release(w,
+ *	  acquire		  fully ordered		  VALID | gen + 1)
  *
- * Either the access sees the new state and fails, or the invalidation
- * sees the access in flight and waits for srnic_access_end(). That drops
- * the count with release semantics and the wait reads it with acquire, so
- * the holder's last touch of the buffer happens before invalidation
- * returns; and from then on nothing touches the buffer until the owner
- * makes the record valid again.
+ * The generation is why this is safe against reuse (ABA): between the
+ * read and the cmpxchg the owner may invalidate the record, give it a new
+ * key and make it valid again. Without the generation that is the same
+ * VALID word, and an invalidation checked against the old key would
+ * land on the new registration; an access would be counted into it.
+ * With it the cmpxchg fails, and the access or invalidation is checked
+ * again, against what the record is now. A refused access writes
+ * nothing, so a peer that sprays a stale STag cannot make the owner's
+ * set_valid() find accesses in flight.
  *
- * The wait spins: holders never sleep and run in softirq or with BH
- * disabled, so none can be preempted on the waiting CPU, and each holds
- * the buffer for one segment's copy at most.
+ * Draining: an invalidation does not wait. Accesses counted before its
+ * cmpxchg are in the count it left; none is added after it (the word is
+ * no longer VALID), so the count only falls. srnic_access_end() drops it
+ * with release and, when it reaches zero on a record that is not valid,
+ * wakes whoever waits on the record's address; waiters read the count
+ * with acquire, so the holders' last touches of the buffer happen before
+ * the wait returns. Waiting sleeps: holders may be preempted (receive
+ * work in process context), and an invalidation posted from atomic
+ * context (post_send, receive softirq) is completed later, from process
+ * context, once drained (qp.c). srnic_mem_kill() waits the same way.
  *
  * Publishing a record is a message-passing pair: the owner writes the
  * fields (PD, bounds, rights, flags, QP; the key through
  * srnic_stag_rekey()) while the record is not valid, then sets VALID
- * with release; every reader reads the state with acquire before any
- * field or the key:
- *
- *	srnic_mem_set_valid()		srnic_access_check(), _invalidate()
- *	write key, pd, va, len, ...	state = atomic_read_acquire(state)
- *	cmpxchg_release(state, VALID)	if VALID: read key, pd, va, len, ...
- *
- * A reader that sees VALID therefore sees the fields of the set_valid()
- * that wrote it, never older ones, also on weakly ordered CPUs (without
- * the acquire, arm64 or POWER may read the fields before the state).
- * The entry's kind is published by srnic_stag_alloc()'s
- * rcu_assign_pointer() of the entry's record pointer; the state load
- * depends on that pointer and the kind is read after the state, so the
- * acquire orders it too.
+ * with release; every reader reads the word with acquire before any
+ * field or the key, and trusts what it read only if its cmpxchg then
+ * finds the same VALID generation. A reader that sees VALID therefore
+ * sees the fields of the set_valid() that wrote it, never older ones,
+ * also on weakly ordered CPUs. The entry's kind is published by
+ * srnic_stag_alloc()'s rcu_assign_pointer() of the entry's record
+ * pointer; the word load depends on that pointer and the kind is read
+ * after it, so the acquire orders it too.
  */
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 #include <linux/overflow.h>
-#include <linux/processor.h>
 #include <linux/rcupdate.h>
+#include <linux/wait_bit.h>
 
 #include "access.h"
+
+static u64 srnic_mem_word(u64 gen, enum srnic_mem_state state, u64 inflight)
+{
+	return FIELD_PREP(SRNIC_MEM_GEN, gen) |
+	       FIELD_PREP(SRNIC_MEM_STATE, state) |
+	       FIELD_PREP(SRNIC_MEM_INFLIGHT, inflight);
+}
+
+static enum srnic_mem_state srnic_mem_w_state(u64 w)
+{
+	return FIELD_GET(SRNIC_MEM_STATE, w);
+}
+
+static u32 srnic_mem_w_gen(u64 w)
+{
+	return FIELD_GET(SRNIC_MEM_GEN, w);
+}
+
+static u32 srnic_mem_w_inflight(u64 w)
+{
+	return FIELD_GET(SRNIC_MEM_INFLIGHT, w);
+}
+
+/* Same registration: state and generation, whatever the count. */
+static bool srnic_mem_w_same(u64 a, u64 b)
+{
+	return !((a ^ b) & ~SRNIC_MEM_INFLIGHT);
+}
 
 /**
  * srnic_mem_init() - set up a record, not yet valid
  * @mem: the record
  * @type: &enum srnic_mem_type
+ *
+ * Context: any.
  */
 void srnic_mem_init(struct srnic_mem *mem, enum srnic_mem_type type)
 {
+	BUILD_BUG_ON(FIELD_MAX(SRNIC_MEM_STATE) != SRNIC_MEM_DEAD);
 	memset(mem, 0, sizeof(*mem));
-	atomic_set(&mem->state, SRNIC_MEM_FREE);
-	atomic_set(&mem->inflight, 0);
+	atomic64_set(&mem->state, srnic_mem_word(0, SRNIC_MEM_FREE, 0));
 	mem->type = type;
 }
 EXPORT_SYMBOL_IF_KUNIT(srnic_mem_init);
 
 /**
  * srnic_mem_set_valid() - publish the record's fields and make it valid
- * @mem: a record that is FREE or INVALIDATED, no access in flight
+ * @mem: a record in state FREE or INVALIDATED (after srnic_mem_init(), or
+ *	after an invalidation that has drained)
  * @pd: PD
  * @va: first byte
  * @len: bytes
  * @access: IB_ACCESS_* rights
  * @flags: SRNIC_MEM_* flags
- * @qp_id: QP number for SRNIC_MEM_QP_SCOPE
+ * @qp_id: QP number for SRNIC_MEM_QP_SCOPE, else ignored
  *
- * Return: 0, or -EINVAL if the record is valid or dead, or va + len wraps.
+ * Used for registration, IB_WR_REG_MR and MW bind. The registration gets
+ * the next generation, so that nothing checked against an earlier one
+ * can act on it. Changing the fields under an access still in flight
+ * would let it touch a buffer it was not granted; that is refused.
+ *
+ * Context: any, does not sleep.
+ * Return: 0; -EBUSY if accesses of the previous registration are still
+ * in flight (its invalidation has not drained); -EINVAL if the record is
+ * valid or dead, or va + len wraps.
  */
 int srnic_mem_set_valid(struct srnic_mem *mem, struct ib_pd *pd, u64 va,
 			u64 len, u32 access, u32 flags, u32 qp_id)
 {
 	/*
-	 * No acquire needed: the owner reads its own record, no field is
-	 * read after it, and the stores below depend on it by control. The
-	 * accesses before an invalidation are ordered before us by
-	 * srnic_mem_wait_idle(), which returned before the owner got here.
+	 * No acquire needed: the owner reads its own record, and nothing
+	 * read below depends on it. The accesses of the last registration
+	 * are ordered before us by the drain that told the owner it was
+	 * over (acquire of the count).
 	 */
-	int old = atomic_read(&mem->state);
+	s64 old = atomic64_read(&mem->state);
 	u64 last;
 
-	if (old != SRNIC_MEM_FREE && old != SRNIC_MEM_INVALIDATED)
+	switch (srnic_mem_w_state(old)) {
+	case SRNIC_MEM_FREE:
+	case SRNIC_MEM_INVALIDATED:
+		break;
+	default:
 		return -EINVAL;
+	}
+	/* Accesses only ever join a VALID word: this count only falls. */
+	if (srnic_mem_w_inflight(old))
+		return -EBUSY;
 	/* The buffer may end at 2^64, not beyond. */
 	if (len && check_add_overflow(va, len - 1, &last))
 		return -EINVAL;
-	mem->pd = pd;
-	mem->va = va;
-	mem->len = len;
-	mem->access = access;
-	mem->flags = flags;
-	mem->qp_id = qp_id;
+	WRITE_ONCE(mem->pd, pd);
+	WRITE_ONCE(mem->va, va);
+	WRITE_ONCE(mem->len, len);
+	WRITE_ONCE(mem->access, access);
+	WRITE_ONCE(mem->flags, flags);
+	WRITE_ONCE(mem->qp_id, qp_id);
 	/*
 	 * Release: the fields above, and a key set by srnic_stag_rekey()
-	 * before this call, are visible to whoever sees VALID. Pairs with
-	 * the atomic_read_acquire() of the state in srnic_access_check()
-	 * and srnic_access_invalidate().
+	 * before this call, are visible to whoever sees this VALID. Pairs
+	 * with the atomic64_read_acquire() of the word in
+	 * srnic_access_check() and srnic_access_invalidate(). Fails only
+	 * if the owner raced with itself (a kill).
 	 */
-	if (atomic_cmpxchg_release(&mem->state, old, SRNIC_MEM_VALID) != old)
+	if (!atomic64_try_cmpxchg_release(&mem->state, &old,
+					  srnic_mem_word(srnic_mem_w_gen(old) + 1,
+							 SRNIC_MEM_VALID, 0)))
 		return -EINVAL;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(srnic_mem_set_valid);
 
-static void srnic_mem_wait_idle(struct srnic_mem *mem)
+/* Acquire: the holders' touches of the buffer happened before. */
+static bool srnic_mem_idle(struct srnic_mem *mem)
 {
-	/*
-	 * Holders do not sleep and run with BH disabled, so they cannot be
-	 * waiting behind us on this CPU and finish in a bounded time.
-	 */
-	/*
-	 * Acquire: the holders' last touches of the buffer happened before.
-	 * Pairs with the atomic_dec_return_release() in srnic_access_end().
-	 */
-	while (atomic_read_acquire(&mem->inflight))
-		cpu_relax();
+	return !srnic_mem_w_inflight(atomic64_read_acquire(&mem->state));
 }
 
 /**
  * srnic_mem_kill() - make a record unusable for good, wait for accesses
  * @mem: the record
+ *
+ * For deregistration/deallocation. After it returns no access is in
+ * flight and none can pass; then free the names (srnic_stag_free()) and,
+ * after an RCU grace period, the object.
+ *
+ * Context: process context; sleeps while accesses are in flight. Must
+ * not be called by a holder of an access to @mem.
  */
 void srnic_mem_kill(struct srnic_mem *mem)
 {
-	/* Fully ordered: pairs with srnic_access_check()'s full barrier. */
-	atomic_xchg(&mem->state, SRNIC_MEM_DEAD);
-	srnic_mem_wait_idle(mem);
+	might_sleep();
+	/*
+	 * DEAD is all ones of the state field: from any state, keeping the
+	 * count and generation. Accesses counted before are waited for;
+	 * any cmpxchg after it fails.
+	 */
+	atomic64_or(srnic_mem_word(0, SRNIC_MEM_DEAD, 0), &mem->state);
+	wait_var_event(mem, srnic_mem_idle(mem));
 }
 EXPORT_SYMBOL_IF_KUNIT(srnic_mem_kill);
 
@@ -138,27 +199,28 @@ EXPORT_SYMBOL_IF_KUNIT(srnic_mem_kill);
 static bool srnic_access_allowed(const struct srnic_mem *mem, u8 kind,
 				 enum srnic_op op)
 {
+	u32 access = READ_ONCE(mem->access), flags = READ_ONCE(mem->flags);
 	bool local = kind == SRNIC_STAG_LOCAL;
 
 	switch (op) {
 	case SRNIC_OP_LOCAL_READ:
 		return local;
 	case SRNIC_OP_LOCAL_WRITE:
-		return local && (mem->access & IB_ACCESS_LOCAL_WRITE);
+		return local && (access & IB_ACCESS_LOCAL_WRITE);
 	case SRNIC_OP_REMOTE_READ:
-		return !local && (mem->access & IB_ACCESS_REMOTE_READ);
+		return !local && (access & IB_ACCESS_REMOTE_READ);
 	case SRNIC_OP_REMOTE_WRITE:
-		return !local && (mem->access & IB_ACCESS_REMOTE_WRITE);
+		return !local && (access & IB_ACCESS_REMOTE_WRITE);
 	case SRNIC_OP_READ_RESP:
-		return mem->access &
+		return access &
 		       (local ? IB_ACCESS_LOCAL_WRITE : IB_ACCESS_REMOTE_WRITE);
 	case SRNIC_OP_BIND:
 		return local && mem->type == SRNIC_MEM_MR &&
-		       (mem->access & IB_ACCESS_MW_BIND);
+		       (access & IB_ACCESS_MW_BIND);
 	case SRNIC_OP_LOCAL_INV:
-		return mem->flags & SRNIC_MEM_LOCAL_INV;
+		return flags & SRNIC_MEM_LOCAL_INV;
 	case SRNIC_OP_REMOTE_INV:
-		return !local && (mem->flags & SRNIC_MEM_REMOTE_INV);
+		return !local && (flags & SRNIC_MEM_REMOTE_INV);
 	default:
 		return false;
 	}
@@ -172,14 +234,15 @@ static bool srnic_access_allowed(const struct srnic_mem *mem, u8 kind,
 static bool srnic_access_in_bounds(const struct srnic_mem *mem, u64 addr,
 				   u64 len)
 {
+	u64 va = READ_ONCE(mem->va), size = READ_ONCE(mem->len);
 	u64 off, last;
 
 	if (len && check_add_overflow(addr, len - 1, &last))
 		return false;
-	if (addr < mem->va)
+	if (addr < va)
 		return false;
-	off = addr - mem->va;
-	return len <= mem->len && off <= mem->len - len;
+	off = addr - va;
+	return len <= size && off <= size - len;
 }
 
 /**
@@ -199,9 +262,10 @@ srnic_access_rules(const struct srnic_mem *mem, u8 kind,
 		   const struct srnic_access_req *req)
 {
 	KUNIT_STATIC_STUB_REDIRECT(srnic_access_rules, mem, kind, req);
-	if (mem->pd != req->pd)
+	if (READ_ONCE(mem->pd) != req->pd)
 		return SRNIC_ACCESS_PD_MISMATCH;
-	if ((mem->flags & SRNIC_MEM_QP_SCOPE) && mem->qp_id != req->qp_id)
+	if ((READ_ONCE(mem->flags) & SRNIC_MEM_QP_SCOPE) &&
+	    READ_ONCE(mem->qp_id) != req->qp_id)
 		return SRNIC_ACCESS_SCOPE;
 	if (!srnic_access_allowed(mem, kind, req->op))
 		return SRNIC_ACCESS_RIGHTS;
@@ -209,13 +273,37 @@ srnic_access_rules(const struct srnic_mem *mem, u8 kind,
 }
 EXPORT_SYMBOL_IF_KUNIT(srnic_access_rules);
 
-static enum srnic_access_err srnic_access_state(int state)
+static enum srnic_access_err srnic_access_state(u64 w)
 {
-	if (state == SRNIC_MEM_VALID)
+	switch (srnic_mem_w_state(w)) {
+	case SRNIC_MEM_VALID:
 		return SRNIC_ACCESS_OK;
-	if (state == SRNIC_MEM_INVALIDATED)
+	case SRNIC_MEM_INVALIDATED:
 		return SRNIC_ACCESS_INVALIDATED;
-	return SRNIC_ACCESS_INVALID_STAG;
+	default:
+		return SRNIC_ACCESS_INVALID_STAG;
+	}
+}
+
+/*
+ * Everything but the bounds, against the registration of word @w, which
+ * was read with acquire: key (the key after the word: it changes only
+ * while the record is not valid, and set_valid() publishes it with the
+ * state), state, then PD, scope and rights.
+ */
+static enum srnic_access_err
+srnic_access_judge(const struct srnic_stag_entry *e,
+		   const struct srnic_mem *mem, u64 w,
+		   const struct srnic_access_req *req)
+{
+	enum srnic_access_err err;
+
+	if (READ_ONCE(e->key) != srnic_stag_key(req->stag))
+		return SRNIC_ACCESS_KEY_MISMATCH;
+	err = srnic_access_state(w);
+	if (err != SRNIC_ACCESS_OK)
+		return err;
+	return srnic_access_rules(mem, READ_ONCE(e->kind), req);
 }
 
 static enum srnic_access_err
@@ -226,13 +314,64 @@ srnic_access_count(struct srnic_access_stats *stats, enum srnic_access_err err)
 	return err;
 }
 
+/*
+ * Check @req against what @mem is now and, if it passes, count one more
+ * access into that very registration. Under rcu_read_lock().
+ */
+static enum srnic_access_err
+srnic_access_begin(const struct srnic_stag_entry *e, struct srnic_mem *mem,
+		   const struct srnic_access_req *req)
+{
+	enum srnic_access_err err;
+	s64 w, seen;
+
+	w = atomic64_read_acquire(&mem->state);
+	for (;;) {
+		err = srnic_access_judge(e, mem, w, req);
+		if (err == SRNIC_ACCESS_OK &&
+		    !srnic_access_in_bounds(mem, req->addr, req->len))
+			err = SRNIC_ACCESS_BOUNDS;
+		if (err != SRNIC_ACCESS_OK)
+			return err;
+		do {
+			seen = w;
+			/*
+			 * Acquire: the buffer is touched after we are
+			 * counted, so an invalidation that saw the count
+			 * waits for the touches.
+			 */
+			if (atomic64_try_cmpxchg_acquire(&mem->state, &w, w + 1))
+				return SRNIC_ACCESS_OK;
+			/* Only the count moved: what we checked holds. */
+		} while (srnic_mem_w_same(w, seen));
+		/*
+		 * Another state or registration: check again. A failed
+		 * cmpxchg orders nothing, so read the word with acquire.
+		 */
+		w = atomic64_read_acquire(&mem->state);
+	}
+}
+
 /**
  * srnic_access_check() - the access check of every tagged operation
  * @t: the device's STag table
- * @req: the request
+ * @req: the request; @req->op must not be an invalidation
  * @stats: counters to bump on refusal, or NULL
- * @memp: on success, the record to pass to srnic_access_end()
+ * @memp: on success, set to the record (NULL for a zero-length Read);
+ *	the caller touches the buffer, then calls srnic_access_end()
  *
+ * Checks, in order: zero-length RDMA Read (passes, RFC 5042 6.3.5), index
+ * live, key, state (invalidated, then not valid), PD, QP scope, the name
+ * (lkey/rkey) and rights for @req->op, byte-granular bounds
+ * [addr, addr + len) within [va, va + len) computed without overflow
+ * (zero length passes at any addr in [va, va + len]). A granted access is
+ * counted into the registration it was checked against, never a later
+ * one; a refused one leaves the record untouched.
+ *
+ * Context: softirq, or process context with BH disabled; does not sleep.
+ * Takes rcu_read_lock() itself. Between a successful return and
+ * srnic_access_end() the caller must not sleep, and should be brief: an
+ * invalidation's completion waits for it.
  * Return: SRNIC_ACCESS_OK or the reason of the refusal.
  */
 enum srnic_access_err srnic_access_check(struct srnic_stag_table *t,
@@ -243,8 +382,6 @@ enum srnic_access_err srnic_access_check(struct srnic_stag_table *t,
 	enum srnic_access_err err;
 	struct srnic_stag_entry *e;
 	struct srnic_mem *mem;
-	int state;
-	u8 kind;
 
 	*memp = NULL;
 	lockdep_assert_preemption_disabled();
@@ -257,44 +394,13 @@ enum srnic_access_err srnic_access_check(struct srnic_stag_table *t,
 	rcu_read_lock();
 	e = srnic_stag_lookup(t, req->stag);
 	mem = e ? rcu_dereference(e->mem) : NULL;
-	if (!mem) {
-		rcu_read_unlock();
-		return srnic_access_count(stats, SRNIC_ACCESS_INVALID_STAG);
+	if (mem) {
+		err = srnic_access_begin(e, mem, req);
+		if (err == SRNIC_ACCESS_OK)
+			*memp = mem;
+	} else {
+		err = SRNIC_ACCESS_INVALID_STAG;
 	}
-	atomic_inc(&mem->inflight);
-	/*
-	 * Orders the increment before the state read: pairs with the fully
-	 * ordered cmpxchg/xchg of invalidate and kill (see the top of the
-	 * file).
-	 */
-	smp_mb__after_atomic();
-	/*
-	 * Acquire: the key, kind, PD, QP, rights and bounds read below are
-	 * those the set_valid() whose VALID we see published. Pairs with
-	 * the atomic_cmpxchg_release() in srnic_mem_set_valid(). The full
-	 * barrier above orders only the increment before this load, not
-	 * this load before the later ones.
-	 */
-	state = atomic_read_acquire(&mem->state);
-	/*
-	 * The key after the state: a key changes only while the record is
-	 * not valid, and set_valid() publishes it with the state.
-	 */
-	if (READ_ONCE(e->key) != srnic_stag_key(req->stag))
-		err = SRNIC_ACCESS_KEY_MISMATCH;
-	else
-		err = srnic_access_state(state);
-	if (err == SRNIC_ACCESS_OK) {
-		kind = READ_ONCE(e->kind);
-		err = srnic_access_rules(mem, kind, req);
-	}
-	if (err == SRNIC_ACCESS_OK &&
-	    !srnic_access_in_bounds(mem, req->addr, req->len))
-		err = SRNIC_ACCESS_BOUNDS;
-	if (err != SRNIC_ACCESS_OK)
-		srnic_access_end(mem);
-	else
-		*memp = mem;
 	rcu_read_unlock();
 	return srnic_access_count(stats, err);
 }
@@ -303,34 +409,99 @@ EXPORT_SYMBOL_IF_KUNIT(srnic_access_check);
 /**
  * srnic_access_end() - the buffer is no longer touched
  * @mem: the record from srnic_access_check(), may be NULL
+ *
+ * Context: any, does not sleep. @mem may be freed as soon as the count
+ * drops, so it is not dereferenced after.
  */
 void srnic_access_end(struct srnic_mem *mem)
 {
+	s64 w;
+
+	if (!mem)
+		return;
 	/*
-	 * Release: every touch of the buffer is done before the count drops.
-	 * Pairs with the atomic_read_acquire() in srnic_mem_wait_idle().
+	 * Release: every touch of the buffer is done before the count
+	 * drops. Pairs with the acquire in srnic_mem_idle() and
+	 * srnic_access_drained().
 	 */
-	if (mem)
-		atomic_dec_return_release(&mem->inflight);
+	w = atomic64_dec_return_release(&mem->state);
+	if (srnic_mem_w_inflight(w) ||
+	    srnic_mem_w_state(w) == SRNIC_MEM_VALID)
+		return;
+	/*
+	 * The last access of an invalidated or dying record: a waiter may
+	 * sleep on it. The barrier orders the count before
+	 * wake_up_var()'s waitqueue_active(), against the waiter's
+	 * enqueue before its look at the count. Only the address is used.
+	 */
+	smp_mb();
+	wake_up_var(mem);
 }
 EXPORT_SYMBOL_IF_KUNIT(srnic_access_end);
+
+/* Check and invalidate the registration @mem is now; under RCU. */
+static enum srnic_access_err
+srnic_access_inv_one(const struct srnic_stag_entry *e, struct srnic_mem *mem,
+		     const struct srnic_access_req *req,
+		     struct srnic_access_drain *drain)
+{
+	enum srnic_access_err err;
+	s64 w, seen;
+
+	w = atomic64_read_acquire(&mem->state);
+	for (;;) {
+		err = srnic_access_judge(e, mem, w, req);
+		if (err != SRNIC_ACCESS_OK)
+			return err;
+		do {
+			seen = w;
+			/*
+			 * Of two racing invalidations (or a kill), one wins;
+			 * and only on the registration that was checked.
+			 */
+			if (atomic64_try_cmpxchg(&mem->state, &w,
+						 srnic_mem_word(srnic_mem_w_gen(w),
+								SRNIC_MEM_INVALIDATED,
+								srnic_mem_w_inflight(w))))
+				goto done;
+		} while (srnic_mem_w_same(w, seen));
+		w = atomic64_read_acquire(&mem->state);
+	}
+done:
+	drain->mem = srnic_mem_w_inflight(w) ? mem : NULL;
+	drain->stag = req->stag;
+	drain->gen = srnic_mem_w_gen(w);
+	return SRNIC_ACCESS_OK;
+}
 
 /**
  * srnic_access_invalidate() - local or remote invalidation
  * @t: the device's STag table
- * @req: SRNIC_OP_LOCAL_INV or SRNIC_OP_REMOTE_INV, by whom
+ * @req: @req->op is SRNIC_OP_LOCAL_INV or SRNIC_OP_REMOTE_INV; @addr and
+ *	@len are ignored; @pd and @qp_id are the invalidating QP's
  * @stats: counters to bump on refusal, or NULL
+ * @drain: on success, what the invalidation still waits for
  *
+ * Checks index, full key, state (must be valid), PD, QP scope, and that
+ * the record may be invalidated this way; then moves that registration,
+ * and no later one, to INVALIDATED. From then on no access passes,
+ * including Read Responses queued before (RFC 5042 6.2.2): the sender
+ * checks each segment at transmit time. Accesses that passed before may
+ * still be touching the buffer: the invalidation is complete, and may be
+ * reported, only once srnic_access_drained() is true (or
+ * srnic_access_drain_wait() returned).
+ *
+ * Context: any, does not sleep or wait.
  * Return: SRNIC_ACCESS_OK or the reason of the refusal.
  */
 enum srnic_access_err srnic_access_invalidate(struct srnic_stag_table *t,
 					      const struct srnic_access_req *req,
-					      struct srnic_access_stats *stats)
+					      struct srnic_access_stats *stats,
+					      struct srnic_access_drain *drain)
 {
 	enum srnic_access_err err;
 	struct srnic_stag_entry *e;
 	struct srnic_mem *mem;
-	int state;
 
 	if (WARN_ON_ONCE(req->op != SRNIC_OP_LOCAL_INV &&
 			 req->op != SRNIC_OP_REMOTE_INV))
@@ -339,46 +510,83 @@ enum srnic_access_err srnic_access_invalidate(struct srnic_stag_table *t,
 	rcu_read_lock();
 	e = srnic_stag_lookup(t, req->stag);
 	mem = e ? rcu_dereference(e->mem) : NULL;
-	if (!mem) {
-		err = SRNIC_ACCESS_INVALID_STAG;
-		goto out;
-	}
-	/*
-	 * Acquire: the key, kind, PD, QP and flags checked below are those
-	 * the set_valid() whose VALID we see published. Pairs with the
-	 * atomic_cmpxchg_release() in srnic_mem_set_valid().
-	 */
-	state = atomic_read_acquire(&mem->state);
-	if (READ_ONCE(e->key) != srnic_stag_key(req->stag))
-		err = SRNIC_ACCESS_KEY_MISMATCH;
+	if (mem)
+		err = srnic_access_inv_one(e, mem, req, drain);
 	else
-		err = srnic_access_state(state);
-	if (err == SRNIC_ACCESS_OK)
-		err = srnic_access_rules(mem, READ_ONCE(e->kind), req);
-	if (err != SRNIC_ACCESS_OK)
-		goto out;
-	/*
-	 * Of two racing invalidations (or a kill), one wins. Fully ordered
-	 * when it succeeds: pairs with srnic_access_check()'s full barrier.
-	 */
-	state = atomic_cmpxchg(&mem->state, SRNIC_MEM_VALID,
-			       SRNIC_MEM_INVALIDATED);
-	if (state != SRNIC_MEM_VALID) {
-		err = srnic_access_state(state);
-		goto out;
-	}
-	srnic_mem_wait_idle(mem);
-out:
+		err = SRNIC_ACCESS_INVALID_STAG;
 	rcu_read_unlock();
 	return srnic_access_count(stats, err);
 }
 EXPORT_SYMBOL_IF_KUNIT(srnic_access_invalidate);
 
 /**
- * srnic_access_term_code() - the Terminate code part 2 sends for a refusal
+ * srnic_access_drained() - is an invalidation complete?
+ * @t: the device's STag table
+ * @drain: from a successful srnic_access_invalidate()
+ *
+ * True once no access counted into the invalidated registration is in
+ * flight. Looks the record up by the STag again rather than trusting
+ * the pointer: if the name no longer leads to it, the record was killed,
+ * which waits for its accesses, before its name was freed.
+ *
+ * Context: any, does not sleep. Once it returned true, the accesses'
+ * touches of the buffer happened before (acquire).
+ * Return: true if the invalidation is complete.
+ */
+bool srnic_access_drained(struct srnic_stag_table *t,
+			  const struct srnic_access_drain *drain)
+{
+	struct srnic_stag_entry *e;
+	struct srnic_mem *mem;
+	bool busy = false;
+	s64 w;
+
+	if (!drain->mem)
+		return true;
+	rcu_read_lock();
+	e = srnic_stag_lookup(t, drain->stag);
+	mem = e ? rcu_dereference(e->mem) : NULL;
+	if (mem == drain->mem) {
+		w = atomic64_read_acquire(&mem->state);
+		busy = srnic_mem_w_gen(w) == drain->gen &&
+		       srnic_mem_w_state(w) != SRNIC_MEM_VALID &&
+		       srnic_mem_w_inflight(w);
+	}
+	rcu_read_unlock();
+	return !busy;
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_access_drained);
+
+/**
+ * srnic_access_drain_wait() - sleep until an invalidation is complete
+ * @t: the device's STag table
+ * @drain: from a successful srnic_access_invalidate()
+ *
+ * Woken by the srnic_access_end() that drops the last access.
+ *
+ * Context: process context, sleeps. Must not be called by a holder of an
+ * access to the invalidated record.
+ */
+void srnic_access_drain_wait(struct srnic_stag_table *t,
+			     const struct srnic_access_drain *drain)
+{
+	might_sleep();
+	if (drain->mem)
+		wait_var_event(drain->mem, srnic_access_drained(t, drain));
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_access_drain_wait);
+
+/**
+ * srnic_access_term_code() - the Terminate code sent for a refusal
  * @req: the refused request
  * @err: the refusal, not SRNIC_ACCESS_OK
  *
+ * Tagged placement (Write, Read Response) reports DDP tagged buffer
+ * errors; everything else (Read Requests, Send with Invalidate) reports
+ * RDMAP remote protection errors (RFC 5040 section 7). A bounds refusal
+ * whose addr + len wraps 2^64 is reported as a TO wrap.
+ *
+ * Context: any.
  * Return: layer, error type and code.
  */
 struct srnic_term_code srnic_access_term_code(const struct srnic_access_req *req,
@@ -449,7 +657,8 @@ static const char * const srnic_access_err_names[SRNIC_ACCESS_NR] = {
  * srnic_access_err_name() - short name of a refusal for logs and counters
  * @err: the value
  *
- * Return: the name; "unknown" for a value out of range.
+ * Context: any.
+ * Return: e.g. "key_mismatch"; "unknown" for a value out of range.
  */
 const char *srnic_access_err_name(enum srnic_access_err err)
 {

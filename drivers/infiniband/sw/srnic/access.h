@@ -8,6 +8,8 @@
 #define _SRNIC_ACCESS_H
 
 #include <linux/atomic.h>
+#include <linux/bitfield.h>
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <rdma/ib_verbs.h>
 
@@ -20,7 +22,8 @@
  * @SRNIC_MEM_VALID: accesses that pass the checks may proceed
  * @SRNIC_MEM_INVALIDATED: invalidated locally or remotely; every access
  *	fails until the owner makes it valid again (re-registration, bind)
- * @SRNIC_MEM_DEAD: being destroyed; every access fails, for good
+ * @SRNIC_MEM_DEAD: being destroyed; every access fails, for good. All
+ *	ones in the state field, so that kill can OR it in from any state.
  */
 enum srnic_mem_state {
 	SRNIC_MEM_FREE,
@@ -49,22 +52,47 @@ enum srnic_mem_type {
 /* Local invalidation allowed (fast-reg MR, MW; not a reg_user_mr MR). */
 #define SRNIC_MEM_LOCAL_INV	BIT(2)
 
+/*
+ * &srnic_mem.state, one 64-bit word so that an access, an invalidation
+ * and a registration each act on the registration they checked with one
+ * compare-and-exchange:
+ *
+ *	bits  0..31	accesses in flight
+ *	bits 32..33	&enum srnic_mem_state
+ *	bits 34..63	generation: set_valid() counts it up, so each
+ *			registration of the record has its own (it wraps
+ *			after 2^30 registrations, far more than can happen
+ *			inside one check)
+ */
+#define SRNIC_MEM_INFLIGHT	GENMASK_ULL(31, 0)
+#define SRNIC_MEM_STATE		GENMASK_ULL(33, 32)
+#define SRNIC_MEM_GEN		GENMASK_ULL(63, 34)
+
 /**
  * struct srnic_mem - protection record of an MR or MW
- * @state: &enum srnic_mem_state. Changed only with cmpxchg() (invalidate),
- *	xchg() (kill) or srnic_mem_set_valid(), which sets VALID with
- *	release after writing the fields below. Whoever reads the state and
- *	then the fields or the STag's key (srnic_access_check(), after
- *	raising @inflight, and srnic_access_invalidate()) reads it with
- *	atomic_read_acquire(), so that VALID comes with the fields that
- *	set_valid() published; see the top of access.c.
- * @inflight: accesses that passed the check and may be touching the
- *	buffer right now. srnic_access_invalidate() and srnic_mem_kill()
- *	wait for it to drop to zero after they changed @state, so once they
- *	return nothing touches the buffer: a racing access either raised
- *	@inflight before the state change (and is waited for) or sees the
- *	new state and fails. Holders must not sleep: an access section is
- *	like a spin lock section (BH disabled when in process context).
+ * @state: accesses in flight, &enum srnic_mem_state and generation, in
+ *	one word (SRNIC_MEM_INFLIGHT, SRNIC_MEM_STATE, SRNIC_MEM_GEN).
+ *	Lock-free; the rules, with the reasons at the top of access.c:
+ *
+ *	- An access is counted only with a cmpxchg from the very word it
+ *	  checked (VALID, same generation), so it never counts itself into
+ *	  a registration it did not check, and a refused access never
+ *	  writes the word.
+ *	- Invalidation is a cmpxchg from the word it checked to INVALIDATED,
+ *	  same generation and count: it cannot hit a later registration.
+ *	  It does not wait; the count then only falls, and the caller
+ *	  reports the invalidation done once it reached zero
+ *	  (srnic_access_drained(), srnic_access_drain_wait()).
+ *	- Kill sets DEAD in any state, keeping the count, and sleeps until
+ *	  the count is zero.
+ *	- set_valid() goes from FREE or INVALIDATED with no access in
+ *	  flight to VALID with the next generation, with release after
+ *	  writing the fields below; it refuses while accesses are in flight.
+ *	- Whoever reads fields or the key reads the word with acquire first
+ *	  and trusts them only if a later cmpxchg finds the same
+ *	  registration.
+ *	- The access that brings the count of a non-valid record to zero
+ *	  wakes the waiters (wake_up_var() on the record's address).
  * @access: IB_ACCESS_* rights (LOCAL_WRITE, REMOTE_READ, REMOTE_WRITE,
  *	MW_BIND); local read is always allowed
  * @flags: SRNIC_MEM_QP_SCOPE, SRNIC_MEM_REMOTE_INV, SRNIC_MEM_LOCAL_INV
@@ -75,15 +103,14 @@ enum srnic_mem_type {
  * @len: bytes in the buffer; may be 0 (then only zero-length accesses at
  *	@va pass the bounds check)
  *
- * @access, @flags, @qp_id, @pd, @va and @len may change only while the
- * record is not valid and no access is in flight (srnic_mem_set_valid()
- * publishes them). The owner embeds the record in its MR/MW object and
- * frees that object only after srnic_mem_kill(), srnic_stag_free() of its
- * names and an RCU grace period.
+ * @access, @flags, @qp_id, @pd, @va and @len are written only by
+ * srnic_mem_set_valid() (WRITE_ONCE(), the record not valid, nothing in
+ * flight) and read with READ_ONCE(). The owner embeds the record in its
+ * MR/MW object and frees that object only after srnic_mem_kill(),
+ * srnic_stag_free() of its names and an RCU grace period.
  */
 struct srnic_mem {
-	atomic_t state;
-	atomic_t inflight;
+	atomic64_t state;
 	u32 access;
 	u32 flags;
 	u8 type;
@@ -92,6 +119,17 @@ struct srnic_mem {
 	u64 va;
 	u64 len;
 };
+
+/* Lockless snapshots, for reports and tests; stale as soon as read. */
+static inline enum srnic_mem_state srnic_mem_state(const struct srnic_mem *mem)
+{
+	return FIELD_GET(SRNIC_MEM_STATE, (u64)atomic64_read(&mem->state));
+}
+
+static inline u32 srnic_mem_inflight(const struct srnic_mem *mem)
+{
+	return FIELD_GET(SRNIC_MEM_INFLIGHT, (u64)atomic64_read(&mem->state));
+}
 
 /**
  * enum srnic_op - the operation asking for access
@@ -106,7 +144,7 @@ struct srnic_mem {
  * @SRNIC_OP_READ_RESP: Read Response placement into the sink of a local
  *	RDMA Read WR: the lkey with IB_ACCESS_LOCAL_WRITE, or the rkey with
  *	IB_ACCESS_REMOTE_WRITE. The caller has already matched the response
- *	to an outstanding Read (part 2, ORQ) with the same STag and range.
+ *	to an outstanding Read (the ORQ) with the same STag and range.
  * @SRNIC_OP_BIND: bind an MW onto this MR; lkey of an MR, needs
  *	IB_ACCESS_MW_BIND; the window's range must be inside the MR
  * @SRNIC_OP_LOCAL_INV: IB_WR_LOCAL_INV; lkey or rkey, needs
@@ -218,122 +256,49 @@ struct srnic_term_code {
 };
 
 /**
- * srnic_mem_init() - set up a record, not yet valid
- * @mem: the record
- * @type: &enum srnic_mem_type
+ * struct srnic_access_drain - what an invalidation still waits for
+ * @mem: the invalidated record, or NULL when no access was in flight.
+ *	Only compared with what @stag names, and used as the wait key:
+ *	never dereferenced, as the record may be freed meanwhile.
+ * @stag: the STag the invalidation named
+ * @gen: the generation of the registration it invalidated
  *
- * Context: any.
+ * Filled in by srnic_access_invalidate(). An invalidation is done, and
+ * may be reported (the LOCAL_INV completion, the Send with Invalidate's
+ * receive completion), once srnic_access_drained() says so.
  */
-void srnic_mem_init(struct srnic_mem *mem, enum srnic_mem_type type);
+struct srnic_access_drain {
+	struct srnic_mem *mem;
+	u32 stag;
+	u32 gen;
+};
 
-/**
- * srnic_mem_set_valid() - publish the record's fields and make it valid
- * @mem: a record in state FREE or INVALIDATED, no access in flight (after
- *	srnic_mem_init(), or after srnic_access_invalidate() returned)
- * @pd: PD
- * @va: first byte
- * @len: bytes
- * @access: IB_ACCESS_* rights
- * @flags: SRNIC_MEM_* flags
- * @qp_id: QP number for SRNIC_MEM_QP_SCOPE, else ignored
- *
- * Used for registration, IB_WR_REG_MR and MW bind.
- *
- * Context: any, does not sleep.
- * Return: 0, or -EINVAL if the record is valid or dead, or va + len wraps.
- */
+/* The record's life: owner side. */
+void srnic_mem_init(struct srnic_mem *mem, enum srnic_mem_type type);
 int srnic_mem_set_valid(struct srnic_mem *mem, struct ib_pd *pd, u64 va,
 			u64 len, u32 access, u32 flags, u32 qp_id);
-
-/**
- * srnic_mem_kill() - make a record unusable for good and wait for accesses
- * @mem: the record
- *
- * For deregistration/deallocation. After it returns no access is in
- * flight and none can pass; then free the names (srnic_stag_free()) and,
- * after an RCU grace period, the object.
- *
- * Context: any, does not sleep; spins while accesses are in flight. Must
- * not be called by a holder of an access to @mem.
- */
 void srnic_mem_kill(struct srnic_mem *mem);
 
-/**
- * srnic_access_check() - the access check of every tagged operation
- * @t: the device's STag table
- * @req: the request; @req->op must not be an invalidation
- * @stats: counters to bump on refusal, or NULL
- * @memp: on success, set to the record (NULL for a zero-length Read);
- *	the caller touches the buffer, then calls srnic_access_end()
- *
- * Checks, in order: zero-length RDMA Read (passes, RFC 5042 6.3.5), index
- * live, key, state (invalidated, then not valid), PD, QP scope, the name (lkey/rkey) and rights for
- * @req->op, byte-granular bounds [addr, addr + len) within [va, va + len)
- * computed without overflow (zero length passes at any addr in
- * [va, va + len]).
- *
- * Context: softirq, or process context with BH disabled; does not sleep.
- * Takes rcu_read_lock() itself. Between a successful return and
- * srnic_access_end() the caller must not sleep.
- * Return: SRNIC_ACCESS_OK or the reason of the refusal.
- */
+/* Accesses: any context, never sleep. */
 enum srnic_access_err srnic_access_check(struct srnic_stag_table *t,
 					 const struct srnic_access_req *req,
 					 struct srnic_access_stats *stats,
 					 struct srnic_mem **memp);
-
-/**
- * srnic_access_end() - the buffer is no longer touched
- * @mem: the record from srnic_access_check(), may be NULL
- *
- * Context: any, does not sleep.
- */
 void srnic_access_end(struct srnic_mem *mem);
 
-/**
- * srnic_access_invalidate() - local or remote invalidation
- * @t: the device's STag table
- * @req: @req->op is SRNIC_OP_LOCAL_INV or SRNIC_OP_REMOTE_INV; @addr and
- *	@len are ignored; @pd and @qp_id are the invalidating QP's
- * @stats: counters to bump on refusal, or NULL
- *
- * Checks index, full key, state (must be valid), PD, QP scope, and that
- * the record may be invalidated this way; then moves it to INVALIDATED
- * and waits until no access is in flight. Once it returns SRNIC_ACCESS_OK
- * no access to the buffer is running and none can pass, including Read
- * Responses queued before (RFC 5042 6.2.2): the sender checks each
- * segment at transmit time.
- *
- * Context: softirq, or process context; does not sleep, spins while
- * accesses are in flight. Must not be called by a holder of an access
- * to the same record.
- * Return: SRNIC_ACCESS_OK or the reason of the refusal.
- */
+/* Invalidation: the state change never sleeps; only the wait does. */
 enum srnic_access_err srnic_access_invalidate(struct srnic_stag_table *t,
 					      const struct srnic_access_req *req,
-					      struct srnic_access_stats *stats);
+					      struct srnic_access_stats *stats,
+					      struct srnic_access_drain *drain);
+bool srnic_access_drained(struct srnic_stag_table *t,
+			  const struct srnic_access_drain *drain);
+void srnic_access_drain_wait(struct srnic_stag_table *t,
+			     const struct srnic_access_drain *drain);
 
-/**
- * srnic_access_term_code() - the Terminate code part 2 sends for a refusal
- * @req: the refused request
- * @err: the refusal, not SRNIC_ACCESS_OK
- *
- * Tagged placement (Write, Read Response) reports DDP tagged buffer
- * errors; everything else (Read Requests, Send with Invalidate) reports
- * RDMAP remote protection errors (RFC 5040 section 7). A bounds refusal
- * whose addr + len wraps 2^64 is reported as a TO wrap.
- *
- * Return: layer, error type and code.
- */
+/* Reporting a refusal. */
 struct srnic_term_code srnic_access_term_code(const struct srnic_access_req *req,
 					      enum srnic_access_err err);
-
-/**
- * srnic_access_err_name() - short name of a refusal for logs and counters
- * @err: the value
- *
- * Return: e.g. "key_mismatch"; "unknown" for a value out of range.
- */
 const char *srnic_access_err_name(enum srnic_access_err err);
 
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the access check (access.c). One table row per rule and edge,
- * then invalidation: its checks, and that no access passes or is still
- * running once it has returned, even when racing with it; last, that a
- * record seen valid carries the fields and key published with it.
+ * then invalidation: its checks, that no access passes once it returned
+ * and none still runs once it completed, even when racing with it, and
+ * that a record is not made valid under an access; that a record seen
+ * valid carries the fields and key published with it; last, that nothing
+ * checked against one registration acts on the next (ABA).
  */
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/bottom_half.h>
 #include <linux/delay.h>
@@ -164,6 +167,20 @@ static enum srnic_access_err srnic_t_check(struct srnic_t_fix *f,
 	err = srnic_access_check(&f->t, req, &f->stats, &mem);
 	srnic_access_end(mem);
 	local_bh_enable();
+	return err;
+}
+
+/* Invalidate, and wait for the invalidation to complete, as the owner. */
+static enum srnic_access_err srnic_t_inv(struct srnic_t_fix *f,
+					 const struct srnic_access_req *req,
+					 struct srnic_access_stats *stats)
+{
+	struct srnic_access_drain drain;
+	enum srnic_access_err err;
+
+	err = srnic_access_invalidate(&f->t, req, stats, &drain);
+	if (err == SRNIC_ACCESS_OK)
+		srnic_access_drain_wait(&f->t, &drain);
 	return err;
 }
 
@@ -375,7 +392,7 @@ static void access_rule_table(struct kunit *test)
 		KUNIT_EXPECT_NULL(test, mem);
 	/* Nothing stays in flight after the section. */
 	for (i = 0; i < T_NR_OBJ; i++)
-		KUNIT_EXPECT_EQ(test, atomic_read(&f->mem[i].inflight), 0);
+		KUNIT_EXPECT_EQ(test, srnic_mem_inflight(&f->mem[i]), 0);
 	/* Exactly the refusal's counter moved. */
 	for (i = 0; i < SRNIC_ACCESS_NR_REFUSALS; i++)
 		KUNIT_EXPECT_EQ(test, atomic64_read(&f->stats.refused[i]),
@@ -408,7 +425,7 @@ static void invalidate_then_every_access_refused(struct kunit *test)
 
 	inv = srnic_t_req(f, T_MR_RW, SRNIC_OP_LOCAL_INV, f->lkey[T_MR_RW]);
 	KUNIT_ASSERT_EQ(test, SRNIC_ACCESS_OK,
-			srnic_access_invalidate(&f->t, &inv, &f->stats));
+			srnic_t_inv(f, &inv, &f->stats));
 	for (op = SRNIC_OP_LOCAL_READ; op < SRNIC_OP_LOCAL_INV; op++) {
 		bool local = op == SRNIC_OP_LOCAL_READ ||
 			     op == SRNIC_OP_LOCAL_WRITE || op == SRNIC_OP_BIND;
@@ -420,7 +437,7 @@ static void invalidate_then_every_access_refused(struct kunit *test)
 	}
 	/* A second invalidation finds nothing to invalidate. */
 	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALIDATED,
-			srnic_access_invalidate(&f->t, &inv, &f->stats));
+			srnic_t_inv(f, &inv, &f->stats));
 	/* Counted as access after invalidate, one per attempt. */
 	KUNIT_EXPECT_EQ(test,
 			atomic64_read(&f->stats.refused[SRNIC_ACCESS_INVALIDATED - 1]),
@@ -440,32 +457,32 @@ static void remote_invalidate_checks_key_pd_scope_and_permission(struct kunit *t
 	inv = srnic_t_req(f, T_MW2B, SRNIC_OP_REMOTE_INV,
 			  f->rkey[T_MW2B] ^ 0x01);
 	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_KEY_MISMATCH,
-			srnic_access_invalidate(&f->t, &inv, &f->stats));
+			srnic_t_inv(f, &inv, &f->stats));
 	/* Another PD's stream. */
 	inv = srnic_t_req(f, T_MW2B, SRNIC_OP_REMOTE_INV, f->rkey[T_MW2B]);
 	inv.pd = f->other_pd;
 	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_PD_MISMATCH,
-			srnic_access_invalidate(&f->t, &inv, &f->stats));
+			srnic_t_inv(f, &inv, &f->stats));
 	/* Another QP of the same PD, for a window bound to one QP. */
 	inv.pd = f->pd;
 	inv.qp_id = T_OTHER_QP;
 	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_SCOPE,
-			srnic_access_invalidate(&f->t, &inv, &f->stats));
+			srnic_t_inv(f, &inv, &f->stats));
 	/* The lkey is not a name the peer may use. */
 	inv = srnic_t_req(f, T_MW2B, SRNIC_OP_REMOTE_INV, f->lkey[T_MW2B]);
 	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_RIGHTS,
-			srnic_access_invalidate(&f->t, &inv, &f->stats));
+			srnic_t_inv(f, &inv, &f->stats));
 	/* An MR not registered for remote invalidation. */
 	inv = srnic_t_req(f, T_MR_RW, SRNIC_OP_REMOTE_INV, f->rkey[T_MR_RW]);
 	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_RIGHTS,
-			srnic_access_invalidate(&f->t, &inv, &f->stats));
+			srnic_t_inv(f, &inv, &f->stats));
 	tc = srnic_access_term_code(&inv, SRNIC_ACCESS_RIGHTS);
 	KUNIT_EXPECT_EQ(test, tc.layer, SRNIC_TERM_LAYER_RDMAP);
 	KUNIT_EXPECT_EQ(test, tc.ecode, SRNIC_RDMAP_ECODE_CANNOT_INVALIDATE);
 	/* An MR registered without invalidation (reg_user_mr) keeps going. */
 	inv = srnic_t_req(f, T_MR_TOP, SRNIC_OP_LOCAL_INV, f->lkey[T_MR_TOP]);
 	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_RIGHTS,
-			srnic_access_invalidate(&f->t, &inv, &f->stats));
+			srnic_t_inv(f, &inv, &f->stats));
 
 	/* None of that invalidated anything. */
 	req = srnic_t_req(f, T_MW2B, SRNIC_OP_REMOTE_READ, f->rkey[T_MW2B]);
@@ -476,7 +493,7 @@ static void remote_invalidate_checks_key_pd_scope_and_permission(struct kunit *t
 	/* The right stream with the right name does it. */
 	inv = srnic_t_req(f, T_MW2B, SRNIC_OP_REMOTE_INV, f->rkey[T_MW2B]);
 	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK,
-			srnic_access_invalidate(&f->t, &inv, &f->stats));
+			srnic_t_inv(f, &inv, &f->stats));
 	req = srnic_t_req(f, T_MW2B, SRNIC_OP_REMOTE_READ, f->rkey[T_MW2B]);
 	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALIDATED,
 			srnic_t_check(f, &req));
@@ -490,7 +507,7 @@ static void reregistration_with_new_key_revives_only_new_name(struct kunit *test
 
 	inv = srnic_t_req(f, T_MR_WO, SRNIC_OP_LOCAL_INV, old);
 	KUNIT_ASSERT_EQ(test, SRNIC_ACCESS_OK,
-			srnic_access_invalidate(&f->t, &inv, NULL));
+			srnic_t_inv(f, &inv, NULL));
 	/* IB_WR_REG_MR with ib_inc_rkey(): new key, then valid again. */
 	KUNIT_ASSERT_EQ(test, 0, srnic_stag_rekey(&f->t, old,
 						  srnic_stag_key(old) + 1,
@@ -548,18 +565,18 @@ static void set_valid_refuses_buffer_past_top_of_space(struct kunit *test)
 }
 
 /*
- * An access that passed before the invalidation holds it up: it returns
- * only once the holder is done, and meanwhile nothing new passes. The
- * holder's end comes from a timer in hard IRQ context, which stands in
- * for a second CPU: it interrupts the invalidation while it waits, also
- * on a uniprocessor.
+ * An access that passed before the invalidation holds up its completion:
+ * the invalidation itself returns at once and from then on nothing new
+ * passes, but the drain is not over, and the owner's wait sleeps, until
+ * the holder is done. The holder's end comes from a timer in hard IRQ
+ * context, which stands in for a second CPU, also on a uniprocessor.
  */
 struct srnic_t_hold {
 	struct hrtimer timer;
 	struct srnic_t_fix *f;
 	struct srnic_access_req req;
 	struct srnic_mem *mem;
-	enum srnic_access_err during;	/* a new access while invalidating */
+	enum srnic_access_err during;	/* a new access while draining */
 	ktime_t ended;
 };
 
@@ -575,13 +592,11 @@ static enum hrtimer_restart srnic_t_hold_end(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-static void invalidate_waits_for_access_in_flight(struct kunit *test)
+static struct srnic_t_hold *srnic_t_hold(struct kunit *test,
+					 struct srnic_t_fix *f)
 {
-	struct srnic_t_fix *f = srnic_t_fix(test);
-	struct srnic_access_req inv;
 	enum srnic_access_err err;
 	struct srnic_t_hold *h;
-	ktime_t start, done;
 
 	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, h);
@@ -589,32 +604,88 @@ static void invalidate_waits_for_access_in_flight(struct kunit *test)
 	h->req = srnic_t_req(f, T_MR_WO, SRNIC_OP_REMOTE_WRITE,
 			     f->rkey[T_MR_WO]);
 	h->during = SRNIC_ACCESS_NR;
-	inv = srnic_t_req(f, T_MR_WO, SRNIC_OP_LOCAL_INV, f->rkey[T_MR_WO]);
-
 	local_bh_disable();
 	err = srnic_access_check(&f->t, &h->req, NULL, &h->mem);
 	local_bh_enable();
 	KUNIT_ASSERT_EQ(test, SRNIC_ACCESS_OK, err);
-
 	hrtimer_init(&h->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	h->timer.function = srnic_t_hold_end;
+	return h;
+}
+
+static void invalidation_completes_after_access_in_flight(struct kunit *test)
+{
+	struct srnic_t_fix *f = srnic_t_fix(test);
+	struct srnic_access_drain drain;
+	struct srnic_access_req inv;
+	struct srnic_t_hold *h;
+	ktime_t start, done;
+
+	h = srnic_t_hold(test, f);
+	inv = srnic_t_req(f, T_MR_WO, SRNIC_OP_LOCAL_INV, f->rkey[T_MR_WO]);
+	/* Any context: the state change does not wait. */
+	local_bh_disable();
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK,
+			srnic_access_invalidate(&f->t, &inv, NULL, &drain));
+	KUNIT_EXPECT_FALSE(test, srnic_access_drained(&f->t, &drain));
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, 1U, srnic_mem_inflight(&f->mem[T_MR_WO]));
+
 	start = ktime_get();
 	hrtimer_start(&h->timer, ms_to_ktime(200), HRTIMER_MODE_REL_HARD);
-	err = srnic_access_invalidate(&f->t, &inv, NULL);
+	srnic_access_drain_wait(&f->t, &drain);
 	done = ktime_get();
-	/* If it did not wait, end the access here so teardown can kill. */
-	if (hrtimer_cancel(&h->timer))
-		srnic_access_end(h->mem);
 
-	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK, err);
 	/* It returned after the holder was done, not before. */
 	KUNIT_EXPECT_NE(test, ktime_to_ns(h->ended), 0LL);
 	KUNIT_EXPECT_GE(test, ktime_to_ns(done), ktime_to_ns(h->ended));
 	KUNIT_EXPECT_GE(test, ktime_ms_delta(done, start), 200LL);
 	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALIDATED, h->during);
-	KUNIT_EXPECT_EQ(test, 0, atomic_read(&f->mem[T_MR_WO].inflight));
+	KUNIT_EXPECT_TRUE(test, srnic_access_drained(&f->t, &drain));
+	KUNIT_EXPECT_EQ(test, 0U, srnic_mem_inflight(&f->mem[T_MR_WO]));
 	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALIDATED,
 			srnic_t_check(f, &h->req));
+}
+
+/*
+ * srnic_mem_set_valid() must not change the fields under an access that
+ * is still in flight: it refuses with -EBUSY until the invalidation has
+ * drained, then goes through.
+ */
+static void set_valid_with_access_in_flight_refused(struct kunit *test)
+{
+	struct srnic_t_fix *f = srnic_t_fix(test);
+	struct srnic_access_drain drain;
+	struct srnic_access_req inv;
+	struct srnic_t_hold *h;
+
+	h = srnic_t_hold(test, f);
+	/* Valid, in flight: -EINVAL as for any valid record. */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			srnic_mem_set_valid(&f->mem[T_MR_WO], f->pd, T_VA,
+					    T_LEN, IB_ACCESS_REMOTE_WRITE, 0, 0));
+	inv = srnic_t_req(f, T_MR_WO, SRNIC_OP_LOCAL_INV, f->rkey[T_MR_WO]);
+	KUNIT_ASSERT_EQ(test, SRNIC_ACCESS_OK,
+			srnic_access_invalidate(&f->t, &inv, NULL, &drain));
+	/* Invalidated, not drained: the holder still uses the old fields. */
+	KUNIT_EXPECT_EQ(test, -EBUSY,
+			srnic_mem_set_valid(&f->mem[T_MR_WO], f->other_pd, 0,
+					    U64_MAX, IB_ACCESS_REMOTE_WRITE |
+					    IB_ACCESS_REMOTE_READ, 0, 0));
+	KUNIT_EXPECT_PTR_EQ(test, f->pd, f->mem[T_MR_WO].pd);
+	KUNIT_EXPECT_EQ(test, T_LEN, f->mem[T_MR_WO].len);
+	KUNIT_EXPECT_EQ(test, SRNIC_MEM_INVALIDATED,
+			srnic_mem_state(&f->mem[T_MR_WO]));
+
+	local_bh_disable();
+	srnic_access_end(h->mem);
+	local_bh_enable();
+	KUNIT_EXPECT_TRUE(test, srnic_access_drained(&f->t, &drain));
+	KUNIT_EXPECT_EQ(test, 0,
+			srnic_mem_set_valid(&f->mem[T_MR_WO], f->pd, T_VA,
+					    T_LEN, IB_ACCESS_REMOTE_WRITE,
+					    SRNIC_MEM_LOCAL_INV, 0));
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK, srnic_t_check(f, &h->req));
 }
 
 /*
@@ -622,7 +693,7 @@ static void invalidate_waits_for_access_in_flight(struct kunit *test)
  * expiry and ends it in the next, so the access is in flight for a whole
  * period at a time, also on a uniprocessor, where the timer interrupts
  * the invalidation at any point. When it ends an access it records
- * whether srnic_access_invalidate() had already returned: that must
+ * whether the invalidation had already completed (drained): that must
  * never happen. Rounds invalidate at random points of the timer's cycle.
  */
 struct srnic_t_race {
@@ -630,7 +701,7 @@ struct srnic_t_race {
 	struct srnic_t_fix *f;
 	struct srnic_access_req req;
 	struct srnic_mem *held;
-	bool invalidated;	/* set once srnic_access_invalidate() returned */
+	bool invalidated;	/* set once the invalidation completed */
 	bool stop;
 	unsigned long passed;	/* accesses that were granted */
 	unsigned long refused;
@@ -689,7 +760,7 @@ static void invalidate_racing_with_writes_leaves_none_after(struct kunit *test)
 		if (READ_ONCE(r->held))
 			raced++;
 		KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK,
-				srnic_access_invalidate(&f->t, &inv, NULL));
+				srnic_t_inv(f, &inv, NULL));
 		/* Pairs with the timer's smp_load_acquire(). */
 		smp_store_release(&r->invalidated, true);
 		usleep_range(1000, 2000);
@@ -889,7 +960,7 @@ static void valid_record_carries_what_set_valid_published(struct kunit *test)
 		}
 		inv = gen->req;
 		inv.op = SRNIC_OP_LOCAL_INV;
-		if (srnic_access_invalidate(&f->t, &inv, NULL) !=
+		if (srnic_t_inv(f, &inv, NULL) !=
 		    SRNIC_ACCESS_OK) {
 			KUNIT_FAIL(test, "cycle %lu: could not invalidate", cycles);
 			break;
@@ -911,6 +982,112 @@ static void valid_record_carries_what_set_valid_published(struct kunit *test)
 	KUNIT_EXPECT_GT(test, atomic_long_read(&p->refused), 0L);
 }
 
+/*
+ * ABA: an invalidation or an access reads the record, checks the
+ * registration its STag names, then acts on the record. If in that
+ * window the owner invalidates the record and registers it again with a
+ * new key (IB_WR_LOCAL_INV, then IB_WR_REG_MR after ib_inc_rkey()), a
+ * peer's Send with Invalidate or RDMA Write carrying the old rkey must
+ * neither invalidate nor reach the new registration: its STag does not
+ * name it. A static stub of the rules check runs the owner's
+ * re-registration inside the window.
+ */
+struct srnic_t_aba {
+	struct srnic_t_fix *f;
+	bool owner_ran;
+	enum srnic_access_err owner_inv;
+	bool owner_drained;
+	int owner_rekey;
+	int owner_valid;
+	u32 fresh;
+};
+
+static enum srnic_access_err
+srnic_t_aba_rules(const struct srnic_mem *mem, u8 kind,
+		  const struct srnic_access_req *req)
+{
+	struct srnic_t_aba *a = kunit_get_current_test()->priv;
+	struct srnic_t_fix *f = a->f;
+	struct srnic_access_drain drain;
+	struct srnic_access_req inv;
+	u8 key = srnic_stag_key(f->rkey[T_MR_WO]) + 1;
+	u32 lkey;
+
+	/* The owner's own checks, and any later look, pass. */
+	if (a->owner_ran)
+		return SRNIC_ACCESS_OK;
+	a->owner_ran = true;
+	/* Atomic context here (RCU, maybe BH): nothing in flight to wait for. */
+	inv = srnic_t_req(f, T_MR_WO, SRNIC_OP_LOCAL_INV, f->lkey[T_MR_WO]);
+	a->owner_inv = srnic_access_invalidate(&f->t, &inv, NULL, &drain);
+	a->owner_drained = srnic_access_drained(&f->t, &drain);
+	a->owner_rekey = srnic_stag_rekey(&f->t, f->rkey[T_MR_WO], key,
+					  &a->fresh) ?:
+			 srnic_stag_rekey(&f->t, f->lkey[T_MR_WO], key, &lkey);
+	a->owner_valid = srnic_mem_set_valid(&f->mem[T_MR_WO], f->pd, T_VA,
+					     T_LEN, IB_ACCESS_REMOTE_WRITE,
+					     SRNIC_MEM_LOCAL_INV |
+					     SRNIC_MEM_REMOTE_INV, 0);
+	return SRNIC_ACCESS_OK;
+}
+
+static const enum srnic_op srnic_t_aba_ops[] = {
+	SRNIC_OP_REMOTE_INV,
+	SRNIC_OP_REMOTE_WRITE,
+};
+
+static void srnic_t_aba_desc(const enum srnic_op *op, char *desc)
+{
+	strscpy(desc, *op == SRNIC_OP_REMOTE_INV ? "send_with_invalidate" :
+						   "rdma_write",
+		KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(srnic_t_aba, srnic_t_aba_ops, srnic_t_aba_desc);
+
+static void stale_stag_spares_new_registration(struct kunit *test)
+{
+	const enum srnic_op *op = test->param_value;
+	struct srnic_t_fix *f = srnic_t_fix(test);
+	struct srnic_access_drain drain;
+	struct srnic_access_req stale, req;
+	enum srnic_access_err err;
+	struct srnic_mem *mem;
+	struct srnic_t_aba *a;
+
+	a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	a->f = f;
+	test->priv = a;
+	stale = srnic_t_req(f, T_MR_WO, *op, f->rkey[T_MR_WO]);
+
+	kunit_activate_static_stub(test, srnic_access_rules, srnic_t_aba_rules);
+	local_bh_disable();
+	if (*op == SRNIC_OP_REMOTE_INV) {
+		err = srnic_access_invalidate(&f->t, &stale, NULL, &drain);
+	} else {
+		err = srnic_access_check(&f->t, &stale, NULL, &mem);
+		srnic_access_end(mem);
+	}
+	local_bh_enable();
+	kunit_deactivate_static_stub(test, srnic_access_rules);
+
+	/* The owner re-registered inside the window. */
+	KUNIT_ASSERT_TRUE(test, a->owner_ran);
+	KUNIT_ASSERT_EQ(test, SRNIC_ACCESS_OK, a->owner_inv);
+	KUNIT_ASSERT_TRUE(test, a->owner_drained);
+	KUNIT_ASSERT_EQ(test, 0, a->owner_rekey);
+	KUNIT_ASSERT_EQ(test, 0, a->owner_valid);
+	f->rkey[T_MR_WO] = a->fresh;
+	/* Checked again against the new registration: the old key fails. */
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_KEY_MISMATCH, err);
+	/* The new registration is untouched: valid, nothing in flight. */
+	KUNIT_EXPECT_EQ(test, SRNIC_MEM_VALID, srnic_mem_state(&f->mem[T_MR_WO]));
+	KUNIT_EXPECT_EQ(test, 0U, srnic_mem_inflight(&f->mem[T_MR_WO]));
+	req = srnic_t_req(f, T_MR_WO, SRNIC_OP_REMOTE_WRITE, a->fresh);
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_OK, srnic_t_check(f, &req));
+}
+
 static void access_err_names_are_counter_names(struct kunit *test)
 {
 	KUNIT_EXPECT_STREQ(test, srnic_access_err_name(SRNIC_ACCESS_KEY_MISMATCH),
@@ -928,9 +1105,12 @@ static struct kunit_case srnic_access_cases[] = {
 	KUNIT_CASE(reregistration_with_new_key_revives_only_new_name),
 	KUNIT_CASE(killed_or_freed_names_refused),
 	KUNIT_CASE(set_valid_refuses_buffer_past_top_of_space),
-	KUNIT_CASE(invalidate_waits_for_access_in_flight),
+	KUNIT_CASE(invalidation_completes_after_access_in_flight),
+	KUNIT_CASE(set_valid_with_access_in_flight_refused),
 	KUNIT_CASE(invalidate_racing_with_writes_leaves_none_after),
 	KUNIT_CASE_SLOW(valid_record_carries_what_set_valid_published),
+	KUNIT_CASE_PARAM(stale_stag_spares_new_registration,
+			 srnic_t_aba_gen_params),
 	KUNIT_CASE(access_err_names_are_counter_names),
 	{}
 };

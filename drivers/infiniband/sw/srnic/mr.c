@@ -264,7 +264,7 @@ static int srnic_mr_set_page(struct ib_mr *ibmr, u64 addr)
  * @sg_offset: offset into the first entry
  *
  * The pages may change only while no access can use them: a valid MR
- * must be invalidated first.
+ * must be invalidated first, and that invalidation complete.
  *
  * Return: entries mapped, or -EINVAL/-EBUSY.
  */
@@ -275,7 +275,9 @@ int srnic_map_mr_sg(struct ib_mr *ibmr, struct scatterlist *sg, int sg_nents,
 
 	if (!mr->pages)
 		return -EINVAL;
-	if (atomic_read(&mr->mem.state) == SRNIC_MEM_VALID)
+	/* Accesses of the last registration may still copy to the pages. */
+	if (srnic_mem_state(&mr->mem) == SRNIC_MEM_VALID ||
+	    srnic_mem_inflight(&mr->mem))
 		return -EBUSY;
 	mr->npages = 0;
 	return ib_sg_to_pages(ibmr, sg, sg_nents, sg_offset, srnic_mr_set_page);
@@ -325,9 +327,16 @@ enum ib_wc_status srnic_mr_fast_reg(struct srnic_qp *qp,
 	    (idx != srnic_stag_index(mr->stag_l) &&
 	     idx != srnic_stag_index(mr->stag_r)))
 		return IB_WC_MW_BIND_ERR;
-	state = atomic_read(&mr->mem.state);
+	state = srnic_mem_state(&mr->mem);
 	if (state != SRNIC_MEM_FREE && state != SRNIC_MEM_INVALIDATED)
 		return IB_WC_MW_BIND_ERR;
+	/* Before the rekey: srnic_mem_set_valid() would refuse anyway. */
+	if (srnic_mem_inflight(&mr->mem)) {
+		dev_info_ratelimited(&sdev->ibdev.dev,
+				     "QP %u: REG_MR of lkey 0x%08x refused: accesses of its last registration still in flight\n",
+				     qp->ibqp.qp_num, mr->stag_l);
+		return IB_WC_MW_BIND_ERR;
+	}
 
 	/* The consumer may have chosen a new key (ib_update_fast_reg_key). */
 	if (key != srnic_stag_key(mr->stag_l) &&
@@ -349,10 +358,15 @@ enum ib_wc_status srnic_mr_fast_reg(struct srnic_qp *qp,
  * srnic_mr_local_inv - execute an IB_WR_LOCAL_INV
  * @qp: the QP it was posted on, lock held
  * @stag: the STag to invalidate, key included
+ * @drain: on success, what the invalidation still waits for
+ *
+ * No access passes once it returned; the WR may complete only once
+ * srnic_access_drained(@drain).
  *
  * Return: IB_WC_SUCCESS or IB_WC_LOC_PROT_ERR.
  */
-enum ib_wc_status srnic_mr_local_inv(struct srnic_qp *qp, u32 stag)
+enum ib_wc_status srnic_mr_local_inv(struct srnic_qp *qp, u32 stag,
+				     struct srnic_access_drain *drain)
 {
 	struct srnic_dev *sdev = to_sdev(qp->ibqp.device);
 	struct srnic_access_req req = {
@@ -363,7 +377,8 @@ enum ib_wc_status srnic_mr_local_inv(struct srnic_qp *qp, u32 stag)
 	};
 
 	lockdep_assert_held(&qp->lock);
-	if (srnic_access_invalidate(&sdev->stags, &req, &sdev->access_stats))
+	if (srnic_access_invalidate(&sdev->stags, &req, &sdev->access_stats,
+				    drain))
 		return IB_WC_LOC_PROT_ERR;
 	return IB_WC_SUCCESS;
 }
@@ -385,7 +400,7 @@ static const char *const srnic_mem_state_names[] = {
 int srnic_fill_res_mr_entry(struct sk_buff *msg, struct ib_mr *ibmr)
 {
 	struct srnic_mr *mr = to_smr(ibmr);
-	unsigned int state = atomic_read(&mr->mem.state);
+	unsigned int state = srnic_mem_state(&mr->mem);
 	struct nlattr *table;
 
 	table = nla_nest_start(msg, RDMA_NLDEV_ATTR_DRIVER);

@@ -69,6 +69,8 @@ static void srnic_sq_complete(struct srnic_qp *qp, enum ib_wc_status status)
 static void srnic_qp_flush(struct srnic_qp *qp)
 {
 	lockdep_assert_held(&qp->lock);
+	/* A LOCAL_INV still draining completes with the rest, flushed. */
+	qp->sq_draining = false;
 	while (qp->sq_count)
 		srnic_sq_complete(qp, IB_WC_WR_FLUSH_ERR);
 	while (qp->rq_count) {
@@ -96,33 +98,73 @@ static void srnic_qp_to_err(struct srnic_qp *qp)
 		srnic_qp_event(qp, IB_EVENT_QP_LAST_WQE_REACHED);
 }
 
+/* An invalidation cut accesses off; they are still running. */
+static bool srnic_qp_inv_pending(struct srnic_qp *qp)
+{
+	struct srnic_dev *sdev = to_sdev(qp->ibqp.device);
+
+	if (srnic_access_drained(&sdev->stags, &qp->sq_drain))
+		return false;
+	qp->sq_draining = true;
+	schedule_work(&qp->drain_work);
+	return true;
+}
+
 /**
  * srnic_qp_sq_run - run the local operations at the head of the SQ
  * @qp: the QP, lock held
  *
  * IB_WR_REG_MR and IB_WR_LOCAL_INV take effect in SQ order: only once
- * every WR before them is done. A failed one moves the QP to ERR.
+ * every WR before them is done. A failed one moves the QP to ERR. A
+ * LOCAL_INV completes only once no access it cut off still runs; until
+ * then the SQ waits behind it (&srnic_qp.sq_draining), as this may run in
+ * atomic context and must not wait here.
  */
 void srnic_qp_sq_run(struct srnic_qp *qp)
 {
 	lockdep_assert_held(&qp->lock);
 	while (qp->state == IB_QPS_RTS && !READ_ONCE(qp->cq_failed) &&
-	       qp->sq_count) {
+	       qp->sq_count && !qp->sq_draining) {
 		struct srnic_wqe *w = &qp->sq[qp->sq_head];
 		enum ib_wc_status status;
 
-		if (w->opcode == IB_WR_REG_MR)
+		if (w->opcode == IB_WR_REG_MR) {
 			status = srnic_mr_fast_reg(qp, w);
-		else if (w->opcode == IB_WR_LOCAL_INV)
-			status = srnic_mr_local_inv(qp, w->ex);
-		else
+		} else if (w->opcode == IB_WR_LOCAL_INV) {
+			status = srnic_mr_local_inv(qp, w->ex, &qp->sq_drain);
+			if (status == IB_WC_SUCCESS && srnic_qp_inv_pending(qp))
+				break;
+		} else {
 			break;
+		}
 		srnic_sq_complete(qp, status);
 		if (status != IB_WC_SUCCESS) {
 			srnic_qp_to_err(qp);
 			srnic_qp_event(qp, IB_EVENT_QP_FATAL);
 		}
 	}
+}
+
+static void srnic_qp_drain_work(struct work_struct *work)
+{
+	struct srnic_qp *qp = container_of(work, struct srnic_qp, drain_work);
+	struct srnic_stag_table *t = &to_sdev(qp->ibqp.device)->stags;
+	struct srnic_access_drain drain;
+
+	spin_lock_bh(&qp->lock);
+	/* Flush, RESET and a later LOCAL_INV may change what we wait for. */
+	while (qp->sq_draining && !srnic_access_drained(t, &qp->sq_drain)) {
+		drain = qp->sq_drain;
+		spin_unlock_bh(&qp->lock);
+		srnic_access_drain_wait(t, &drain);
+		spin_lock_bh(&qp->lock);
+	}
+	if (qp->sq_draining) {
+		qp->sq_draining = false;
+		srnic_sq_complete(qp, IB_WC_SUCCESS);
+		srnic_qp_sq_run(qp);
+	}
+	spin_unlock_bh(&qp->lock);
 }
 
 static void srnic_qp_err_work(struct work_struct *work)
@@ -273,6 +315,7 @@ int srnic_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *attr,
 	mutex_init(&qp->modify_lock);
 	spin_lock_init(&qp->lock);
 	INIT_WORK(&qp->err_work, srnic_qp_err_work);
+	INIT_WORK(&qp->drain_work, srnic_qp_drain_work);
 	qp->state = IB_QPS_RESET;
 	qp->sig_all = attr->sq_sig_type == IB_SIGNAL_ALL_WR;
 	qp->max_send_sge = cap->max_send_sge;
@@ -304,6 +347,7 @@ int srnic_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
 	/* Off its CQs' lists first: no overflow can schedule it again. */
 	srnic_admit_qp_destroy(&sdev->admit, &qp->admit);
 	cancel_work_sync(&qp->err_work);
+	cancel_work_sync(&qp->drain_work);
 	kvfree(qp->sq);
 	kvfree(qp->rq);
 	srnic_limits_uncharge(&sdev->limits, qp->uid, SRNIC_RES_IRD, qp->ird);
@@ -343,6 +387,7 @@ static void srnic_qp_enter(struct srnic_qp *qp, enum ib_qp_state next,
 	case IB_QPS_RESET:
 		/* RESET discards WRs without completions. */
 		qp->state = next;
+		qp->sq_draining = false;
 		qp->sq_head = 0;
 		qp->sq_count = 0;
 		qp->rq_head = 0;

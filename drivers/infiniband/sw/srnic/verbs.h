@@ -144,6 +144,12 @@ struct srnic_rqe {
  * @max_recv_sge: per WR
  * @admit: admission view, under the device's &srnic_admit.lock
  * @err_work: moves the QP to ERR after its CQ overflowed
+ * @sq_draining: the LOCAL_INV at the head of @sq has invalidated but
+ *	waits for accesses still in flight; srnic_qp_sq_run() stops there
+ *	and @drain_work completes it. Cleared by a flush or RESET.
+ * @sq_drain: what that LOCAL_INV waits for, while @sq_draining
+ * @drain_work: sleeps until @sq_drain is over, then completes the head
+ *	and runs the SQ on (post_send may run in atomic context)
  * @uid: the limits were charged to this user
  */
 struct srnic_qp {
@@ -170,6 +176,9 @@ struct srnic_qp {
 	u32 max_recv_sge;
 	struct srnic_admit_qp admit;
 	struct work_struct err_work;
+	bool sq_draining;
+	struct srnic_access_drain sq_drain;
+	struct work_struct drain_work;
 	kuid_t uid;
 };
 
@@ -332,7 +341,8 @@ int srnic_map_mr_sg(struct ib_mr *ibmr, struct scatterlist *sg, int sg_nents,
 int srnic_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata);
 enum ib_wc_status srnic_mr_fast_reg(struct srnic_qp *qp,
 				    const struct srnic_wqe *wqe);
-enum ib_wc_status srnic_mr_local_inv(struct srnic_qp *qp, u32 stag);
+enum ib_wc_status srnic_mr_local_inv(struct srnic_qp *qp, u32 stag,
+				     struct srnic_access_drain *drain);
 int srnic_fill_res_mr_entry(struct sk_buff *msg, struct ib_mr *ibmr);
 
 #endif /* _SRNIC_VERBS_H */
