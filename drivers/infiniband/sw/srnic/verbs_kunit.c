@@ -456,6 +456,110 @@ static void fast_reg_then_local_invalidate(struct kunit *test)
 	ib_dealloc_pd(pd);
 }
 
+/* Poll one completion, giving a work item up to a second to post it. */
+static int kt_poll_wait(struct ib_cq *cq, struct ib_wc *wc)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 50 && !n; i++) {
+		n = ib_poll_cq(cq, 1, wc);
+		if (!n)
+			msleep(20);
+	}
+	return n;
+}
+
+/*
+ * A LOCAL_INV posted while an access of the MR is in flight cuts new
+ * accesses off at once but completes only once that access ended, and
+ * the REG_MR behind it in the SQ waits for it: post_send may run in
+ * atomic context, so the wait happens in a work item, asleep.
+ */
+static void local_invalidate_completes_after_access_in_flight(struct kunit *test)
+{
+	struct kt_events e = {};
+	struct ib_pd *pd = ib_alloc_pd(kt_dev, 0);
+	struct srnic_dev *sdev = kt_sdev();
+	struct srnic_access_req req = { .op = SRNIC_OP_REMOTE_WRITE, .len = 8 };
+	struct ib_reg_wr rwr = {};
+	struct ib_send_wr iwr = {};
+	struct srnic_mem *held, *mem;
+	struct scatterlist sg;
+	struct ib_cq *cq;
+	struct ib_qp *qp;
+	struct ib_mr *mr;
+	struct ib_wc wc;
+	void *buf;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pd));
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	cq = kt_cq(test, 8, &e);
+	qp = kt_qp(test, pd, cq, 4, 0, &e);
+	kt_to_rts(test, qp);
+	mr = ib_alloc_mr(pd, IB_MR_TYPE_MEM_REG, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mr));
+	sg_init_one(&sg, buf, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, 1, ib_dma_map_sg(kt_dev, &sg, 1,
+					       DMA_BIDIRECTIONAL));
+	KUNIT_ASSERT_EQ(test, 1, ib_map_mr_sg(mr, &sg, 1, NULL, PAGE_SIZE));
+	rwr.wr.opcode = IB_WR_REG_MR;
+	rwr.wr.send_flags = IB_SEND_SIGNALED;
+	rwr.wr.wr_id = 1;
+	rwr.mr = mr;
+	rwr.key = mr->rkey;
+	rwr.access = IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(qp, &rwr.wr, NULL));
+	KUNIT_ASSERT_EQ(test, 1, ib_poll_cq(cq, 1, &wc));
+	KUNIT_ASSERT_EQ(test, IB_WC_SUCCESS, wc.status);
+
+	/* A peer's write is being placed (as if on another CPU). */
+	req.pd = pd;
+	req.addr = mr->iova;
+	req.stag = mr->rkey;
+	local_bh_disable();
+	KUNIT_ASSERT_EQ(test, SRNIC_ACCESS_OK,
+			srnic_access_check(&sdev->stags, &req, NULL, &held));
+	local_bh_enable();
+
+	/* BH disabled, as a ULP posting from a completion handler. */
+	iwr.opcode = IB_WR_LOCAL_INV;
+	iwr.send_flags = IB_SEND_SIGNALED;
+	iwr.wr_id = 2;
+	iwr.ex.invalidate_rkey = mr->rkey;
+	iwr.next = &rwr.wr;
+	rwr.wr.wr_id = 3;
+	local_bh_disable();
+	KUNIT_EXPECT_EQ(test, 0, ib_post_send(qp, &iwr, NULL));
+	/* Cut off at once... */
+	KUNIT_EXPECT_EQ(test, SRNIC_ACCESS_INVALIDATED,
+			srnic_access_check(&sdev->stags, &req, NULL, &mem));
+	local_bh_enable();
+	/* ...but not complete, and nothing behind it ran. */
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, 0, ib_poll_cq(cq, 1, &wc));
+	KUNIT_EXPECT_EQ(test, SRNIC_MEM_INVALIDATED,
+			srnic_mem_state(&to_smr(mr)->mem));
+
+	local_bh_disable();
+	srnic_access_end(held);
+	local_bh_enable();
+	KUNIT_ASSERT_EQ(test, 1, kt_poll_wait(cq, &wc));
+	KUNIT_EXPECT_EQ(test, 2ULL, wc.wr_id);
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, IB_WC_LOCAL_INV, wc.opcode);
+	KUNIT_ASSERT_EQ(test, 1, kt_poll_wait(cq, &wc));
+	KUNIT_EXPECT_EQ(test, 3ULL, wc.wr_id);
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, IB_QPS_RTS, kt_state(qp));
+
+	ib_dma_unmap_sg(kt_dev, &sg, 1, DMA_BIDIRECTIONAL);
+	ib_dereg_mr(mr);
+	ib_destroy_qp(qp);
+	ib_destroy_cq(cq);
+	ib_dealloc_pd(pd);
+}
+
 static void sge_of_another_pd_is_refused(struct kunit *test)
 {
 	struct kt_events e = {};
@@ -934,6 +1038,7 @@ static struct kunit_case srnic_verbs_cases[] = {
 	KUNIT_CASE(cq_overflow_errors_exactly_its_qps),
 	KUNIT_CASE(qp_beyond_cq_depth_is_not_admitted),
 	KUNIT_CASE(fast_reg_then_local_invalidate),
+	KUNIT_CASE(local_invalidate_completes_after_access_in_flight),
 	KUNIT_CASE(sge_of_another_pd_is_refused),
 	KUNIT_CASE(srq_limit_fires_once_below_the_mark),
 	KUNIT_CASE(device_qp_limit_refuses_with_enomem),
