@@ -5,13 +5,14 @@
  * after ESP was removed, with the secpath that TCP later strips) and when it
  * leaves (POST_ROUTING, last: after source NAT, which may have looked the
  * route up again and picked another bundle, or none; before the bundle
- * transforms it).
+ * transforms it; and at LOCAL_OUT when its route will discard it).
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/tcp.h>
+#include <net/dst.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -127,14 +128,11 @@ static bool xg_skb_forwarded(const struct sk_buff *skb, u8 pf)
 #endif
 }
 
-static unsigned int xg_nf_out(void *priv, struct sk_buff *skb,
-			      const struct nf_hook_state *state)
+static unsigned int xg_nf_check_out(struct sk_buff *skb,
+				    const struct nf_hook_state *state)
 {
 	struct xg_tuple t, st;
 
-	/* Not this host's: a router's traffic is nobody's connection here. */
-	if (xg_skb_forwarded(skb, state->pf))
-		return NF_ACCEPT;
 	if (!xg_skb_tuple(skb, state->pf, true, &t))
 		return NF_ACCEPT;
 	/* The socket names the connection, whatever NAT wrote. */
@@ -143,11 +141,41 @@ static unsigned int xg_nf_out(void *priv, struct sk_buff *skb,
 	return xg_conn_check_out(xg_net(state->net), skb, &t);
 }
 
+static unsigned int xg_nf_out(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	/* Not this host's: a router's traffic is nobody's connection here. */
+	if (xg_skb_forwarded(skb, state->pf))
+		return NF_ACCEPT;
+	return xg_nf_check_out(skb, state);
+}
+
+/*
+ * A segment whose route discards it never reaches POST_ROUTING: xfrm gives
+ * a blackhole route while a policy waits for its SA (an SA deleted or
+ * expired, net.core.xfrm_larval_drop), and a route whose device left
+ * discards too. The segment would vanish as if sent, so TCP would count it
+ * in flight and back off, and what it queued after would follow it.
+ * Refused here it is counted as a drop, and the failed send keeps TCP's
+ * data queued until the guard reopens and pushes it.
+ */
+static unsigned int xg_nf_discarded(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	const struct dst_entry *dst = skb_dst(skb);
+
+	if (!dst || READ_ONCE(dst->output) != dst_discard_out)
+		return NF_ACCEPT;
+	return xg_nf_check_out(skb, state);
+}
+
 /*
  * Last on LOCAL_IN, after anything that could still rewrite the segment
  * (conntrack has undone NAT: the tuple is the socket's); last on
  * POST_ROUTING, after source NAT and the route it may have picked anew, so
- * the bundle checked is the one the segment really leaves through.
+ * the bundle checked is the one the segment really leaves through; last on
+ * LOCAL_OUT, after destination NAT's new route, for the segments whose
+ * route will discard them before POST_ROUTING.
  */
 static const struct nf_hook_ops xg_nf_ops[] = {
 	{
@@ -162,6 +190,12 @@ static const struct nf_hook_ops xg_nf_ops[] = {
 		.hooknum = NF_INET_POST_ROUTING,
 		.priority = NF_IP_PRI_LAST - 1,
 	},
+	{
+		.hook = xg_nf_discarded,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_LAST - 1,
+	},
 #if IS_ENABLED(CONFIG_IPV6)
 	{
 		.hook = xg_nf_in,
@@ -173,6 +207,12 @@ static const struct nf_hook_ops xg_nf_ops[] = {
 		.hook = xg_nf_out,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP6_PRI_LAST - 1,
+	},
+	{
+		.hook = xg_nf_discarded,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP6_PRI_LAST - 1,
 	},
 #endif
