@@ -142,7 +142,7 @@ sleep 3
 check_eq "SNAT: nothing left in the clear" 0 "$(clear_payload)"
 check "SNAT: the segments were dropped" test "$(field tx_dropped)" -gt 0
 check "SNAT: the owner is told protection is lost" \
-	wait_for 10 test "$(field lost_cb)" = 1
+	wait_for 10 field_is lost_cb 1
 check_eq "SNAT: the guard reports the hold with its reason" no_ipsec "$(field reason)"
 check "SNAT: counted as lost" test "$(stat_of "$NS_a" lost)" -gt "$lost"
 check "SNAT: dmesg says it holds" bash -c \
@@ -150,7 +150,7 @@ check "SNAT: dmesg says it holds" bash -c \
 check_eq "SNAT: the connection is kept (ESTABLISHED)" 1 "$(field tcp_state)"
 check "SNAT: the rule removed" nat_down
 check "SNAT: the owner is told protection is back" \
-	wait_for 60 test "$(field restored_cb)" = 1
+	wait_for 60 field_is restored_cb 1
 check "SNAT: the held bytes arrive, over ESP" wait_for 30 rx_is 3000
 ipsec_down
 

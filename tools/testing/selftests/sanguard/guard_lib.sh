@@ -20,6 +20,8 @@ RX=/tmp/$SG_PREFIX.rx
 # mounts, so debugfs stays visible; "ip netns exec" would remount /sys).
 owner() { nsenter --net=/run/netns/"$NS_a" sh -c "echo '$*' > $CTL"; }
 field() { sed -n "s/^$1: //p" "$CTL"; }
+# field_is NAME VALUE: for wait loops, which must read the field each time.
+field_is() { [ "$(field "$1")" = "$2" ]; }
 
 # sa NS SRC DST SPI REPLAY ALG...: one transport-mode ESP SA.
 sa() {
