@@ -5,7 +5,7 @@
 #
 #   1. the pinned test kernels, debug and base (cached; built when missing)
 #   2. our modules against each, W=1, warnings are failures
-#   3. sparse (C=2) and checkpatch --strict on our sources
+#   3. sparse (C=2), checkpatch --strict and kernel-doc -Wall on our sources
 #   4. debug kernel in the VM: every KUnit suite, every functional selftest
 #      (two boots side by side, the work split between them)
 #   5. base kernel in the VM: the selftests tagged for it (data volume,
@@ -129,6 +129,14 @@ if "$TOP/scripts/checkpatch.sh"; then
 	record "checkpatch" "-" 1 0 0 $((SECONDS - t))
 else
 	record "checkpatch" "-" 0 1 0 $((SECONDS - t))
+fi
+
+say "kernel-doc -Wall"
+t=$SECONDS
+if "$TOP/scripts/kernel-doc-check.sh"; then
+	record "kernel-doc" "-" 1 0 0 $((SECONDS - t))
+else
+	record "kernel-doc" "-" 0 1 0 $((SECONDS - t))
 fi
 
 say "ynl-check (xfrm_guard YNL spec vs UAPI header and nla_policy)"
