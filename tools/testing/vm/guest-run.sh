@@ -8,7 +8,9 @@
 #
 #   kunit/<module>__<suite>.ktap   one KTAP document per suite (debugfs)
 #   kunit/<module>.error           a suite module that failed to load/unload
+#   kunit/<module>.secs            seconds from load to unload
 #   selftests/<name>.tap, .rc      TAP output and exit status per script
+#   selftests/<name>.secs          seconds the script ran (guest clock)
 #
 # KUnit suites are the *_kunit.ko modules among ours (SG_MODDIR); each is
 # loaded alone, its results read from debugfs, then unloaded. Selftests are
@@ -40,13 +42,14 @@ selected() {
 }
 
 run_kunit() {
-	local ko mod before after suite rc=0 d
+	local ko mod before after suite rc=0 d t
 	mkdir -p "$OUT/kunit"
 	while IFS= read -r ko; do
 		mod=$(basename "$ko" .ko)
 		selected "$mod" || continue
 		before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
 		echo "guest-run: kunit $mod"
+		t=$SECONDS
 		if ! modprobe "$mod" >"$OUT/kunit/$mod.load" 2>&1; then
 			echo "modprobe $mod failed: $(cat "$OUT/kunit/$mod.load")" >"$OUT/kunit/$mod.error"
 			rc=1
@@ -66,12 +69,13 @@ run_kunit() {
 			echo "modprobe -r $mod failed" >"$OUT/kunit/$mod.error"
 			rc=1
 		fi
+		echo $((SECONDS - t)) >"$OUT/kunit/$mod.secs"
 	done < <(find "${SG_MODDIR:?}" -name '*_kunit.ko' | sort)
 	return $rc
 }
 
 run_selftests() {
-	local t name flav tmo rc=0 r
+	local t name flav tmo rc=0 r t0
 	mkdir -p "$OUT/selftests"
 	for t in "$SELFTESTS"/*.sh; do
 		name=$(basename "$t" .sh)
@@ -82,9 +86,11 @@ run_selftests() {
 		case " $flav " in *" $FLAVOUR "*) ;; *) continue ;; esac
 		tmo=$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$t")
 		echo "guest-run: selftest $name ($FLAVOUR)"
+		t0=$SECONDS
 		(cd "$SELFTESTS" && timeout -k 5 "${tmo:-600}" bash "$t") \
 			>"$OUT/selftests/$name.tap" 2>"$OUT/selftests/$name.err"
 		r=$?
+		echo $((SECONDS - t0)) >"$OUT/selftests/$name.secs"
 		echo $r >"$OUT/selftests/$name.rc"
 		cat "$OUT/selftests/$name.tap"
 		[ $r -eq 0 ] || [ $r -eq 4 ] || rc=1
