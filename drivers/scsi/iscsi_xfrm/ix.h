@@ -107,6 +107,15 @@ static inline struct ix_conn *ix_conn(struct iscsi_conn *conn)
 	return tcp_conn->dd_data;
 }
 
+struct ix_chap_table;
+
+/* transport.c: what the data path shares with connection setup. */
+extern struct ix_chap_table *ix_chap;
+extern struct workqueue_struct *ix_wq;
+void ix_refuse(struct ix_conn *ixc, const char *reason);
+void ix_refuse_rx(struct ix_conn *ixc, const char *reason);
+
+/* transport.c: registration of the transport, for main.c. */
 int ix_transport_init(void);
 void ix_transport_exit(void);
 

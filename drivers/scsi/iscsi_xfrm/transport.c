@@ -1,28 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iscsi_xfrm: the iSCSI/TCP initiator transport.
+ * iscsi_xfrm: the iSCSI/TCP initiator transport: sessions, connections,
+ * parameters and attributes.
  *
  * open-iscsi drives a kernel transport named "tcp"; this is one, built on
  * libiscsi (sessions, tasks, recovery) and libiscsi_tcp (PDU receive state
  * machine, R2T handling). What it adds to a plain TCP transport:
  *
- *  - bind: the socket iscsid connected is put under the xfrm guard and
- *    refused (-EACCES) unless the guard finds it protected by IPsec ESP
- *    that meets the namespace's policy; nothing, not even a Login PDU, is
- *    sent before that.
- *  - transmit: every PDU asks xfrm_guard_tx_ok() first. While the guard
- *    reports protection lost, transmission holds (the task stays queued,
- *    the connection stays up, RFC 3723 3.5) and resumes when it returns.
- *  - login: the shim on .send_pdu makes digest offers follow the guard's
- *    CRC decision, refuses CHAP challenge reflection across connections
- *    and CHAP without confidentiality when policy asks (RFC 3723 2.4.1).
- *    A Login Response is checked in the receive path before it is
- *    completed to iscsid: a reflected challenge never reaches iscsid.
- *  - digests: sent ones are computed with crc32c() (digest.c), received ones
- *    are verified by libiscsi_tcp with the crypto API's crc32c (the same
- *    accelerated code) through one request per connection; a digest
- *    failure on a connection with IPsec integrity ends the session instead
- *    of entering recovery (RFC 3723 3.6.1).
+ *  - bind (here): the socket iscsid connected is put under the xfrm guard
+ *    and refused (-EACCES) unless the guard finds it protected by IPsec
+ *    ESP that meets the namespace's policy; nothing, not even a Login PDU,
+ *    is sent before that.
+ *  - transmit (tx.c): every PDU asks xfrm_guard_tx_ok() first. While the
+ *    guard reports protection lost, transmission holds (the task stays
+ *    queued, the connection stays up, RFC 3723 3.5) and resumes when it
+ *    returns.
+ *  - login: the shim on .send_pdu (tx.c) makes digest offers follow the
+ *    guard's CRC decision, refuses CHAP challenge reflection across
+ *    connections and CHAP without confidentiality when policy asks
+ *    (RFC 3723 2.4.1). A Login Response is checked in the receive path
+ *    (rx.c) before it is completed to iscsid: a reflected challenge never
+ *    reaches iscsid. Refusals are reported to the guard from here.
+ *  - digests: sent ones are computed with crc32c() (digest.c), received
+ *    ones are verified by libiscsi_tcp with the crypto API's crc32c (the
+ *    same accelerated code) through one request per connection, set up
+ *    here; a digest failure on a connection with IPsec integrity ends the
+ *    session instead of entering recovery (RFC 3723 3.6.1, rx.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,12 +33,8 @@
 #include <linux/file.h>
 #include <linux/module.h>
 #include <linux/net.h>
-#include <linux/sched/mm.h>
-#include <linux/scatterlist.h>
 #include <linux/slab.h>
-#include <linux/unaligned.h>
 #include <net/sock.h>
-#include <net/tcp.h>
 #include <scsi/iscsi_if.h>
 #include <scsi/libiscsi.h>
 #include <scsi/libiscsi_tcp.h>
@@ -46,7 +45,9 @@
 
 #include "ix.h"
 #include "login.h"
+#include "rx.h"
 #include "stats.h"
+#include "tx.h"
 
 static unsigned int ix_max_lun = ~0U;
 module_param_named(max_lun, ix_max_lun, uint, 0444);
@@ -57,70 +58,17 @@ static const struct scsi_host_template ix_sht;
 static struct iscsi_transport ix_transport;
 
 /* CHAP challenges seen on every connection, for reflection detection. */
-static struct ix_chap_table *ix_chap;
+struct ix_chap_table *ix_chap;
 /*
- * Runs ix_refuse_work(). WQ_MEM_RECLAIM: ix_release_conn() flushes that
- * work from the transport class's connection cleanup, which runs on a
- * WQ_MEM_RECLAIM workqueue itself.
+ * Runs ix_refuse_work() and ix_hold_work(). WQ_MEM_RECLAIM:
+ * ix_release_conn() flushes or cancels them from the transport class's
+ * connection cleanup, which runs on a WQ_MEM_RECLAIM workqueue itself.
  */
-static struct workqueue_struct *ix_wq;
+struct workqueue_struct *ix_wq;
 static atomic64_t ix_conn_ids = ATOMIC64_INIT(0);
 
 struct ix_host {
 	struct iscsi_session *session;
-};
-
-/* --- guard callbacks: hold and resume --------------------------------- */
-
-/*
- * While transmission holds, nothing can answer libiscsi's NOP-Out pings,
- * and its timers would fail the connection within seconds: exactly the
- * teardown RFC 3723 3.5 says not to do. So while held the liveness clock
- * is kept current. The guard's hold_timeout bounds how long a connection
- * may hold: the guard then aborts the socket, which fails the connection.
- * The work runs on ix_wq: the connection's release, on a reclaim-safe
- * workqueue, waits for it.
- */
-static void ix_hold_work(struct work_struct *work)
-{
-	struct ix_conn *ixc = container_of(to_delayed_work(work),
-					   struct ix_conn, hold_work);
-	struct iscsi_conn *conn = ixc->iconn;
-
-	if (!READ_ONCE(ixc->held))
-		return;
-	WRITE_ONCE(conn->last_recv, jiffies);
-	WRITE_ONCE(conn->last_ping, jiffies);
-	queue_delayed_work(ix_wq, &ixc->hold_work, HZ);
-}
-
-static void ix_protection_lost(void *priv, enum xfrm_guard_reason reason)
-{
-	struct ix_conn *ixc = priv;
-
-	ixc->hold_reason = reason;
-	WRITE_ONCE(ixc->held, true);
-	atomic64_inc(&ixc->holds);
-	iscsi_conn_printk(KERN_WARNING, ixc->iconn,
-			  "IPsec protection lost (%s): transmission holds, connection kept\n",
-			  xfrm_guard_reason_name(reason));
-	mod_delayed_work(ix_wq, &ixc->hold_work, 0);
-}
-
-static void ix_protection_restored(void *priv)
-{
-	struct ix_conn *ixc = priv;
-
-	WRITE_ONCE(ixc->held, false);
-	cancel_delayed_work(&ixc->hold_work);
-	iscsi_conn_printk(KERN_INFO, ixc->iconn,
-			  "IPsec protection restored: transmission resumes\n");
-	iscsi_conn_queue_xmit(ixc->iconn);
-}
-
-static const struct xfrm_guard_owner_ops ix_guard_ops = {
-	.protection_lost = ix_protection_lost,
-	.protection_restored = ix_protection_restored,
 };
 
 /* --- refusals of the login shim --------------------------------------- */
@@ -133,12 +81,18 @@ static void ix_refuse_mark(struct ix_conn *ixc, const char *reason)
 			  reason);
 }
 
-/*
- * A refusal is the guard's to report like its own (dmesg, audit, event,
- * counter): xfrm_guard_owner_refused(), which may sleep.
+/**
+ * ix_refuse() - refuse a connection in login, and report it
+ * @ixc: the connection
+ * @reason: the refusal reason, one of IX_REASON_*
+ *
+ * Nothing more is sent on the connection. The refusal is the guard's to
+ * report like its own (dmesg, audit, event, counter):
+ * xfrm_guard_owner_refused(), which may sleep.
+ *
  * Context: process, with the guard attached (bind to release).
  */
-static void ix_refuse(struct ix_conn *ixc, const char *reason)
+void ix_refuse(struct ix_conn *ixc, const char *reason)
 {
 	ix_refuse_mark(ixc, reason);
 	if (ixc->guard)
@@ -157,541 +111,21 @@ static void ix_refuse_work(struct work_struct *work)
 	mutex_unlock(&ixc->sock_lock);
 }
 
-/*
- * A refusal in the receive path, which cannot sleep: the guard hears of it
- * from ix_refuse_work(). The caller fails the connection.
+/**
+ * ix_refuse_rx() - refuse a connection from the receive path
+ * @ixc: the connection
+ * @reason: the refusal reason, one of IX_REASON_*
+ *
+ * The receive path cannot sleep: the guard hears of the refusal from
+ * ix_refuse_work(). The caller fails the connection.
+ *
  * Context: softirq, or the receive work under the socket lock.
  */
-static void ix_refuse_rx(struct ix_conn *ixc, const char *reason)
+void ix_refuse_rx(struct ix_conn *ixc, const char *reason)
 {
 	ix_refuse_mark(ixc, reason);
 	WRITE_ONCE(ixc->rx_refusal, reason);
 	queue_work(ix_wq, &ixc->refuse_work);
-}
-
-/* --- receive ---------------------------------------------------------- */
-
-/* A digest failed: count it, and end the session if IPsec vouched. */
-static void ix_rx_failed(struct ix_conn *ixc, bool was_hdr)
-{
-	struct iscsi_tcp_conn *tcp_conn = ixc->iconn->dd_data;
-	struct iscsi_segment *seg = &tcp_conn->in.segment;
-	struct xfrm_guard_status st;
-	enum ix_digest_kind kind;
-
-	if (seg->digest_len != ISCSI_DIGEST_SIZE ||
-	    !memcmp(seg->digest, seg->recv_digest, ISCSI_DIGEST_SIZE))
-		return;
-	kind = was_hdr ? IX_DIGEST_HEADER : IX_DIGEST_DATA;
-	ix_digest_verify(&ixc->dg, kind,
-			 get_unaligned((__le32 *)seg->digest), seg->recv_digest);
-
-	xfrm_guard_get_status(ixc->guard, &st);
-	if (st.reason != XFRM_GUARD_REASON_PROTECTED)
-		return;
-	/*
-	 * ESP already proved the bytes came unaltered from the peer, so a bad
-	 * digest means a broken peer or an attack from inside it, not the
-	 * network: recovery would only repeat it (RFC 3723 3.6.1).
-	 */
-	WRITE_ONCE(ixc->fatal, true);
-	iscsi_conn_printk(KERN_ERR, ixc->iconn,
-			  "%s digest failed under IPsec integrity: ending the session (RFC 3723 3.6.1)\n",
-			  was_hdr ? "header" : "data");
-	/* iscsid shuts a session down, without reinstating, on this error. */
-	iscsi_conn_error_event(ixc->iconn->cls_conn, ISCSI_ERR_INVALID_HOST);
-}
-
-/*
- * The data segment of a Login Response is in (pad and digest included) and
- * nothing of the PDU has reached iscsid yet. Check its CHAP challenge now:
- * a reflected one (RFC 3723 2.4.1) must never reach iscsid, which would
- * answer it. Otherwise complete the PDU to iscsid from @rx_login, the
- * bytes that were checked. This replaces libiscsi_tcp's own completion of
- * the segment, and does what it does: check the digest, complete, and
- * make ready for the next header.
- *
- * Return: 0, or the iSCSI error iscsi_tcp_recv_skb() fails the
- * connection with.
- * Context: the receive path.
- */
-static int ix_login_rsp_done(struct iscsi_tcp_conn *tcp_conn,
-			     struct iscsi_segment *seg)
-{
-	struct ix_conn *ixc = tcp_conn->dd_data;
-	unsigned int len = tcp_conn->in.datalen;
-	const char *reason = NULL;
-	int rc;
-
-	/* ix_rx_failed() counts it. */
-	if (seg->digest_len &&
-	    memcmp(seg->digest, seg->recv_digest, seg->digest_len))
-		return ISCSI_ERR_DATA_DGST;
-	if (ix_login_chap_rx(ix_chap, ixc->id, ixc->rx_login, len, jiffies,
-			     &reason)) {
-		ix_refuse_rx(ixc, reason ?: IX_REASON_MALFORMED);
-		return ISCSI_ERR_CONN_FAILED;
-	}
-	rc = iscsi_complete_pdu(ixc->iconn, tcp_conn->in.hdr, ixc->rx_login,
-				len);
-	if (rc)
-		return rc;
-	iscsi_tcp_hdr_recv_prep(tcp_conn);
-	return 0;
-}
-
-/*
- * A header was dissected and the segment for its data set up. The data of
- * a Login Response goes to @rx_login, and ix_login_rsp_done() sees it
- * before iscsid does; nothing of it has been received yet.
- * Context: the receive path.
- */
-static void ix_rx_data_begins(struct ix_conn *ixc)
-{
-	struct iscsi_tcp_conn *tcp_conn = ixc->iconn->dd_data;
-	struct iscsi_segment *seg = &tcp_conn->in.segment;
-	unsigned int len = tcp_conn->in.datalen;
-
-	if ((tcp_conn->in.hdr->opcode & ISCSI_OPCODE_MASK) !=
-	    ISCSI_OP_LOGIN_RSP)
-		return;
-	/* libiscsi_tcp takes no more into conn->data, which is this size. */
-	if (WARN_ON_ONCE(len > ISCSI_DEF_MAX_RECV_SEG_LEN || seg->copied))
-		return;
-	iscsi_segment_init_linear(seg, ixc->rx_login, len, ix_login_rsp_done,
-				  seg->hash);
-}
-
-static int ix_recv(read_descriptor_t *rd_desc, struct sk_buff *skb,
-		   unsigned int offset, size_t len)
-{
-	struct iscsi_conn *conn = rd_desc->arg.data;
-	struct iscsi_tcp_conn *tcp_conn = conn->dd_data;
-	struct ix_conn *ixc = tcp_conn->dd_data;
-	struct iscsi_segment *seg = &tcp_conn->in.segment;
-	unsigned int consumed, total = 0;
-	int status;
-
-	do {
-		bool was_hdr = iscsi_tcp_recv_segment_is_hdr(tcp_conn);
-		bool fresh = !seg->total_copied;
-
-		status = 0;
-		consumed = iscsi_tcp_recv_skb(conn, skb, offset, false,
-					      &status);
-		offset += consumed;
-		total += consumed;
-
-		/* A header or data segment began: one digest, or one skip. */
-		if (fresh && consumed) {
-			enum ix_digest_kind kind = was_hdr ? IX_DIGEST_HEADER :
-							     IX_DIGEST_DATA;
-			int on = was_hdr ? conn->hdrdgst_en :
-					   conn->datadgst_en;
-
-			if (on)
-				ix_digest_count(&ixc->dg, IX_DIGEST_RX, kind);
-			else
-				ix_digest_skip(&ixc->dg, IX_DIGEST_RX, kind);
-		}
-		if (status == ISCSI_TCP_CONN_ERR) {
-			ix_rx_failed(ixc, was_hdr);
-			break;
-		}
-		if (was_hdr && status == ISCSI_TCP_SEGMENT_DONE &&
-		    !iscsi_tcp_recv_segment_is_hdr(tcp_conn))
-			ix_rx_data_begins(ixc);
-	} while (consumed && status != ISCSI_TCP_SKB_DONE);
-
-	return total;
-}
-
-/*
- * A peer that closed with nothing left to read ends the connection; with
- * data still queued the receive path drains it first.
- * Context: sk_callback_lock held.
- */
-static void ix_sk_state_check(struct sock *sk)
-{
-	struct iscsi_conn *conn = sk->sk_user_data;
-
-	if ((sk->sk_state == TCP_CLOSE_WAIT || sk->sk_state == TCP_CLOSE) &&
-	    conn->session->state != ISCSI_STATE_LOGGING_OUT &&
-	    !atomic_read(&sk->sk_rmem_alloc))
-		iscsi_conn_failure(conn, ISCSI_ERR_TCP_CONN_CLOSE);
-}
-
-/* Context: sk_callback_lock held, from softirq or the socket's owner. */
-static void ix_recv_data(struct iscsi_conn *conn, struct sock *sk)
-{
-	struct iscsi_tcp_conn *tcp_conn = conn->dd_data;
-	read_descriptor_t rd_desc = {
-		.arg.data = conn,
-		/* Hand over every skb there is: PDUs span skbs. */
-		.count = 1,
-	};
-
-	tcp_read_sock(sk, &rd_desc, ix_recv);
-	iscsi_tcp_segment_unmap(&tcp_conn->in.segment);
-	ix_sk_state_check(sk);
-}
-
-/* libiscsi's receive work: the same receive, from process context. */
-static void ix_recv_work(struct work_struct *work)
-{
-	struct iscsi_conn *conn = container_of(work, struct iscsi_conn,
-					       recvwork);
-	struct ix_conn *ixc = ix_conn(conn);
-	struct sock *sk;
-
-	mutex_lock(&ixc->sock_lock);
-	if (!ixc->sock) {
-		mutex_unlock(&ixc->sock_lock);
-		return;
-	}
-	sk = ixc->sock->sk;
-	lock_sock(sk);
-	read_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data)
-		ix_recv_data(conn, sk);
-	read_unlock_bh(&sk->sk_callback_lock);
-	release_sock(sk);
-	mutex_unlock(&ixc->sock_lock);
-}
-
-static void ix_data_ready(struct sock *sk)
-{
-	struct iscsi_conn *conn;
-
-	read_lock_bh(&sk->sk_callback_lock);
-	conn = sk->sk_user_data;
-	if (conn)
-		ix_recv_data(conn, sk);
-	read_unlock_bh(&sk->sk_callback_lock);
-}
-
-static void ix_state_change(struct sock *sk)
-{
-	void (*old)(struct sock *sk);
-	struct iscsi_conn *conn;
-
-	read_lock_bh(&sk->sk_callback_lock);
-	conn = sk->sk_user_data;
-	if (!conn) {
-		read_unlock_bh(&sk->sk_callback_lock);
-		return;
-	}
-	ix_sk_state_check(sk);
-	old = ix_conn(conn)->old_state_change;
-	read_unlock_bh(&sk->sk_callback_lock);
-	old(sk);
-}
-
-static void ix_write_space(struct sock *sk)
-{
-	void (*old)(struct sock *sk);
-	struct iscsi_conn *conn;
-
-	read_lock_bh(&sk->sk_callback_lock);
-	conn = sk->sk_user_data;
-	if (!conn) {
-		read_unlock_bh(&sk->sk_callback_lock);
-		return;
-	}
-	old = ix_conn(conn)->old_write_space;
-	read_unlock_bh(&sk->sk_callback_lock);
-	old(sk);
-	iscsi_conn_queue_xmit(conn);
-}
-
-static void ix_set_callbacks(struct ix_conn *ixc)
-{
-	struct sock *sk = ixc->sock->sk;
-
-	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_user_data = ixc->iconn;
-	ixc->old_data_ready = sk->sk_data_ready;
-	ixc->old_state_change = sk->sk_state_change;
-	ixc->old_write_space = sk->sk_write_space;
-	sk->sk_data_ready = ix_data_ready;
-	sk->sk_state_change = ix_state_change;
-	sk->sk_write_space = ix_write_space;
-	write_unlock_bh(&sk->sk_callback_lock);
-}
-
-static void ix_restore_callbacks(struct ix_conn *ixc)
-{
-	struct sock *sk = ixc->sock->sk;
-
-	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_user_data = NULL;
-	sk->sk_data_ready = ixc->old_data_ready;
-	sk->sk_state_change = ixc->old_state_change;
-	sk->sk_write_space = ixc->old_write_space;
-	write_unlock_bh(&sk->sk_callback_lock);
-}
-
-/* --- transmit --------------------------------------------------------- */
-
-/*
- * Send as much of @seg as the socket takes. Returns the bytes sent, 0 when
- * the segment is complete, -ENODATA when the guard holds transmission, or
- * the socket's error.
- */
-static int ix_xmit_segment(struct ix_conn *ixc, struct iscsi_segment *seg)
-{
-	struct iscsi_tcp_conn *tcp_conn = ixc->iconn->dd_data;
-	unsigned int sent = 0;
-	int r = 0;
-
-	while (!iscsi_tcp_segment_done(tcp_conn, seg, 0, r)) {
-		struct msghdr msg = {};
-		struct bio_vec bv;
-		unsigned int off = seg->copied, len = seg->size - seg->copied;
-
-		if (!xfrm_guard_tx_ok(ixc->guard)) {
-			atomic64_inc(&ixc->held_pdus);
-			iscsi_tcp_segment_unmap(seg);
-			return sent ? sent : -ENODATA;
-		}
-		if (seg->total_copied + seg->size < seg->total_size)
-			msg.msg_flags |= MSG_MORE;
-		if (seg->data) {
-			bvec_set_virt(&bv, seg->data + off, len);
-		} else {
-			struct scatterlist *sg = seg->sg;
-
-			/* Zero copy unless a digest vouches for the bytes. */
-			if (!ixc->out_has_data_dgst)
-				msg.msg_flags |= MSG_SPLICE_PAGES;
-			bvec_set_page(&bv, sg_page(sg), len,
-				      off + seg->sg_offset + sg->offset);
-		}
-		iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, &bv, 1, len);
-		r = sock_sendmsg(ixc->sock, &msg);
-		if (r < 0) {
-			iscsi_tcp_segment_unmap(seg);
-			return r;
-		}
-		sent += r;
-	}
-	return sent;
-}
-
-/* Header sent: the data follows, or the PDU is done. */
-static int ix_hdr_sent(struct iscsi_tcp_conn *tcp_conn,
-		       struct iscsi_segment *seg)
-{
-	struct ix_conn *ixc = tcp_conn->dd_data;
-
-	ixc->out = ixc->out_data;
-	return 0;
-}
-
-/* Data (and pad) sent: its digest follows. */
-static int ix_data_sent(struct iscsi_tcp_conn *tcp_conn,
-			struct iscsi_segment *seg)
-{
-	struct ix_conn *ixc = tcp_conn->dd_data;
-
-	if (ixc->out_has_data_dgst) {
-		ixc->out_has_data_dgst = false;
-		ixc->out = ixc->out_dgst;
-	}
-	return 0;
-}
-
-static bool ix_out_pending(struct ix_conn *ixc)
-{
-	return ixc->out.total_copied < ixc->out.total_size;
-}
-
-static int ix_xmit_pdu(struct iscsi_task *task)
-{
-	struct iscsi_conn *conn = task->conn;
-	struct ix_conn *ixc = ix_conn(conn);
-	unsigned int noreclaim;
-	int rc = 0;
-
-	if (!ixc->sock) {
-		iscsi_conn_printk(KERN_ERR, conn, "not bound to a socket\n");
-		return -EINVAL;
-	}
-	if (READ_ONCE(ixc->refused))
-		return -EACCES;
-
-	noreclaim = memalloc_noreclaim_save();
-	while (ix_out_pending(ixc)) {
-		rc = ix_xmit_segment(ixc, &ixc->out);
-		if (rc == -ENODATA || rc == -EAGAIN)
-			break;
-		if (rc < 0) {
-			iscsi_conn_failure(conn, ISCSI_ERR_XMIT_FAILED);
-			rc = -EIO;
-			break;
-		}
-		conn->txdata_octets += rc;
-		if (!ix_out_pending(ixc) && ixc->out.done) {
-			rc = ixc->out.done(conn->dd_data, &ixc->out);
-			if (rc) {
-				iscsi_conn_failure(conn, rc);
-				rc = -EIO;
-				break;
-			}
-		} else if (!rc) {
-			rc = -EAGAIN;
-			break;
-		}
-		rc = 0;
-	}
-	memalloc_noreclaim_restore(noreclaim);
-	return rc;
-}
-
-static int ix_init_pdu(struct iscsi_task *task, unsigned int offset,
-		       unsigned int count)
-{
-	struct iscsi_conn *conn = task->conn;
-	struct ix_conn *ixc = ix_conn(conn);
-	unsigned int hdrlen = task->hdr_len;
-	u8 *hdr = (u8 *)task->hdr;
-	int err;
-
-	memset(&ixc->out_data, 0, sizeof(ixc->out_data));
-	ixc->out_has_data_dgst = false;
-
-	if (conn->hdrdgst_en) {
-		__le32 d;
-
-		err = ix_digest_header(&ixc->dg, IX_DIGEST_TX, hdr, hdrlen,
-				       &d);
-		if (err)
-			return -EIO;
-		memcpy(hdr + hdrlen, &d, ISCSI_DIGEST_SIZE);
-		hdrlen += ISCSI_DIGEST_SIZE;
-	} else {
-		ix_digest_skip(&ixc->dg, IX_DIGEST_TX, IX_DIGEST_HEADER);
-	}
-	iscsi_segment_init_linear(&ixc->out, hdr, hdrlen, ix_hdr_sent, NULL);
-	if (!count)
-		return 0;
-
-	if (task->sc) {
-		struct scsi_data_buffer *sdb = &task->sc->sdb;
-
-		err = iscsi_segment_seek_sg(&ixc->out_data, sdb->table.sgl,
-					    sdb->table.nents, offset, count,
-					    ix_data_sent, NULL);
-		if (err)
-			return -EIO;
-		if (conn->datadgst_en &&
-		    ix_digest_data_sg(&ixc->dg, IX_DIGEST_TX, sdb->table.sgl,
-				      offset, count, &ixc->out_dgst_buf))
-			return -EIO;
-	} else {
-		iscsi_segment_init_linear(&ixc->out_data, task->data, count,
-					  ix_data_sent, NULL);
-		if (conn->datadgst_en) {
-			struct ix_crc c;
-
-			ix_crc_init(&c);
-			ix_crc_update(&c, task->data, count);
-			ixc->out_dgst_buf = ix_digest_data_final(&ixc->dg,
-								 IX_DIGEST_TX,
-								 &c);
-		}
-	}
-	if (conn->datadgst_en) {
-		ixc->out_has_data_dgst = true;
-		iscsi_segment_init_linear(&ixc->out_dgst, &ixc->out_dgst_buf,
-					  ISCSI_DIGEST_SIZE, NULL, NULL);
-	} else {
-		ix_digest_skip(&ixc->dg, IX_DIGEST_TX, IX_DIGEST_DATA);
-	}
-	return 0;
-}
-
-static int ix_alloc_pdu(struct iscsi_task *task, u8 opcode)
-{
-	struct iscsi_tcp_task *tcp_task = task->dd_data;
-
-	task->hdr = task->dd_data + sizeof(*tcp_task);
-	task->hdr_max = sizeof(struct ix_hdrbuf) - ISCSI_DIGEST_SIZE;
-	return 0;
-}
-
-/* --- login shim ------------------------------------------------------- */
-
-/*
- * What iscsid sends during login passes here first. The text is copied to
- * a buffer of our own: a digest offer may grow ("None" -> "CRC32C") and
- * the netlink message holding iscsid's copy has no room to spare.
- */
-static int ix_send_login(struct ix_conn *ixc, struct iscsi_hdr *hdr,
-			 char *data, u32 size)
-{
-	struct iscsi_cls_conn *cls_conn = ixc->iconn->cls_conn;
-	const size_t cap = ISCSI_DEF_MAX_RECV_SEG_LEN;
-	struct xfrm_guard_status st;
-	const char *reason = NULL;
-	char *buf;
-	int len, err;
-
-	if (size > cap)
-		return -EINVAL;
-	xfrm_guard_get_status(ixc->guard, &st);
-	buf = kmalloc(cap, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, data, size);
-	/* iscsid includes the pad; libiscsi adds it again on the wire. */
-	size = ix_login_trim_pad(buf, size);
-
-	len = ix_login_digest_rewrite(buf, size, cap, st.crc);
-	if (len < 0) {
-		/* -EACCES: crc=always, and the offer allows only None. */
-		err = len;
-		reason = len == -EACCES ? IX_REASON_CRC_REQUIRED :
-					  IX_REASON_MALFORMED;
-		goto refuse;
-	}
-	if (len != size)
-		iscsi_conn_printk(KERN_INFO, ixc->iconn,
-				  "digest offer follows the CRC decision (%s)\n",
-				  xfrm_guard_crc_name(st.crc));
-	err = ix_login_chap_confidentiality(buf, len,
-					    st.chap_requires_confidentiality,
-					    st.confidential, &reason);
-	if (err)
-		goto refuse;
-	err = ix_login_chap_tx(ix_chap, ixc->id, buf, len, jiffies, &reason);
-	if (err)
-		goto refuse;
-
-	hton24(hdr->dlength, len);
-	err = iscsi_conn_send_pdu(cls_conn, hdr, buf, len);
-	kfree(buf);
-	return err;
-
-refuse:
-	kfree(buf);
-	ix_refuse(ixc, reason ? reason : IX_REASON_MALFORMED);
-	return -EACCES;
-}
-
-static int ix_send_pdu(struct iscsi_cls_conn *cls_conn, struct iscsi_hdr *hdr,
-		       char *data, u32 size)
-{
-	struct iscsi_conn *conn = cls_conn->dd_data;
-	struct ix_conn *ixc = ix_conn(conn);
-
-	if (!ixc->guard)
-		return -ENOTCONN;
-	if (READ_ONCE(ixc->refused))
-		return -EACCES;
-	if ((hdr->opcode & ISCSI_OPCODE_MASK) == ISCSI_OP_LOGIN)
-		return ix_send_login(ixc, hdr, data, size);
-	return iscsi_conn_send_pdu(cls_conn, hdr, data, size);
 }
 
 /* --- connections ------------------------------------------------------ */
