@@ -705,7 +705,7 @@ def load(top):
 
 def sub(text, old, new, count=1):
     if old not in text:
-        raise ValueError(f'self-test: {old!r} not found')
+        raise ValueError(f'{old!r} not found')
     return text.replace(old, new, count)
 
 
@@ -782,8 +782,8 @@ MUTATIONS = [
      '[XFRM_GUARD_A_STATS] = { .type = NLA_U32 },'),
     ('netlink.c: the group loses its permission',
      'netlink', ', .flags = GENL_MCAST_CAP_NET_ADMIN', ''),
-    ('policy.h: a limit behind the policy changes',
-     'kheaders', '#define XG_ALG_NAME_MAX\t\t64', '#define XG_ALG_NAME_MAX\t\t32'),
+    ('netlink.c: a string policy gets shorter',
+     'netlink', 'ALG_NAME_MAX - 1 }', 'ALG_NAME_MAX - 2 }'),
 ]
 
 
@@ -797,14 +797,19 @@ def self_test(texts, schema):
     failed = 0
     for desc, key, old, new in MUTATIONS:
         t = dict(texts)
-        if key == 'kheaders':
-            hit = [i for i, h in enumerate(t[key]) if old in h]
-            if not hit:
-                raise ValueError(f'self-test: {old!r} not found')
-            t[key] = list(t[key])
-            t[key][hit[0]] = sub(t[key][hit[0]], old, new)
-        else:
-            t[key] = sub(t[key], old, new)
+        try:
+            if key == 'kheaders':
+                hit = [i for i, h in enumerate(t[key]) if old in h]
+                if not hit:
+                    raise ValueError(f'{old!r} not found')
+                t[key] = list(t[key])
+                t[key][hit[0]] = sub(t[key][hit[0]], old, new)
+            else:
+                t[key] = sub(t[key], old, new)
+        except ValueError as e:
+            print(f'not ok - {desc}: the text to change is gone, update MUTATIONS: {e}')
+            failed += 1
+            continue
         try:
             errs = check(t, schema)
         except Exception as e:  # a crash is not a diagnosis
