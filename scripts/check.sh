@@ -1,55 +1,75 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# "make check": everything CI runs, in order.
+# "make check": everything CI runs.
 #
 #   1. the pinned test kernels, debug and base (cached; built when missing)
 #   2. our modules against each, W=1, warnings are failures
 #   3. sparse (C=2), checkpatch --strict and kernel-doc -Wall on our sources
 #   4. debug kernel in the VM: every KUnit suite, every functional selftest
-#      (two boots side by side, the work split between them)
 #   5. base kernel in the VM: the selftests tagged for it (data volume,
 #      faults during I/O, demo, benchmarks)
 #
-# Prints one table row per suite and ends with "N passed, N failed,
-# N skipped"; exits non-zero if anything failed. Options (environment):
+# The two cores are kept busy: the debug boots start as soon as the debug
+# modules are built, while the base kernel, its modules and the static
+# checks (3) run beside them. The VM work is split into boots over
+# SANGUARD_VM_LANES lanes (two boots at a time), balanced by how long each
+# suite took last time (a durations file in the kernel cache; the
+# "# sanguard-timeout:" lines stand in for suites never measured). The
+# base kernel's functional selftests are one boot in a lane too; its
+# benchmarks (bench_*.sh, or "# sanguard-alone: yes") boot last, alone.
+#
+# Prints one table row per suite, a table of phases (start, end, seconds
+# since the start) and ends with "N passed, N failed, N skipped"; exits
+# non-zero if anything failed. Options (environment):
 #   SANGUARD_FLAVOURS="debug base"   which kernels to run the VM part on
 #   SANGUARD_ONLY="name ..."         only these selftests/KUnit modules
 #   SANGUARD_VM_TIMEOUT=seconds      per VM boot (default 3000)
+#   SANGUARD_VM_LANES=n              VM boots at a time (default 2)
 #   SANGUARD_BUILD=dir               work directory (default .build), so
 #                                    two runs can share a checkout
+#   SANGUARD_PLAN_ONLY=1             print how the VM work would be split,
+#                                    run nothing
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${SANGUARD_BUILD:-$TOP/.build}
 FLAVOURS=${SANGUARD_FLAVOURS:-debug base}
 VM_TIMEOUT=${SANGUARD_VM_TIMEOUT:-3000}
+LANES=${SANGUARD_VM_LANES:-2}
+CACHE=${SANGUARD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sanguard}
+DURATIONS=$CACHE/durations.tsv
+SELFTESTS=$TOP/tools/testing/selftests/sanguard
 RESULTS=$BUILD/results.tsv
+PHASES=$BUILD/phases.tsv
 T0=$SECONDS
 
-mkdir -p "$BUILD"
+mkdir -p "$BUILD" "$CACHE"
 : >"$RESULTS"
+: >"$PHASES"
+rm -f "$BUILD"/*.built "$BUILD"/*.boot "$BUILD"/*.secs
 
 say() { printf '\n== %s\n' "$*"; }
 
+# phase NAME START: NAME ran from START (a $SECONDS value) until now.
+phase() {
+	printf '%s\t%s\t%s\n' "$1" $(($2 - T0)) $((SECONDS - T0)) >>"$PHASES"
+}
+
 # record SUITE FLAVOUR PASSED FAILED SKIPPED SECONDS
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
+# A row for a build or a static check is a phase as well, that just ended.
+record() {
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"
+	case "$1" in
+	selftest:* | kunit:* | "vm health"*) ;;
+	*) phase "$1${2:+ $2}" $((SECONDS - $6)) ;;
+	esac
+}
 
-# --- 1. kernels --------------------------------------------------------
-declare -A KDIR
-for f in $FLAVOURS; do
-	say "kernel: $f"
-	t=$SECONDS
-	if k=$("$TOP/scripts/kernel.sh" build "$f"); then
-		KDIR[$f]=$k
-		echo "$k"
-		record "kernel" "$f" 1 0 0 $((SECONDS - t))
-	else
-		record "kernel" "$f" 0 1 0 $((SECONDS - t))
-	fi
-done
+in_flavours() { [[ " $FLAVOURS " == *" $1 "* ]]; }
+only() { [ -z "${SANGUARD_ONLY:-}" ] || [[ " $SANGUARD_ONLY " == *" $1 "* ]]; }
 
-# --- 2. modules, W=1 ---------------------------------------------------
+# --- 1/2. kernel and modules, W=1 ----------------------------------------
 copy_tree() {
 	# Each kernel gets its own copy of the sources: kbuild writes objects
 	# next to them, and the two flavours must not share objects.
@@ -60,9 +80,24 @@ copy_tree() {
 		tar --null -T - -cf -) | tar -xf - -C "$dst"
 }
 
-declare -A MODDIR
-for f in $FLAVOURS; do
-	[ -n "${KDIR[$f]:-}" ] || continue
+declare -A KDIR MODDIR
+
+# build_flavour F: the kernel, then our modules against it. Leaves
+# $BUILD/F.built ("ok" or "failed") for the VM lanes that wait for it.
+build_flavour() {
+	local f=$1 t k src log missing m
+	say "kernel: $f"
+	t=$SECONDS
+	if k=$("$TOP/scripts/kernel.sh" build "$f"); then
+		KDIR[$f]=$k
+		echo "$k"
+		record "kernel" "$f" 1 0 0 $((SECONDS - t))
+	else
+		record "kernel" "$f" 0 1 0 $((SECONDS - t))
+		echo failed >"$BUILD/$f.built"
+		return
+	fi
+
 	say "modules: $f (W=1)"
 	t=$SECONDS
 	src=$BUILD/$f/src
@@ -79,39 +114,406 @@ for f in $FLAVOURS; do
 			echo "built: $(find "$src" -name '*.ko' -printf '%f ')"
 			record "build W=1" "$f" 1 0 0 $((SECONDS - t))
 			MODDIR[$f]=$src
-		else
-			echo "missing modules:$missing"
-			record "build W=1" "$f" 0 1 0 $((SECONDS - t))
+			echo ok >"$BUILD/$f.built"
+			return
 		fi
+		echo "missing modules:$missing"
 	else
 		tail -n 40 "$log"
-		record "build W=1" "$f" 0 1 0 $((SECONDS - t))
 	fi
-done
+	record "build W=1" "$f" 0 1 0 $((SECONDS - t))
+	echo failed >"$BUILD/$f.built"
+}
 
-# --- 2b. user-space tools the VM tests run (host binaries, 9p root) --------
-for tool in "$TOP"/tools/xguard; do
-	[ -f "$tool/Makefile" ] || continue
-	name=${tool##*/}
-	say "tools: $name"
-	t=$SECONDS
-	log=$BUILD/tool-$name.log
-	if make -C "$tool" clean >/dev/null 2>&1 && make -C "$tool" >"$log" 2>&1 &&
-		! grep -E 'warning:|error:' "$log"; then
-		record "tool:$name" "-" 1 0 0 $((SECONDS - t))
+build_tools() {
+	local tool name t log
+	# The VM tests run these host binaries (9p root): built before any
+	# boot starts, never while one runs.
+	for tool in "$TOP"/tools/*/Makefile; do
+		tool=${tool%/Makefile}
+		name=${tool##*/}
+		say "tools: $name"
+		t=$SECONDS
+		log=$BUILD/tool-$name.log
+		if make -C "$tool" clean >/dev/null 2>&1 && make -C "$tool" >"$log" 2>&1 &&
+			! grep -E 'warning:|error:' "$log"; then
+			record "tool:$name" "-" 1 0 0 $((SECONDS - t))
+		else
+			tail -n 20 "$log"
+			record "tool:$name" "-" 0 1 0 $((SECONDS - t))
+		fi
+	done
+}
+# --- 4/5. the VM ---------------------------------------------------------
+# A boot is a file $BUILD/NAME.boot: its flavour, whether it runs KUnit,
+# and the names it runs (guest-run.sh --only). Its results land in
+# $BUILD/vm-NAME, its wall time in $BUILD/NAME.secs.
+
+# selftests_for FLAVOUR: "TIMEOUT ALONE NAME" for each selftest that runs
+# on FLAVOUR (ALONE is 1 for a benchmark that needs the machine alone).
+selftests_for() {
+	local f=$1 t name flav tmo alone
+	for t in "$SELFTESTS"/*.sh; do
+		name=$(basename "$t" .sh)
+		case "$name" in lib | *_lib) continue ;; esac
+		only "$name" || continue
+		flav=$(sed -n 's/^# sanguard-flavours:[[:space:]]*//p' "$t")
+		[[ " ${flav:-debug} " == *" $f "* ]] || continue
+		tmo=$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$t")
+		alone=0
+		case "$name" in bench_*) alone=1 ;; esac
+		grep -qE '^# sanguard-alone:[[:space:]]*(yes|1)' "$t" && alone=1
+		echo "${tmo:-600} $alone $name"
+	done
+}
+
+# Durations of the last runs: "FLAVOUR NAME SECONDS", NAME a selftest,
+# kunit:MODULE or @boot (a boot's own cost: boot, module loads, shutdown).
+declare -A DUR
+load_durations() {
+	local f n s
+	[ -f "$DURATIONS" ] || return 0
+	while read -r f n s; do
+		[[ "$s" =~ ^[0-9]+$ ]] && DUR[$f/$n]=$s
+	done <"$DURATIONS"
+}
+
+# SCALE: measured seconds per second of time limit, over the selftests
+# measured before, in percent; stands in for what was never measured.
+SCALE=100
+compute_scale() {
+	local f tmo alone name sd=0 st=0
+	for f in debug base; do
+		while read -r tmo alone name; do
+			[ -n "${DUR[$f/$name]:-}" ] || continue
+			sd=$((sd + DUR[$f/$name]))
+			st=$((st + tmo))
+		done < <(selftests_for "$f")
+	done
+	[ $st -gt 0 ] && [ $sd -gt 0 ] && SCALE=$((sd * 100 / st))
+}
+
+# weight FLAVOUR NAME TIMEOUT
+weight() {
+	local d=${DUR[$1/$2]:-}
+	if [ -n "$d" ]; then
+		echo "$d"
 	else
-		tail -n 20 "$log"
-		record "tool:$name" "-" 0 1 0 $((SECONDS - t))
+		echo $(($3 * SCALE / 100))
 	fi
+}
+
+# boot_desc NAME: what a boot runs, in words.
+boot_desc() {
+	local f kunit names
+	read -r f kunit names <"$BUILD/$1.boot"
+	# shellcheck disable=SC2086
+	[ "$kunit" = 1 ] && printf 'KUnit (%s modules), ' "$(printf '%s\n' $names | grep -c '_kunit$')"
+	# shellcheck disable=SC2086
+	printf '%s\n' $names | grep -v '_kunit$' | tr '\n' ' '
+	echo
+}
+
+declare -a LANE_LOAD LANE_BOOTS
+LETTERS=abcdefghijklmnopqrstuvwxyz
+declare -A BOOT_LOAD
+
+# plan_vm: write the .boot files and fill LANE_BOOTS (space-separated boot
+# names per lane, run in order). Greedy: heaviest item first, onto the
+# least loaded lane; an item is a debug selftest, the debug KUnit suites
+# (together), or the base kernel's functional selftests (one boot).
+plan_vm() {
+	local items=() tmo alone name w f i best kunits=() m base=() bench=() kw=0 bw=0 boot
+	for ((i = 0; i < LANES; i++)); do
+		LANE_LOAD[i]=0
+		LANE_BOOTS[i]=
+	done
+	if in_flavours debug && [ "$(cat "$BUILD/debug.built" 2>/dev/null)" = ok ]; then
+		for m in $(find "${MODDIR[debug]}/" -name '*_kunit.ko' -printf '%f\n' |
+			sed 's/\.ko$//' | sort); do
+			only "$m" || continue
+			kunits+=("$m")
+			kw=$((kw + ${DUR[debug/kunit:$m]:-$((120 * SCALE / 100))}))
+		done
+		[ ${#kunits[@]} -eq 0 ] || items+=("$kw debug @kunit")
+		while read -r tmo alone name; do
+			items+=("$(weight debug "$name" "$tmo") debug $name")
+		done < <(selftests_for debug)
+	fi
+	if in_flavours base; then
+		while read -r tmo alone name; do
+			if [ "$alone" = 1 ]; then
+				bench+=("$name")
+			else
+				base+=("$name")
+				bw=$((bw + $(weight base "$name" "$tmo")))
+			fi
+		done < <(selftests_for base)
+		[ ${#base[@]} -eq 0 ] ||
+			items+=("$((bw + ${DUR[base/@boot]:-60})) base @base")
+	fi
+
+	rm -f "$BUILD"/*.boot
+	while read -r w f name; do
+		[ -n "$name" ] || continue
+		best=0
+		for ((i = 1; i < LANES; i++)); do
+			[ "${LANE_LOAD[i]}" -lt "${LANE_LOAD[best]}" ] && best=$i
+		done
+		LANE_LOAD[best]=$((LANE_LOAD[best] + w))
+		case "$name" in
+		@base)
+			boot=base
+			printf 'base 0 %s\n' "${base[*]}" >"$BUILD/$boot.boot"
+			;;
+		*)
+			boot=debug-${LETTERS:best:1}
+			if [ ! -f "$BUILD/$boot.boot" ]; then
+				echo "debug 0" >"$BUILD/$boot.boot"
+				LANE_BOOTS[best]="$boot ${LANE_BOOTS[best]}"
+			fi
+			if [ "$name" = @kunit ]; then
+				sed -i "1s/^debug 0/debug 1 ${kunits[*]}/" "$BUILD/$boot.boot"
+			else
+				sed -i "1s/\$/ $name/" "$BUILD/$boot.boot"
+			fi
+			;;
+		esac
+		[ "$boot" = base ] && LANE_BOOTS[best]="${LANE_BOOTS[best]} base"
+		BOOT_LOAD[$boot]=$((${BOOT_LOAD[$boot]:-0} + w))
+	done < <(printf '%s\n' "${items[@]}" | sort -k1,1nr -k3)
+	if [ ${#bench[@]} -gt 0 ]; then
+		printf 'base 0 %s\n' "${bench[*]}" >"$BUILD/base-alone.boot"
+		bw=0
+		for name in "${bench[@]}"; do
+			bw=$((bw + $(weight base "$name" "$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$SELFTESTS/$name.sh")")))
+		done
+		BOOT_LOAD[base-alone]=$bw
+	fi
+	echo "VM plan ($LANES lanes; estimated seconds from $DURATIONS," \
+		"time limits x $SCALE% where never measured):"
+	for ((i = 0; i < LANES; i++)); do
+		[ -n "${LANE_BOOTS[i]}" ] || continue
+		echo "  lane $((i + 1)) (~${LANE_LOAD[i]} s):"
+		for boot in ${LANE_BOOTS[i]}; do
+			echo "    $boot (~${BOOT_LOAD[$boot]} s): $(boot_desc "$boot")"
+		done
+	done
+	[ ! -f "$BUILD/base-alone.boot" ] ||
+		echo "  then alone: base-alone (~${BOOT_LOAD[base-alone]} s): ${bench[*]}"
+}
+
+# run_boot NAME: one boot as its .boot file says; its log in vm-NAME.log.
+# A base boot first waits for the base kernel and modules.
+run_boot() {
+	local boot=$1 f kunit names t args
+	read -r f kunit names <"$BUILD/$boot.boot"
+	while [ ! -f "$BUILD/$f.built" ]; do sleep 5; done
+	if [ "$(cat "$BUILD/$f.built")" != ok ]; then
+		echo "VM $boot: not booted, the $f build failed"
+		return
+	fi
+	args=(--selftests)
+	[ "$kunit" = 1 ] && args=(--kunit --selftests)
+	echo "VM $boot: started at $((SECONDS - T0)) s"
+	t=$SECONDS
+	# shellcheck disable=SC2086
+	"$TOP/tools/testing/vm/run" --flavour "$f" --moddir "$BUILD/$f/src" \
+		--timeout "$VM_TIMEOUT" --out "$BUILD/vm-$boot" -- \
+		tools/testing/vm/guest-run.sh --flavour "$f" "${args[@]}" --only $names \
+		>"$BUILD/vm-$boot.log" 2>&1
+	echo $((SECONDS - t)) >"$BUILD/$boot.secs"
+	phase "vm $boot" "$t"
+	echo "VM $boot: done at $((SECONDS - T0)) s ($((SECONDS - t)) s)"
+}
+
+# run_lane BOOT...: the boots one after the other.
+run_lane() {
+	local boot
+	for boot in "$@"; do
+		run_boot "$boot"
+	done
+}
+
+collect_kunit() {
+	local f=$1 dir=$2 ktap name js counts mod secs n
+	# Every suite module the boot ran must have left results or an error.
+	for mod in $3; do
+		if ! ls "$dir/kunit/${mod}__"*.ktap >/dev/null 2>&1 &&
+			[ ! -e "$dir/kunit/$mod.error" ]; then
+			echo "kunit: $mod left no results"
+			record "kunit:$mod" "$f" 0 1 0 0
+		fi
+	done
+	for e in "$dir"/kunit/*.error; do
+		[ -e "$e" ] || continue
+		echo "kunit: $(cat "$e")"
+		record "kunit:$(basename "$e" .error)" "$f" 0 1 0 0
+	done
+	for ktap in "$dir"/kunit/*.ktap; do
+		[ -e "$ktap" ] || continue
+		name=${ktap##*/}
+		name=${name%.ktap}
+		mod=${name%%__*}
+		name=${name#*__}
+		# A module's seconds, shared among its suites.
+		n=$(find "$dir/kunit" -name "${mod}__*.ktap" | wc -l)
+		secs=$(($(cat "$dir/kunit/$mod.secs" 2>/dev/null || echo 0) / n))
+		js=$dir/kunit/$name.json
+		python3 "${SRC_TREE}/tools/testing/kunit/kunit.py" parse \
+			--json="$js" "$ktap" >"$dir/kunit/$name.parsed" 2>&1
+		sed -n '/=====/,$p' "$dir/kunit/$name.parsed" | grep -vE '^\[..:..:..\] =+$' | sed 's/^\[..:..:..\] //'
+		counts=$(python3 - "$js" <<'PY'
+import json, sys
+try:
+    data = json.load(open(sys.argv[1]))
+except Exception:
+    print("0 1 0")
+    sys.exit()
+p = f = s = 0
+def walk(g):
+    global p, f, s
+    for c in g.get("test_cases", []):
+        st = c.get("status")
+        if st == "PASS":
+            p += 1
+        elif st == "SKIP":
+            s += 1
+        else:
+            f += 1
+    for sub in g.get("sub_groups", []):
+        walk(sub)
+walk(data)
+if p + f + s == 0:
+    f = 1
+print(p, f, s)
+PY
+)
+		# shellcheck disable=SC2086
+		record "kunit:$name" "$f" $counts "$secs"
+	done
+}
+
+collect_selftests() {
+	local f=$1 dir=$2 tap name rc p fl s
+	for tap in "$dir"/selftests/*.tap; do
+		[ -e "$tap" ] || continue
+		name=$(basename "$tap" .tap)
+		rc=$(cat "$dir/selftests/$name.rc" 2>/dev/null || echo 255)
+		p=$(grep -cE '^ok [0-9]+' "$tap" | tr -d ' ')
+		s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$tap" | tr -d ' ')
+		fl=$(grep -cE '^not ok [0-9]+' "$tap" | tr -d ' ')
+		p=$((p - s))
+		if [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ "$fl" -eq 0 ]; then
+			# Died before reporting a failure (timeout, crash).
+			echo "selftest $name ($f): exit status $rc without a failing test"
+			[ -s "$dir/selftests/$name.err" ] && tail -n 10 "$dir/selftests/$name.err"
+			fl=1
+		fi
+		if [ "$fl" -gt 0 ]; then
+			grep -E '^not ok|^#' "$tap" | head -n 40
+		fi
+		record "selftest:$name" "$f" "$p" "$fl" "$s" \
+			"$(cat "$dir/selftests/$name.secs" 2>/dev/null || echo 0)"
+	done
+}
+
+# collect_boot NAME: health and results of one boot.
+collect_boot() {
+	local boot=$1 out=$BUILD/vm-$1 f kunit names secs
+	read -r f kunit names <"$BUILD/$boot.boot"
+	[ -f "$BUILD/$boot.secs" ] || return 0
+	secs=$(cat "$BUILD/$boot.secs")
+	grep -E '^vm/run:' "$out.log"
+	if [ -s "$out/health" ] || [ ! -f "$out/health" ]; then
+		echo "VM health ($f, ${out##*/}):"
+		sed 's/^/  /' "$out/health" 2>/dev/null
+		record "vm health ${out##*/}" "$f" 0 1 0 "$secs"
+	else
+		record "vm health ${out##*/}" "$f" 1 0 0 "$secs"
+	fi
+	if [ "$kunit" = 1 ]; then
+		# shellcheck disable=SC2086
+		collect_kunit "$f" "$out" "$(printf '%s\n' $names | grep '_kunit$')"
+	fi
+	collect_selftests "$f" "$out"
+}
+
+# save_durations: this run's measurements replace the old ones in the
+# durations file (shared by every run on this machine).
+save_durations() {
+	local boot out f kunit names s sum n
+	{
+		for boot in "$BUILD"/*.boot; do
+			[ -e "$boot" ] || continue
+			boot=$(basename "$boot" .boot)
+			out=$BUILD/vm-$boot
+			[ -f "$BUILD/$boot.secs" ] || continue
+			read -r f kunit names <"$BUILD/$boot.boot"
+			sum=0
+			for s in "$out"/selftests/*.secs "$out"/kunit/*.secs; do
+				[ -e "$s" ] || continue
+				n=$(basename "$s" .secs)
+				case "$s" in */kunit/*) n=kunit:$n ;; esac
+				printf '%s %s %s\n' "$f" "$n" "$(cat "$s")"
+				sum=$((sum + $(cat "$s")))
+			done
+			printf '%s @boot %s\n' "$f" $(($(cat "$BUILD/$boot.secs") - sum))
+		done
+	} >"$BUILD/durations.new"
+	(
+		flock 9
+		cat "$DURATIONS" 2>/dev/null >>"$BUILD/durations.new"
+		# First line per key wins: this run's, then the older ones.
+		awk '!seen[$1 " " $2]++' "$BUILD/durations.new" | sort >"$DURATIONS.tmp" &&
+			mv "$DURATIONS.tmp" "$DURATIONS"
+	) 9>"$CACHE/.lock-durations"
+	rm -f "$BUILD/durations.new"
+}
+
+# --- the run -------------------------------------------------------------
+SRC_TREE=$("$TOP/scripts/kernel.sh" src)
+load_durations
+compute_scale
+
+# The debug kernel and its modules first: its boots are the longest part.
+if [ -n "${SANGUARD_PLAN_ONLY:-}" ]; then
+	# What the last run built stands in for the KUnit module list.
+	MODDIR[debug]=$BUILD/debug/src
+	echo ok >"$BUILD/debug.built"
+else
+	in_flavours debug && build_flavour debug
+	build_tools
+fi
+
+say "VM: plan"
+if in_flavours debug && [ "$(cat "$BUILD/debug.built")" != ok ]; then
+	echo "the debug build failed: no debug boots"
+fi
+plan_vm
+[ -z "${SANGUARD_PLAN_ONLY:-}" ] || exit 0
+lane_pids=()
+for ((i = 0; i < LANES; i++)); do
+	[ -n "${LANE_BOOTS[i]}" ] || continue
+	# shellcheck disable=SC2086
+	run_lane ${LANE_BOOTS[i]} &
+	lane_pids+=($!)
 done
 
+# Beside the VMs: the base kernel and modules, then the static checks.
+in_flavours base && build_flavour base
 # --- 3. sparse and checkpatch -------------------------------------------
 first=${FLAVOURS%% *}
 if [ -n "${MODDIR[$first]:-}" ]; then
 	say "sparse (C=2, $first kernel)"
 	t=$SECONDS
 	log=$BUILD/$first/sparse.log
-	"$TOP/scripts/build-modules.sh" --src "${MODDIR[$first]}" "${KDIR[$first]}" \
+	# In a copy of the built tree: C=2 relinks the .ko files, which a VM
+	# may be loading right now.
+	rm -rf "$BUILD/sparse"
+	mkdir -p "$BUILD/sparse"
+	cp -a "${MODDIR[$first]}" "$BUILD/sparse/src"
+	"$TOP/scripts/build-modules.sh" --src "$BUILD/sparse/src" "${KDIR[$first]}" \
 		C=2 >"$log" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && ! grep -E 'warning:|error:' "$log"; then
@@ -149,188 +551,29 @@ else
 	record "ynl-check" "-" 0 1 0 $((SECONDS - t))
 fi
 
-# --- 4/5. the VM ---------------------------------------------------------
-collect_kunit() {
-	local f=$1 dir=$2 ktap name js counts ko mod
-	# Every suite module we built must have left results or an error.
-	for ko in $(find "${MODDIR[$f]}" -name '*_kunit.ko' | sort); do
-		mod=$(basename "$ko" .ko)
-		if [ -n "${SANGUARD_ONLY:-}" ] &&
-			[[ " $SANGUARD_ONLY " != *" $mod "* ]]; then
-			continue
-		fi
-		if ! ls "$dir/kunit/${mod}__"*.ktap >/dev/null 2>&1 &&
-			[ ! -e "$dir/kunit/$mod.error" ]; then
-			echo "kunit: $mod left no results"
-			record "kunit:$mod" "$f" 0 1 0 0
-		fi
-	done
-	for e in "$dir"/kunit/*.error; do
-		[ -e "$e" ] || continue
-		echo "kunit: $(cat "$e")"
-		record "kunit:$(basename "$e" .error)" "$f" 0 1 0 0
-	done
-	for ktap in "$dir"/kunit/*.ktap; do
-		[ -e "$ktap" ] || continue
-		name=${ktap##*/}
-		name=${name%.ktap}
-		name=${name#*__}
-		js=$dir/kunit/$name.json
-		python3 "${SRC_TREE}/tools/testing/kunit/kunit.py" parse \
-			--json="$js" "$ktap" >"$dir/kunit/$name.parsed" 2>&1
-		sed -n '/=====/,$p' "$dir/kunit/$name.parsed" | grep -vE '^\[..:..:..\] =+$' | sed 's/^\[..:..:..\] //'
-		counts=$(python3 - "$js" <<'PY'
-import json, sys
-try:
-    data = json.load(open(sys.argv[1]))
-except Exception:
-    print("0 1 0")
-    sys.exit()
-p = f = s = 0
-def walk(g):
-    global p, f, s
-    for c in g.get("test_cases", []):
-        st = c.get("status")
-        if st == "PASS":
-            p += 1
-        elif st == "SKIP":
-            s += 1
-        else:
-            f += 1
-    for sub in g.get("sub_groups", []):
-        walk(sub)
-walk(data)
-if p + f + s == 0:
-    f = 1
-print(p, f, s)
-PY
-)
-		# shellcheck disable=SC2086
-		record "kunit:$name" "$f" $counts 0
-	done
-}
 
-collect_selftests() {
-	local f=$1 dir=$2 tap name rc p fl s
-	for tap in "$dir"/selftests/*.tap; do
-		[ -e "$tap" ] || continue
-		name=$(basename "$tap" .tap)
-		rc=$(cat "$dir/selftests/$name.rc" 2>/dev/null || echo 255)
-		p=$(grep -cE '^ok [0-9]+' "$tap" | tr -d ' ')
-		s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$tap" | tr -d ' ')
-		fl=$(grep -cE '^not ok [0-9]+' "$tap" | tr -d ' ')
-		p=$((p - s))
-		if [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ "$fl" -eq 0 ]; then
-			# Died before reporting a failure (timeout, crash).
-			echo "selftest $name ($f): exit status $rc without a failing test"
-			[ -s "$dir/selftests/$name.err" ] && tail -n 10 "$dir/selftests/$name.err"
-			fl=1
-		fi
-		if [ "$fl" -gt 0 ]; then
-			grep -E '^not ok|^#' "$tap" | head -n 40
-		fi
-		record "selftest:$name" "$f" "$p" "$fl" "$s" 0
-	done
-}
-
-# selftest_weights FLAVOUR: "WEIGHT NAME" for each selftest that runs on
-# FLAVOUR; its time limit (# sanguard-timeout:) stands in for its cost.
-selftest_weights() {
-	local f=$1 t name flav tmo
-	for t in "$TOP"/tools/testing/selftests/sanguard/*.sh; do
-		name=$(basename "$t" .sh)
-		case "$name" in lib | *_lib) continue ;; esac
-		flav=$(sed -n 's/^# sanguard-flavours:[[:space:]]*//p' "$t")
-		[[ " ${flav:-debug} " == *" $f "* ]] || continue
-		tmo=$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$t")
-		echo "${tmo:-600} $name"
-	done
-}
-
-# run_vm FLAVOUR OUT GUEST-ARGS...: one boot; its log in OUT.log.
-run_vm() {
-	local f=$1 out=$2
-	shift 2
-	"$TOP/tools/testing/vm/run" --flavour "$f" --moddir "${MODDIR[$f]}" \
-		--timeout "$VM_TIMEOUT" --out "$out" -- \
-		tools/testing/vm/guest-run.sh --flavour "$f" "$@" >"$out.log" 2>&1
-}
-
-# collect_vm FLAVOUR OUT SECONDS KUNIT: health and results of one boot;
-# KUNIT is 1 if it ran the KUnit suites.
-collect_vm() {
-	local f=$1 out=$2 secs=$3 kunit=$4
-	grep -E '^vm/run:' "$out.log"
-	if [ -s "$out/health" ] || [ ! -f "$out/health" ]; then
-		echo "VM health ($f, ${out##*/}):"
-		sed 's/^/  /' "$out/health" 2>/dev/null
-		record "vm health ${out##*/}" "$f" 0 1 0 "$secs"
-	else
-		record "vm health ${out##*/}" "$f" 1 0 0 "$secs"
-	fi
-	[ "$kunit" = 1 ] && collect_kunit "$f" "$out"
-	collect_selftests "$f" "$out"
-}
-
-SRC_TREE=$("$TOP/scripts/kernel.sh" src)
-
-# The debug kernel runs everything functional and is slow under TCG. The
-# guest uses one CPU, so two boots side by side, each with half of the
-# work, take about half the time on a two-core machine: KUnit and the
-# lighter selftests in one, the heavier ones in the other, balanced by
-# their time limits. The base kernel boots alone afterwards so that its
-# benchmarks have the machine to themselves.
-if [ -n "${MODDIR[debug]:-}" ]; then
-	t=$SECONDS
-	if [ -n "${SANGUARD_ONLY:-}" ]; then
-		say "VM: debug kernel (--kunit --selftests, only $SANGUARD_ONLY)"
-		# shellcheck disable=SC2086
-		run_vm debug "$BUILD/vm-debug" --kunit --selftests --only $SANGUARD_ONLY
-		collect_vm debug "$BUILD/vm-debug" $((SECONDS - t)) 1
-	else
-		kunits=$(find "${MODDIR[debug]}" -name '*_kunit.ko' -printf '%f\n' |
-			sed 's/\.ko$//' | sort)
-		# KUnit counts as much as the heaviest selftest.
-		shard_a=() shard_b=()
-		wa=1800 wb=0
-		while read -r w name; do
-			if [ "$wa" -le "$wb" ]; then
-				shard_a+=("$name")
-				wa=$((wa + w))
-			else
-				shard_b+=("$name")
-				wb=$((wb + w))
-			fi
-		done < <(selftest_weights debug | sort -rn)
-		say "VM: debug kernel, two boots side by side"
-		echo "boot a: KUnit, ${shard_a[*]}"
-		echo "boot b: ${shard_b[*]}"
-		# shellcheck disable=SC2086
-		run_vm debug "$BUILD/vm-debug-a" --kunit --selftests \
-			--only $kunits "${shard_a[@]}" &
-		pid_a=$!
-		pid_b=
-		if [ ${#shard_b[@]} -gt 0 ]; then
-			run_vm debug "$BUILD/vm-debug-b" --selftests --only "${shard_b[@]}" &
-			pid_b=$!
-		fi
-		wait $pid_a
-		secs_a=$((SECONDS - t))
-		[ -z "$pid_b" ] || wait $pid_b
-		secs_b=$((SECONDS - t))
-		collect_vm debug "$BUILD/vm-debug-a" $secs_a 1
-		[ -z "$pid_b" ] || collect_vm debug "$BUILD/vm-debug-b" $secs_b 0
-	fi
+# --- the VM boots: wait for the lanes, then the benchmarks alone ----------
+if [ ${#lane_pids[@]} -gt 0 ]; then
+	say "VM: waiting for the boots"
+	wait "${lane_pids[@]}"
 fi
-if [ -n "${MODDIR[base]:-}" ]; then
-	say "VM: base kernel (--selftests)"
-	t=$SECONDS
-	# shellcheck disable=SC2086
-	run_vm base "$BUILD/vm-base" --selftests ${SANGUARD_ONLY:+--only $SANGUARD_ONLY}
-	collect_vm base "$BUILD/vm-base" $((SECONDS - t)) 0
+if [ -f "$BUILD/base-alone.boot" ]; then
+	say "VM: base kernel, benchmarks alone"
+	run_boot base-alone
 fi
+
+say "VM results"
+for boot in "$BUILD"/*.boot; do
+	[ -e "$boot" ] || continue
+	collect_boot "$(basename "$boot" .boot)"
+done
+save_durations
 
 # --- summary -------------------------------------------------------------
+say "phases (seconds since the start; VM boots overlap the builds)"
+sort -t$'\t' -k2,2n -k3,3n "$PHASES" | awk -F'\t' '
+	BEGIN { printf "%-40s %6s %6s %6s\n", "phase", "start", "end", "secs" }
+	{ printf "%-40s %6d %6d %6d\n", $1, $2, $3, $3 - $2 }'
 say "summary ($((SECONDS - T0)) s)"
 awk -F'\t' '
 	BEGIN { printf "%-40s %-7s %6s %6s %7s %6s\n", "suite", "kernel", "passed", "failed", "skipped", "secs" }
