@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * iscsi_xfrm login shim: pure logic over iSCSI login text (RFC 7143 6.1),
- * applied to what iscsid sends and what the target answers.
+ * applied to what iscsid sends and what the target answers. login.c has
+ * the parser, the digest rules and CHAP's need for confidentiality;
+ * chap.c the CHAP challenge table against reflection.
  *
  * Every buffer is hostile: it may lack a final NUL, carry malformed keys or
  * lie about its length. Nothing here reads outside [buf, buf + len), and a
@@ -31,6 +33,15 @@
 #define IX_REASON_CHAP_REFLECTION		"chap_reflection"
 #define IX_REASON_CHAP_CONFIDENTIALITY		"chap_requires_confidentiality"
 #define IX_REASON_MALFORMED			"malformed_login_text"
+
+/* Set *@reason, if asked for, to @why; return @err. */
+static inline int ix_login_refuse(const char **reason, const char *why,
+				  int err)
+{
+	if (reason)
+		*reason = why;
+	return err;
+}
 
 /**
  * struct ix_key - one key=value record of a login data segment
