@@ -501,7 +501,7 @@ static void decide_table(struct kunit *test)
 
 static void negotiated_crc32c_is_never_skipped(struct kunit *test)
 {
-	/* Every decision the guard has, and one it may grow later. */
+	/* Every decision the guard has, and a value it has none for. */
 	static const int crcs[] = {
 		XFRM_GUARD_CRC_COMPUTE_SOFTWARE, XFRM_GUARD_CRC_SKIP_OFFLOADED,
 		XFRM_GUARD_CRC_COMPUTE_FORCED, XFRM_GUARD_CRC_SKIP_DISABLED, 42,
