@@ -7,7 +7,7 @@
  * stays queued, the connection stays up (RFC 3723 3.5), and the guard's
  * protection_restored callback restarts it. Sent digests are computed
  * with crc32c() (digest.c) when a PDU is set up. Login PDUs from iscsid
- * pass the login shim (login.c) on their way out.
+ * pass the login shim (login.c, chap.c) on their way out.
  *
  * Context: libiscsi's transmit worker, one per connection, which alone
  * touches @out and its parts in struct ix_conn; iscsid's netlink requests
