@@ -102,10 +102,11 @@ A4N=10.99.1.3
 ip -n "$NS_a" addr add $A4N/24 dev veth-b
 CAP=
 capture() {
+	rm -f "/tmp/$SG_PREFIX.pcap"
 	ip netns exec "$NS_b" tcpdump -i veth-a -nn -U --immediate-mode \
 		-w "/tmp/$SG_PREFIX.pcap" "tcp port $PORT or esp" 2>/dev/null &
 	CAP=$!
-	sleep 1
+	pcap_ready "/tmp/$SG_PREFIX.pcap"
 }
 # clear_payload: segments of the connection that carried data in the clear.
 clear_payload() {
@@ -181,10 +182,11 @@ lport=$(field local_port)
 before=$(field rx_dropped)
 wrong=$(dmesg | grep -c 'dropped segment iscsi .*sa_wrong_peer')
 capture_c() {
+	rm -f "/tmp/$SG_PREFIX.c.pcap"
 	ip netns exec "$NS_a" tcpdump -i veth-c -nn -U --immediate-mode \
 		-w "/tmp/$SG_PREFIX.c.pcap" esp 2>/dev/null &
 	CAP=$!
-	sleep 1
+	pcap_ready "/tmp/$SG_PREFIX.c.pcap"
 }
 capture_c
 check "3rd peer: c sends three segments as b, inside its SA" \

@@ -58,10 +58,11 @@ ipsec_down
 # The capture takes ESP too, so a test can show it saw the traffic at all;
 # --immediate-mode, or packets still in the ring when it is killed are lost.
 cleartext_capture() {
+	rm -f "/tmp/$SG_PREFIX.pcap"
 	ip netns exec "$NS_b" tcpdump -i veth-a -nn -U --immediate-mode \
 		-w "/tmp/$SG_PREFIX.pcap" "tcp port $PORT or esp" 2>/dev/null &
 	CAP=$!
-	sleep 1
+	pcap_ready "/tmp/$SG_PREFIX.pcap"
 }
 cleartext_count() {
 	sleep 1

@@ -79,7 +79,12 @@ server() {
 	ip netns exec "$NS_b" socat -u "TCP6-LISTEN:$PORT,reuseaddr,ipv6only=0" \
 		"OPEN:$RX,creat,trunc" &
 	SERVER=$!
-	sleep 1
+	# Listening before anyone dials, however slow the machine is.
+	local i
+	for i in $(seq 1 100); do
+		ip netns exec "$NS_b" ss -Hltn "sport = :$PORT" | grep -q . && return
+		sleep 0.2
+	done
 }
 kill_server() {
 	[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
@@ -87,6 +92,17 @@ kill_server() {
 }
 at_exit kill_server
 at_exit "owner close"
+
+# pcap_ready FILE: tcpdump -w writes the file header once it captures; wait
+# for it (an old file is removed first by the caller).
+pcap_ready() {
+	local i
+	for i in $(seq 1 100); do
+		[ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge 24 ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
 
 # rx_is N: the server received exactly the first N bytes of the pattern.
 rx_is() {
