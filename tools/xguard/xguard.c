@@ -1034,10 +1034,25 @@ static void json_opt_str(const char *key, const char *v)
 		printf("null");
 }
 
+/* An unsigned attribute of any width the UAPI gives (u8, u16 or u32). */
+static uint32_t get_uint(const struct nlattr *a)
+{
+	switch (a ? mnl_attr_get_payload_len(a) : 0) {
+	case 1:
+		return mnl_attr_get_u8(a);
+	case 2:
+		return mnl_attr_get_u16(a);
+	case 4:
+		return mnl_attr_get_u32(a);
+	default:
+		return 0;
+	}
+}
+
 static void json_opt_u32(const char *key, const struct nlattr *a)
 {
 	if (a)
-		printf(",\"%s\":%u", key, get_u32(a));
+		printf(",\"%s\":%u", key, get_uint(a));
 	else
 		printf(",\"%s\":null", key);
 }

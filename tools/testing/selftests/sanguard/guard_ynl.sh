@@ -187,9 +187,8 @@ c = y[0]['conn']; q = x[0]
  bool(c['out-offloaded']), bool(c['in-offloaded']), c.get('aead'), c.get('enc'), c.get('auth')) == \
  (q['out_spi'], q['in_spi'], q['mode'], q['in_replay_window'],
   q['out_offloaded'], q['in_offloaded'], q['aead'], q['enc'], q['auth']) and q['out_spi'] == 0x1000"
-# Not compared with xguard: "xguard -j" reads this u8 attribute as a u32
-# and so always shows 0 for it.
-agree "conn-get dump: one state in the output bundle" "$y" "{}" "y[0]['conn']['out-sas'] == 1"
+agree "conn-get dump: one state in the output bundle, as xguard shows" "$y" "$x" \
+	"y[0]['conn']['out-sas'] == x[0]['out_sas'] == 1"
 agree "conn-get dump: counters as xguard shows" "$y" "$x" "
 c = y[0]['conn']; q = x[0]
 [c[k] for k in ('rx-dropped', 'tx-dropped', 'lost', 'restored')] == \
