@@ -106,7 +106,7 @@ static bool srnic_qp_inv_pending(struct srnic_qp *qp)
 	if (srnic_access_drained(&sdev->stags, &qp->sq_drain))
 		return false;
 	qp->sq_draining = true;
-	schedule_work(&qp->drain_work);
+	queue_work(srnic_wq, &qp->drain_work);
 	return true;
 }
 
@@ -195,7 +195,7 @@ void srnic_qp_cq_failed(struct srnic_admit_qp *aqp, void *arg)
 	struct srnic_qp *qp = container_of(aqp, struct srnic_qp, admit);
 
 	WRITE_ONCE(qp->cq_failed, true);
-	schedule_work(&qp->err_work);
+	queue_work(srnic_wq, &qp->err_work);
 }
 
 /**

@@ -10,6 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <rdma/ib_verbs.h>
 
@@ -103,6 +104,7 @@ void srnic_dev_port_event(struct srnic_dev *sdev, enum ib_event_type type);
 extern const struct attribute_group srnic_attr_group;
 
 /* srnic_main.c */
+extern struct workqueue_struct *srnic_wq;
 void srnic_dev_forget(struct srnic_dev *sdev);
 int srnic_link_add(const char *name, struct net_device *netdev);
 

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/rculist.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <rdma/rdma_netlink.h>
 
 #include "srnic.h"
@@ -22,6 +23,14 @@ MODULE_PARM_DESC(identity,
 		 "user ABI identity of new devices: siw (default; libsiw binds, siw must not be loaded) or srnic (runs beside siw)");
 
 static enum srnic_identity srnic_identity;
+
+/*
+ * Deferred QP work (moving a QP to ERR after its CQ overflowed, completing
+ * a LOCAL_INV once its accesses drained). Storage ULPs wait for these
+ * completions to free memory, so the queue has a rescuer (WQ_MEM_RECLAIM)
+ * and makes progress under memory pressure.
+ */
+struct workqueue_struct *srnic_wq;
 
 /*
  * Every device of the module, from its creation (before registration) to
@@ -258,9 +267,12 @@ static int __init srnic_init(void)
 		return -EINVAL;
 	}
 
+	srnic_wq = alloc_workqueue("srnic", WQ_MEM_RECLAIM, 0);
+	if (!srnic_wq)
+		return -ENOMEM;
 	rv = register_module_notifier(&srnic_module_nb);
 	if (rv)
-		return rv;
+		goto err_wq;
 	rv = register_netdevice_notifier(&srnic_netdev_nb);
 	if (rv)
 		goto err_module_nb;
@@ -269,6 +281,8 @@ static int __init srnic_init(void)
 
 err_module_nb:
 	unregister_module_notifier(&srnic_module_nb);
+err_wq:
+	destroy_workqueue(srnic_wq);
 	return rv;
 }
 
@@ -279,6 +293,8 @@ static void __exit srnic_exit(void)
 	srnic_unregister_all();
 	unregister_netdevice_notifier(&srnic_netdev_nb);
 	unregister_module_notifier(&srnic_module_nb);
+	/* Every QP is gone, and each cancelled its work when destroyed. */
+	destroy_workqueue(srnic_wq);
 }
 
 module_init(srnic_init);
