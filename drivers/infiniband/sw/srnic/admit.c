@@ -16,7 +16,9 @@
 /**
  * srnic_admit_init() - set up a device's admission state
  * @adm: the state
- * @policy: initial policy for CQs of user contexts
+ * @policy: initial &srnic_admit.policy, for CQs of user contexts
+ *
+ * &srnic_admit.kernel_policy starts at SRNIC_ADMIT_ACCOUNT.
  */
 void srnic_admit_init(struct srnic_admit *adm, enum srnic_admit_policy policy)
 {
@@ -28,7 +30,7 @@ void srnic_admit_init(struct srnic_admit *adm, enum srnic_admit_policy policy)
 EXPORT_SYMBOL_IF_KUNIT(srnic_admit_init);
 
 /**
- * srnic_admit_cq_init() - set up a CQ's admission view
+ * srnic_admit_cq_init() - set up a CQ's admission view (create_cq)
  * @cq: the view
  * @depth: CQEs the CQ holds
  * @owner: user context, NULL for kernel users
@@ -46,10 +48,12 @@ void srnic_admit_cq_init(struct srnic_admit_cq *cq, u32 depth,
 EXPORT_SYMBOL_IF_KUNIT(srnic_admit_cq_init);
 
 /**
- * srnic_admit_srq_init() - set up an SRQ's admission view
+ * srnic_admit_srq_init() - set up an SRQ's admission view (create_srq)
  * @srq: the view
  * @depth: the SRQ's sizes
  * @owner: user context, NULL for kernel users
+ *
+ * An SRQ costs nothing until a QP attached to it has a recv CQ.
  */
 void srnic_admit_srq_init(struct srnic_admit_srq *srq,
 			  const struct srnic_admit_depth *depth,
@@ -146,9 +150,10 @@ static struct srnic_admit_link *srnic_admit_find_link(struct srnic_admit_cq *cq,
 }
 
 /**
- * srnic_admit_qp_create() - admit a QP onto its CQs
+ * srnic_admit_qp_create() - admit a QP onto its CQs (create_qp)
  * @adm: the device's state
- * @qp: the view to fill
+ * @qp: the view to fill (embedded in the QP, contents need no init); on
+ *	failure it is left unadmitted
  * @scq: send CQ
  * @rcq: recv CQ
  * @srq: SRQ or NULL
@@ -156,7 +161,16 @@ static struct srnic_admit_link *srnic_admit_find_link(struct srnic_admit_cq *cq,
  * @rq: RQ sizes, ignored when @srq is set
  * @owner: the QP's user context, NULL for kernel users
  *
- * Return: 0, -EPERM, -EIO, -ENOSPC, -ENOMEM or -EINVAL.
+ * Refused if @scq, @rcq or @srq belongs to another user context, or if a
+ * CQ is in error, or if after adding the QP's demand (SQ on @scq, RQ or
+ * the SRQ if not yet counted there on @rcq) a CQ's need under the policy
+ * for @owner (&srnic_admit.policy, or .kernel_policy when NULL) would
+ * exceed its depth; under SRNIC_ADMIT_ACCOUNT that is only counted.
+ * Nothing changes on refusal.
+ *
+ * Context: process context, may sleep (allocates a link for an SRQ).
+ * Return: 0, -EPERM (owner), -EIO (CQ in error), -ENOSPC (no room),
+ * -ENOMEM, -EINVAL (posted > size).
  */
 int srnic_admit_qp_create(struct srnic_admit *adm, struct srnic_admit_qp *qp,
 			  struct srnic_admit_cq *scq, struct srnic_admit_cq *rcq,
@@ -247,9 +261,11 @@ out:
 EXPORT_SYMBOL_IF_KUNIT(srnic_admit_qp_create);
 
 /**
- * srnic_admit_qp_destroy() - give a QP's room back
+ * srnic_admit_qp_destroy() - give a QP's room back (destroy_qp)
  * @adm: the device's state
  * @qp: an admitted QP; nothing happens if it is not
+ *
+ * Context: any, does not sleep.
  */
 void srnic_admit_qp_destroy(struct srnic_admit *adm, struct srnic_admit_qp *qp)
 {
@@ -284,12 +300,16 @@ out:
 EXPORT_SYMBOL_IF_KUNIT(srnic_admit_qp_destroy);
 
 /**
- * srnic_admit_srq_modify() - resize an SRQ
+ * srnic_admit_srq_modify() - resize an SRQ (modify_srq with IB_SRQ_MAX_WR)
  * @adm: the device's state
  * @srq: the SRQ
  * @depth: new sizes
  *
- * Return: 0, -ENOSPC or -EINVAL.
+ * Refused if a CQ the SRQ completes on could not hold the new size under
+ * the policy for the SRQ's owner; under SRNIC_ADMIT_ACCOUNT only counted.
+ *
+ * Context: any, does not sleep.
+ * Return: 0, -ENOSPC or -EINVAL (posted > size).
  */
 int srnic_admit_srq_modify(struct srnic_admit *adm, struct srnic_admit_srq *srq,
 			   const struct srnic_admit_depth *depth)
@@ -325,11 +345,12 @@ out:
 EXPORT_SYMBOL_IF_KUNIT(srnic_admit_srq_modify);
 
 /**
- * srnic_admit_srq_destroy() - forget an SRQ
+ * srnic_admit_srq_destroy() - forget an SRQ (destroy_srq)
  * @adm: the device's state
  * @srq: an SRQ no admitted QP uses
  *
- * Return: 0 or -EBUSY.
+ * Context: any, does not sleep.
+ * Return: 0, or -EBUSY if a QP still uses it.
  */
 int srnic_admit_srq_destroy(struct srnic_admit *adm, struct srnic_admit_srq *srq)
 {
@@ -344,11 +365,17 @@ int srnic_admit_srq_destroy(struct srnic_admit *adm, struct srnic_admit_srq *srq
 EXPORT_SYMBOL_IF_KUNIT(srnic_admit_srq_destroy);
 
 /**
- * srnic_admit_cq_resize() - change a CQ's depth
+ * srnic_admit_cq_resize() - change a CQ's depth (resize_cq)
  * @adm: the device's state
  * @cq: the CQ
  * @depth: new depth
  *
+ * Growing always succeeds; shrinking below the current need under the
+ * policy for the CQ's owner is refused, or only counted under
+ * SRNIC_ADMIT_ACCOUNT. The caller resizes its ring only after this
+ * succeeded (and calls it again with the old depth if that fails).
+ *
+ * Context: any, does not sleep.
  * Return: 0 or -ENOSPC.
  */
 int srnic_admit_cq_resize(struct srnic_admit *adm, struct srnic_admit_cq *cq,
@@ -377,11 +404,12 @@ int srnic_admit_cq_resize(struct srnic_admit *adm, struct srnic_admit_cq *cq,
 EXPORT_SYMBOL_IF_KUNIT(srnic_admit_cq_resize);
 
 /**
- * srnic_admit_cq_destroy() - forget a CQ
+ * srnic_admit_cq_destroy() - forget a CQ (destroy_cq)
  * @adm: the device's state
  * @cq: a CQ no QP uses
  *
- * Return: 0 or -EBUSY.
+ * Context: any, does not sleep.
+ * Return: 0, or -EBUSY if a QP still uses it.
  */
 int srnic_admit_cq_destroy(struct srnic_admit *adm, struct srnic_admit_cq *cq)
 {
@@ -400,10 +428,18 @@ EXPORT_SYMBOL_IF_KUNIT(srnic_admit_cq_destroy);
  * srnic_admit_cq_overflow() - a CQ overflowed: put it and its QPs in error
  * @adm: the device's state
  * @cq: the CQ that had no room for a CQE
- * @fn: called once for each QP that uses @cq, and no other
+ * @fn: called once for each QP that uses @cq as send or recv CQ, and for
+ *	no other QP; under @adm->lock with BH disabled, so it must not
+ *	sleep (mark the QP in error and schedule its flush)
  * @arg: passed to @fn
  *
- * Return: number of QPs @fn was called for, or -EALREADY.
+ * Only the first call for a CQ acts; later ones return -EALREADY. The
+ * caller raises IB_EVENT_CQ_ERR when the return value is not negative.
+ * QPs admitted later onto @cq are refused (-EIO).
+ *
+ * Context: any, does not sleep.
+ * Return: number of QPs @fn was called for, or -EALREADY if @cq was
+ * already in error.
  */
 int srnic_admit_cq_overflow(struct srnic_admit *adm, struct srnic_admit_cq *cq,
 			    void (*fn)(struct srnic_admit_qp *qp, void *arg),
@@ -438,7 +474,7 @@ EXPORT_SYMBOL_IF_KUNIT(srnic_admit_cq_overflow);
  * srnic_admit_cq_need() - the CQEs a CQ must be able to hold
  * @adm: the device's state
  * @cq: the CQ
- * @policy: which formula
+ * @policy: which formula (SRNIC_ADMIT_ACCOUNT: the trusted one)
  *
  * Return: the sum under @policy of what is attached to @cq.
  */

@@ -179,156 +179,33 @@ struct srnic_admit_qp {
 	bool admitted;
 };
 
-/**
- * srnic_admit_init() - set up a device's admission state
- * @adm: the state
- * @policy: initial &srnic_admit.policy, for CQs of user contexts
- *
- * &srnic_admit.kernel_policy starts at SRNIC_ADMIT_ACCOUNT.
- */
+/* Setting up the device's state and each CQ's and SRQ's view. */
 void srnic_admit_init(struct srnic_admit *adm, enum srnic_admit_policy policy);
-
-/**
- * srnic_admit_cq_init() - set up a CQ's admission view (create_cq)
- * @cq: the view
- * @depth: CQEs the CQ holds
- * @owner: user context, NULL for kernel users
- */
 void srnic_admit_cq_init(struct srnic_admit_cq *cq, u32 depth,
 			 const void *owner);
-
-/**
- * srnic_admit_srq_init() - set up an SRQ's admission view (create_srq)
- * @srq: the view
- * @depth: the SRQ's sizes
- * @owner: user context, NULL for kernel users
- *
- * An SRQ costs nothing until a QP attached to it has a recv CQ.
- */
 void srnic_admit_srq_init(struct srnic_admit_srq *srq,
 			  const struct srnic_admit_depth *depth,
 			  const void *owner);
 
-/**
- * srnic_admit_qp_create() - admit a QP onto its CQs (create_qp)
- * @adm: the device's state
- * @qp: the view to fill (embedded in the QP, contents need no init); on
- *	failure it is left unadmitted
- * @scq: send CQ
- * @rcq: recv CQ
- * @srq: SRQ or NULL
- * @sq: SQ sizes
- * @rq: RQ sizes, ignored when @srq is set
- * @owner: the QP's user context, NULL for kernel users
- *
- * Refused if @scq, @rcq or @srq belongs to another user context, or if a
- * CQ is in error, or if after adding the QP's demand (SQ on @scq, RQ or
- * the SRQ if not yet counted there on @rcq) a CQ's need under the policy
- * for @owner (&srnic_admit.policy, or .kernel_policy when NULL) would
- * exceed its depth; under SRNIC_ADMIT_ACCOUNT that is only counted.
- * Nothing changes on refusal.
- *
- * Context: process context, may sleep (allocates a link for an SRQ).
- * Return: 0, -EPERM (owner), -EIO (CQ in error), -ENOSPC (no room),
- * -ENOMEM, -EINVAL (posted > size).
- */
+/* Admission at create, resize and destroy of QPs, SRQs and CQs. */
 int srnic_admit_qp_create(struct srnic_admit *adm, struct srnic_admit_qp *qp,
 			  struct srnic_admit_cq *scq, struct srnic_admit_cq *rcq,
 			  struct srnic_admit_srq *srq,
 			  const struct srnic_admit_depth *sq,
 			  const struct srnic_admit_depth *rq,
 			  const void *owner);
-
-/**
- * srnic_admit_qp_destroy() - give a QP's room back (destroy_qp)
- * @adm: the device's state
- * @qp: an admitted QP; nothing happens if it is not
- *
- * Context: any, does not sleep.
- */
 void srnic_admit_qp_destroy(struct srnic_admit *adm, struct srnic_admit_qp *qp);
-
-/**
- * srnic_admit_srq_modify() - resize an SRQ (modify_srq with IB_SRQ_MAX_WR)
- * @adm: the device's state
- * @srq: the SRQ
- * @depth: new sizes
- *
- * Refused if a CQ the SRQ completes on could not hold the new size under
- * the policy for the SRQ's owner; under SRNIC_ADMIT_ACCOUNT only counted.
- *
- * Context: any, does not sleep.
- * Return: 0, -ENOSPC or -EINVAL (posted > size).
- */
 int srnic_admit_srq_modify(struct srnic_admit *adm, struct srnic_admit_srq *srq,
 			   const struct srnic_admit_depth *depth);
-
-/**
- * srnic_admit_srq_destroy() - forget an SRQ (destroy_srq)
- * @adm: the device's state
- * @srq: an SRQ no admitted QP uses
- *
- * Context: any, does not sleep.
- * Return: 0, or -EBUSY if a QP still uses it.
- */
 int srnic_admit_srq_destroy(struct srnic_admit *adm, struct srnic_admit_srq *srq);
-
-/**
- * srnic_admit_cq_resize() - change a CQ's depth (resize_cq)
- * @adm: the device's state
- * @cq: the CQ
- * @depth: new depth
- *
- * Growing always succeeds; shrinking below the current need under the
- * policy for the CQ's owner is refused, or only counted under
- * SRNIC_ADMIT_ACCOUNT. The caller resizes its ring only after this
- * succeeded (and calls it again with the old depth if that fails).
- *
- * Context: any, does not sleep.
- * Return: 0 or -ENOSPC.
- */
 int srnic_admit_cq_resize(struct srnic_admit *adm, struct srnic_admit_cq *cq,
 			  u32 depth);
-
-/**
- * srnic_admit_cq_destroy() - forget a CQ (destroy_cq)
- * @adm: the device's state
- * @cq: a CQ no QP uses
- *
- * Context: any, does not sleep.
- * Return: 0, or -EBUSY if a QP still uses it.
- */
 int srnic_admit_cq_destroy(struct srnic_admit *adm, struct srnic_admit_cq *cq);
 
-/**
- * srnic_admit_cq_overflow() - a CQ overflowed: put it and its QPs in error
- * @adm: the device's state
- * @cq: the CQ that had no room for a CQE
- * @fn: called once for each QP that uses @cq as send or recv CQ, and for
- *	no other QP; under @adm->lock with BH disabled, so it must not
- *	sleep (mark the QP in error and schedule its flush)
- * @arg: passed to @fn
- *
- * Only the first call for a CQ acts; later ones return -EALREADY. The
- * caller raises IB_EVENT_CQ_ERR when the return value is not negative.
- * QPs admitted later onto @cq are refused (-EIO).
- *
- * Context: any, does not sleep.
- * Return: number of QPs @fn was called for, or -EALREADY if @cq was
- * already in error.
- */
+/* Overflow isolation, and the sums for reports. */
 int srnic_admit_cq_overflow(struct srnic_admit *adm, struct srnic_admit_cq *cq,
 			    void (*fn)(struct srnic_admit_qp *qp, void *arg),
 			    void *arg);
-
-/**
- * srnic_admit_cq_need() - the CQEs a CQ must be able to hold
- * @adm: the device's state
- * @cq: the CQ
- * @policy: which formula (SRNIC_ADMIT_ACCOUNT: the trusted one)
- *
- * Return: the sum under @policy of what is attached to @cq.
- */
 u64 srnic_admit_cq_need(struct srnic_admit *adm, struct srnic_admit_cq *cq,
 			enum srnic_admit_policy policy);
 

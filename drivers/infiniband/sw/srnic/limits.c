@@ -33,7 +33,7 @@ static const char * const srnic_res_names[SRNIC_RES_NR] = {
  * srnic_res_name() - short name of a resource for sysfs and logs
  * @res: the resource
  *
- * Return: the name; "unknown" out of range.
+ * Return: e.g. "mr_bytes"; "unknown" out of range.
  */
 const char *srnic_res_name(enum srnic_res res)
 {
@@ -65,7 +65,7 @@ EXPORT_SYMBOL_IF_KUNIT(srnic_limits_init);
 
 /**
  * srnic_limits_destroy() - free per-uid records
- * @l: the quotas
+ * @l: the quotas; WARNs if anything is still charged
  */
 void srnic_limits_destroy(struct srnic_limits *l)
 {
@@ -102,11 +102,16 @@ static bool srnic_limits_user_empty(const struct srnic_limits_user *u)
 /**
  * srnic_limits_charge() - account @amount of @res to the device and @uid
  * @l: the quotas
- * @uid: the creating user, INVALID_UID for kernel users
+ * @uid: the creating user (current_uid()), INVALID_UID for kernel users
  * @res: the resource
- * @amount: how much
+ * @amount: how much (1 for objects, bytes, IRD entries)
  *
- * Return: 0, -EDQUOT, -ENOMEM or -EINVAL.
+ * Nothing is charged on refusal. The refusal is counted in @l->refused.
+ *
+ * Context: process context, may sleep (creates the uid's record).
+ * Return: 0, -EDQUOT if @uid's limit would be exceeded, -ENOMEM if the
+ * device's limit would be exceeded (checked first) or on allocation
+ * failure, -EINVAL for a bad @res.
  */
 int srnic_limits_charge(struct srnic_limits *l, kuid_t uid, enum srnic_res res,
 			u64 amount)
@@ -171,6 +176,8 @@ EXPORT_SYMBOL_IF_KUNIT(srnic_limits_charge);
  * @uid: the same uid as charged
  * @res: the resource
  * @amount: the same amount as charged
+ *
+ * Context: any but hard IRQ, does not sleep.
  */
 void srnic_limits_uncharge(struct srnic_limits *l, kuid_t uid,
 			   enum srnic_res res, u64 amount)
@@ -200,7 +207,7 @@ void srnic_limits_uncharge(struct srnic_limits *l, kuid_t uid,
 EXPORT_SYMBOL_IF_KUNIT(srnic_limits_uncharge);
 
 /**
- * srnic_limits_set() - change a limit at run time
+ * srnic_limits_set() - change a limit at run time (sysfs)
  * @l: the quotas
  * @scope: device or per-user
  * @res: the resource
@@ -225,7 +232,7 @@ EXPORT_SYMBOL_IF_KUNIT(srnic_limits_set);
  * @scope: device or per-user
  * @res: the resource
  *
- * Return: the limit, 0 for a bad argument.
+ * Return: the limit, U64_MAX for none, 0 for a bad argument.
  */
 u64 srnic_limits_get(struct srnic_limits *l, enum srnic_limit_scope scope,
 		     enum srnic_res res)

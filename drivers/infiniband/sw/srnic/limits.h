@@ -73,97 +73,24 @@ struct srnic_limits {
 	atomic64_t refused[2][SRNIC_RES_NR];
 };
 
-/**
- * srnic_limits_init() - set up quotas, all unlimited
- * @l: the quotas
- */
+/* Setting up and tearing down a device's quotas. */
 void srnic_limits_init(struct srnic_limits *l);
-
-/**
- * srnic_limits_destroy() - free per-uid records
- * @l: the quotas; WARNs if anything is still charged
- */
 void srnic_limits_destroy(struct srnic_limits *l);
 
-/**
- * srnic_limits_charge() - account @amount of @res to the device and @uid
- * @l: the quotas
- * @uid: the creating user (current_uid()), INVALID_UID for kernel users
- * @res: the resource
- * @amount: how much (1 for objects, bytes, IRD entries)
- *
- * Nothing is charged on refusal. The refusal is counted in @l->refused.
- *
- * Context: process context, may sleep (creates the uid's record).
- * Return: 0, -EDQUOT if @uid's limit would be exceeded, -ENOMEM if the
- * device's limit would be exceeded (checked first) or on allocation
- * failure, -EINVAL for a bad @res.
- */
+/* Charging at every creation, giving back at every destruction. */
 int srnic_limits_charge(struct srnic_limits *l, kuid_t uid, enum srnic_res res,
 			u64 amount);
-
-/**
- * srnic_limits_uncharge() - give back what srnic_limits_charge() took
- * @l: the quotas
- * @uid: the same uid as charged
- * @res: the resource
- * @amount: the same amount as charged
- *
- * Context: any but hard IRQ, does not sleep.
- */
 void srnic_limits_uncharge(struct srnic_limits *l, kuid_t uid,
 			   enum srnic_res res, u64 amount);
 
-/**
- * srnic_limits_set() - change a limit at run time (sysfs)
- * @l: the quotas
- * @scope: device or per-user
- * @res: the resource
- * @max: the new limit, U64_MAX for none
- *
- * Return: 0 or -EINVAL.
- */
+/* Settings, usage and refusals, for sysfs, restrack and counters. */
 int srnic_limits_set(struct srnic_limits *l, enum srnic_limit_scope scope,
 		     enum srnic_res res, u64 max);
-
-/**
- * srnic_limits_get() - read a limit
- * @l: the quotas
- * @scope: device or per-user
- * @res: the resource
- *
- * Return: the limit, U64_MAX for none, 0 for a bad argument.
- */
 u64 srnic_limits_get(struct srnic_limits *l, enum srnic_limit_scope scope,
 		     enum srnic_res res);
-
-/**
- * srnic_limits_usage() - current usage
- * @l: the quotas
- * @uid: a uid, or INVALID_UID for the device-wide usage
- * @res: the resource
- *
- * Return: the amount charged.
- */
 u64 srnic_limits_usage(struct srnic_limits *l, kuid_t uid, enum srnic_res res);
-
-/**
- * srnic_limits_refused() - refusals so far
- * @l: the quotas
- * @scope: device or per-user
- * @res: the resource, or SRNIC_RES_NR for the sum over all resources
- *
- * Return: the count.
- */
 u64 srnic_limits_refused(struct srnic_limits *l, enum srnic_limit_scope scope,
 			 enum srnic_res res);
-
-/**
- * srnic_res_name() - short name of a resource for sysfs and logs
- * @res: the resource
- *
- * Return: e.g. "mr_bytes"; "unknown" out of range.
- */
 const char *srnic_res_name(enum srnic_res res);
 
 #endif /* _SRNIC_LIMITS_H */

@@ -131,84 +131,16 @@ struct srnic_stag_table {
 #define SRNIC_STAG_QUARANTINE_MS_DEFAULT	1000
 #define SRNIC_STAG_RECYCLE_MIN_DEFAULT		4096
 
-/**
- * srnic_stag_table_init() - set up an empty name space with default settings
- * @t: the table, zeroed or not
- *
- * Context: process context, may sleep.
- * Return: 0 or -ENOMEM.
- */
+/* The name space: process context, may sleep. */
 int srnic_stag_table_init(struct srnic_stag_table *t);
-
-/**
- * srnic_stag_table_destroy() - free a name space
- * @t: the table; every STag must have been freed (WARNs otherwise)
- *
- * Context: process context, may sleep (waits for an RCU grace period).
- */
 void srnic_stag_table_destroy(struct srnic_stag_table *t);
 
-/**
- * srnic_stag_alloc() - give @mem a new name
- * @t: the table
- * @mem: the object the name refers to, returned by srnic_stag_lookup()
- * @kind: lkey or rkey
- * @stag: set to the new STag on success
- *
- * The index is drawn with get_random_u32_below() from the indices not in
- * use and not in quarantine, or, once &srnic_stag_table.recycle_min
- * indices are out of quarantine, picked at random among those. The key is
- * random and differs from the last key used with that index. Call it
- * twice, with each kind, for an object that needs an lkey and an rkey.
- *
- * Context: process context, may sleep (allocates with GFP_KERNEL).
- * Return: 0, -ENOMEM, or -ENOSPC if no index could be found.
- */
+/* Names: allocation, retirement, consumer keys, lockless lookup. */
 int srnic_stag_alloc(struct srnic_stag_table *t, struct srnic_mem *mem,
 		     enum srnic_stag_kind kind, u32 *stag);
-
-/**
- * srnic_stag_free() - retire a name
- * @t: the table
- * @stag: a live STag (the key is ignored, the index must be live)
- *
- * The index stops resolving at once for new lookups; readers inside an
- * RCU read-side section may still see the object, so the owner frees the
- * object only after an RCU grace period (and after it has made the object
- * unusable with srnic_mem_kill()). The index then sits in quarantine.
- *
- * Context: any, does not sleep.
- */
 void srnic_stag_free(struct srnic_stag_table *t, u32 stag);
-
-/**
- * srnic_stag_rekey() - set a consumer-chosen key (fast registration)
- * @t: the table
- * @stag: a live STag; its index selects the entry, its key is ignored
- * @key: the new key (ib_update_fast_reg_key() lets the consumer pick it)
- * @new_stag: set to the STag with the new key
- *
- * Only for an object that is not valid (between invalidation and the next
- * registration), so that no access races with the key change.
- *
- * Context: any, does not sleep.
- * Return: 0 or -ENOENT if the index is not live.
- */
 int srnic_stag_rekey(struct srnic_stag_table *t, u32 stag, u8 key,
 		     u32 *new_stag);
-
-/**
- * srnic_stag_lookup() - find the live entry of an STag's index
- * @t: the table
- * @stag: the STag as received; only its index is used
- *
- * The caller compares the key (READ_ONCE(e->key)) itself so it can tell
- * an unknown index from a wrong key; srnic_access_check() does.
- *
- * Context: under rcu_read_lock(); the entry and its &srnic_stag_entry.mem
- * stay valid until rcu_read_unlock().
- * Return: the entry, or NULL if the index is not live.
- */
 struct srnic_stag_entry *srnic_stag_lookup(struct srnic_stag_table *t,
 					   u32 stag);
 
