@@ -169,8 +169,8 @@ enum srnic_op {
  * enum srnic_access_err - why an access was refused
  *
  * The value minus one is the index of the refusal's counter in
- * &srnic_access_stats.refused; the order is that of the device's
- * counters (stats.h). The checks run in the order given at
+ * &srnic_access_stats.refused; stats.c shows each under its name. The
+ * checks run in the order given at
  * srnic_access_check(), so a request with several faults reports the
  * first one found.
  *

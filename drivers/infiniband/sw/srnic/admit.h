@@ -6,8 +6,9 @@
  * take; a CQ that overflows anyway takes down exactly the QPs using it.
  *
  * Who owns a CQ decides which setting applies to it. User contexts are the
- * untrusted local peers of RFC 5042: their CQs follow the device's
- * "cq_admission" (strict or trusted, default strict). Kernel ULPs are in
+ * untrusted local peers of RFC 5042: their CQs follow &srnic_admit.policy
+ * (strict or trusted; devices use strict, and have no knob for it, since
+ * srnic refuses user CQs). Kernel ULPs are in
  * the kernel's trust domain (RFC 5042 7.1, Appendix A) and size a CQ by
  * the completions they will reap, not by their queue depths: nvme-rdma
  * puts cq_factor*q+1 send WRs, most of them unsignaled REG_MR/LOCAL_INV,
@@ -73,9 +74,9 @@ struct srnic_admit_depth {
  *	settings. Taken with BH disabled (overflow is detected where CQEs
  *	are produced, possibly in softirq). Never held across a callback
  *	that may sleep.
- * @policy: setting "cq_admission" for CQs of user contexts,
- *	SRNIC_ADMIT_STRICT or SRNIC_ADMIT_TRUSTED; the device may change it
- *	at any time (WRITE_ONCE()); it applies to admissions made after that.
+ * @policy: the formula for CQs of user contexts, SRNIC_ADMIT_STRICT or
+ *	SRNIC_ADMIT_TRUSTED; may change at any time (WRITE_ONCE()) and
+ *	applies to admissions made after that.
  * @kernel_policy: setting "cq_admission_kernel" for CQs of kernel
  *	consumers (no owner), any &enum srnic_admit_policy,
  *	SRNIC_ADMIT_ACCOUNT after srnic_admit_init(); changed and applied

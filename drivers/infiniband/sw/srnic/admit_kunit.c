@@ -77,8 +77,9 @@ static void srnic_t_adm_desc(const struct srnic_t_adm *a, char *desc)
 KUNIT_ARRAY_PARAM(srnic_t_adm, srnic_t_adms, srnic_t_adm_desc);
 
 /*
- * Each row holds for a user context under cq_admission and for the kernel
- * under cq_admission_kernel alike; the other setting is the other formula.
+ * Each row holds for a user context under &srnic_admit.policy and for the
+ * kernel under .kernel_policy alike; the other setting is the other
+ * formula.
  */
 static void srnic_t_adm_run(struct kunit *test, const struct srnic_t_adm *a,
 			    const void *owner)
@@ -237,7 +238,7 @@ static void srq_resize_must_fit_every_cq_it_completes_on(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0ULL, srnic_admit_cq_need(adm, &cq2, SRNIC_ADMIT_STRICT));
 }
 
-/* cq_admission, the setting for user contexts. */
+/* &srnic_admit.policy, the setting for user contexts. */
 static void cq_shrink_below_need_refused(struct kunit *test)
 {
 	struct srnic_admit *adm = srnic_t_admit(test, SRNIC_ADMIT_STRICT);
@@ -304,7 +305,7 @@ static void policy_switch_applies_to_next_admission(struct kunit *test)
 struct srnic_t_own {
 	const char *name;
 	bool user;		/* CQ and QP of a user context, not the kernel */
-	enum srnic_admit_policy policy;		/* cq_admission */
+	enum srnic_admit_policy policy;		/* user contexts */
 	enum srnic_admit_policy kernel_policy;	/* cq_admission_kernel */
 	u32 cq_depth;
 	u32 sq_size, sq_posted;

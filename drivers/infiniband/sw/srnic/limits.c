@@ -23,7 +23,6 @@ static const char * const srnic_res_names[SRNIC_RES_NR] = {
 	[SRNIC_RES_QP] = "qp",
 	[SRNIC_RES_CQ] = "cq",
 	[SRNIC_RES_MR] = "mr",
-	[SRNIC_RES_MW] = "mw",
 	[SRNIC_RES_SRQ] = "srq",
 	[SRNIC_RES_MR_BYTES] = "mr_bytes",
 	[SRNIC_RES_IRD] = "ird",

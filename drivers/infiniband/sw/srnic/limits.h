@@ -19,7 +19,6 @@
  * @SRNIC_RES_QP: queue pairs
  * @SRNIC_RES_CQ: completion queues
  * @SRNIC_RES_MR: memory regions
- * @SRNIC_RES_MW: memory windows
  * @SRNIC_RES_SRQ: shared receive queues
  * @SRNIC_RES_MR_BYTES: bytes registered (reg_user_mr length, alloc_mr
  *	max_num_sg pages)
@@ -31,7 +30,6 @@ enum srnic_res {
 	SRNIC_RES_QP,
 	SRNIC_RES_CQ,
 	SRNIC_RES_MR,
-	SRNIC_RES_MW,
 	SRNIC_RES_SRQ,
 	SRNIC_RES_MR_BYTES,
 	SRNIC_RES_IRD,

@@ -34,8 +34,8 @@ static void srnic_t_res_desc(const enum srnic_res *res, char *desc)
 }
 
 static const enum srnic_res srnic_t_all_res[] = {
-	SRNIC_RES_PD, SRNIC_RES_QP, SRNIC_RES_CQ, SRNIC_RES_MR, SRNIC_RES_MW,
-	SRNIC_RES_SRQ, SRNIC_RES_MR_BYTES, SRNIC_RES_IRD,
+	SRNIC_RES_PD, SRNIC_RES_QP, SRNIC_RES_CQ, SRNIC_RES_MR, SRNIC_RES_SRQ,
+	SRNIC_RES_MR_BYTES, SRNIC_RES_IRD,
 };
 
 KUNIT_ARRAY_PARAM(srnic_t_res, srnic_t_all_res, srnic_t_res_desc);

@@ -71,7 +71,6 @@ enum srnic_identity {
  * @qp_xa: QPs by number; numbers are handed out cyclically so that a
  *	stale number does not name a new QP at once
  * @qp_next: cursor of the cyclic allocation in @qp_xa
- * @stats: counters raised by the driver itself, see stats.h
  */
 struct srnic_dev {
 	struct ib_device ibdev;
@@ -87,7 +86,6 @@ struct srnic_dev {
 	struct srnic_limits limits;
 	struct xarray qp_xa;
 	u32 qp_next;
-	struct srnic_stats stats;
 };
 
 static inline struct srnic_dev *to_sdev(struct ib_device *ibdev)

@@ -6,29 +6,31 @@
 
 #include "srnic.h"
 
-/* The access check counts its own refusals, in the same order. */
-static_assert(SRNIC_ACCESS_INVALID_STAG - 1 == SRNIC_CNT_INVALID_STAG);
-static_assert(SRNIC_ACCESS_INVALIDATED - 1 ==
-	      SRNIC_CNT_ACCESS_AFTER_INVALIDATE);
-static_assert(SRNIC_ACCESS_NR_REFUSALS == SRNIC_CNT_CQ_OVERFLOW);
-
-/* Names are the user interface: never rename, only append. */
+/* Names are the user interface: never rename one. */
 static const struct rdma_stat_desc srnic_counter_descs[SRNIC_CNT_MAX] = {
 	[SRNIC_CNT_INVALID_STAG].name = "invalid_stag",
 	[SRNIC_CNT_KEY_MISMATCH].name = "stag_key_mismatch",
 	[SRNIC_CNT_PD_MISMATCH].name = "pd_mismatch",
-	[SRNIC_CNT_SCOPE_VIOLATION].name = "scope_violation",
 	[SRNIC_CNT_RIGHTS_VIOLATION].name = "rights_violation",
 	[SRNIC_CNT_BOUNDS_VIOLATION].name = "bounds_violation",
 	[SRNIC_CNT_ACCESS_AFTER_INVALIDATE].name = "access_after_invalidate",
 	[SRNIC_CNT_CQ_OVERFLOW].name = "cq_overflow",
 	[SRNIC_CNT_ADMISSION_REFUSED].name = "cq_admission_refused",
 	[SRNIC_CNT_LIMIT_REFUSED].name = "limit_refused",
-	[SRNIC_CNT_IRD_EXCEEDED].name = "ird_exceeded",
-	[SRNIC_CNT_CRC_ERRORS].name = "crc_errors",
-	[SRNIC_CNT_CRC_SKIPPED].name = "crc_skipped",
 	[SRNIC_CNT_ADMISSION_OVERCOMMIT].name = "cq_admission_overcommit",
 };
+
+/* The access check's refusals, by the counter that shows each. */
+static const enum srnic_access_err srnic_counter_access[] = {
+	[SRNIC_CNT_INVALID_STAG] = SRNIC_ACCESS_INVALID_STAG,
+	[SRNIC_CNT_KEY_MISMATCH] = SRNIC_ACCESS_KEY_MISMATCH,
+	[SRNIC_CNT_PD_MISMATCH] = SRNIC_ACCESS_PD_MISMATCH,
+	[SRNIC_CNT_RIGHTS_VIOLATION] = SRNIC_ACCESS_RIGHTS,
+	[SRNIC_CNT_BOUNDS_VIOLATION] = SRNIC_ACCESS_BOUNDS,
+	[SRNIC_CNT_ACCESS_AFTER_INVALIDATE] = SRNIC_ACCESS_INVALIDATED,
+};
+
+static_assert(ARRAY_SIZE(srnic_counter_access) == SRNIC_CNT_CQ_OVERFLOW);
 
 /**
  * srnic_alloc_hw_port_stats - ib_device_ops.alloc_hw_port_stats
@@ -58,20 +60,20 @@ int srnic_get_hw_stats(struct ib_device *ibdev, struct rdma_hw_stats *stats,
 		       u32 port, int index)
 {
 	struct srnic_dev *sdev = to_sdev(ibdev);
+	atomic64_t *refused = sdev->access_stats.refused;
 	struct srnic_admit *adm = &sdev->admit;
 	u64 *v = stats->value;
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < SRNIC_CNT_MAX; i++)
-		v[i] = atomic64_read(&sdev->stats.cnt[i]);
-	for (i = 0; i < SRNIC_ACCESS_NR_REFUSALS; i++)
-		v[i] += atomic64_read(&sdev->access_stats.refused[i]);
+	/* &srnic_access_stats.refused is indexed by the reason minus one. */
+	for (i = 0; i < ARRAY_SIZE(srnic_counter_access); i++)
+		v[i] = atomic64_read(&refused[srnic_counter_access[i] - 1]);
 	spin_lock_bh(&adm->lock);
-	v[SRNIC_CNT_CQ_OVERFLOW] += adm->overflows;
-	v[SRNIC_CNT_ADMISSION_REFUSED] += adm->refused + adm->owner_refused;
-	v[SRNIC_CNT_ADMISSION_OVERCOMMIT] += adm->overcommit;
+	v[SRNIC_CNT_CQ_OVERFLOW] = adm->overflows;
+	v[SRNIC_CNT_ADMISSION_REFUSED] = adm->refused + adm->owner_refused;
+	v[SRNIC_CNT_ADMISSION_OVERCOMMIT] = adm->overcommit;
 	spin_unlock_bh(&adm->lock);
-	v[SRNIC_CNT_LIMIT_REFUSED] +=
+	v[SRNIC_CNT_LIMIT_REFUSED] =
 		srnic_limits_refused(&sdev->limits, SRNIC_LIMIT_DEV,
 				     SRNIC_RES_NR) +
 		srnic_limits_refused(&sdev->limits, SRNIC_LIMIT_USER,

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * srnic: the resource manager's knobs in /sys/class/infiniband/DEV/:
- * CQ admission policies (cq_admission for user contexts,
- * cq_admission_kernel for kernel consumers), STag quarantine, and
- * per-device and per-user limits (limit_dev_RES, limit_user_RES;
- * "unlimited" or a number).
+ * srnic: the resource manager's knobs in /sys/class/infiniband/DEV/: the
+ * CQ admission policy for kernel consumers (cq_admission_kernel), STag
+ * quarantine, and per-device and per-user limits (limit_dev_RES,
+ * limit_user_RES; "unlimited" or a number).
+ *
+ * A knob exists only where it can act: users hold PDs and MRs only (user
+ * queues are refused), so the per-user limits are those of pd, mr and
+ * mr_bytes, and the admission policy of user contexts' CQs is not shown.
  */
 #include <linux/device.h>
 #include <linux/kstrtox.h>
@@ -17,32 +20,6 @@ static struct srnic_dev *srnic_sysfs_dev(struct device *dev)
 {
 	return rdma_device_to_drv_device(dev, struct srnic_dev, ibdev);
 }
-
-static ssize_t cq_admission_show(struct device *dev,
-				 struct device_attribute *attr, char *buf)
-{
-	struct srnic_dev *sdev = srnic_sysfs_dev(dev);
-
-	return sysfs_emit(buf, "%s\n",
-			  READ_ONCE(sdev->admit.policy) == SRNIC_ADMIT_TRUSTED ?
-			  "trusted" : "strict");
-}
-
-static ssize_t cq_admission_store(struct device *dev,
-				  struct device_attribute *attr,
-				  const char *buf, size_t count)
-{
-	struct srnic_dev *sdev = srnic_sysfs_dev(dev);
-
-	if (sysfs_streq(buf, "strict"))
-		WRITE_ONCE(sdev->admit.policy, SRNIC_ADMIT_STRICT);
-	else if (sysfs_streq(buf, "trusted"))
-		WRITE_ONCE(sdev->admit.policy, SRNIC_ADMIT_TRUSTED);
-	else
-		return -EINVAL;
-	return count;
-}
-static DEVICE_ATTR_RW(cq_admission);
 
 static const char * const srnic_admit_kernel_names[] = {
 	[SRNIC_ADMIT_STRICT] = "strict",
@@ -213,35 +190,22 @@ static struct device_attribute dev_attr_limit_user_pd =
 	__ATTR(limit_user_pd, 0644, srnic_limit_show, srnic_limit_store);
 static struct device_attribute dev_attr_limit_dev_qp =
 	__ATTR(limit_dev_qp, 0644, srnic_limit_show, srnic_limit_store);
-static struct device_attribute dev_attr_limit_user_qp =
-	__ATTR(limit_user_qp, 0644, srnic_limit_show, srnic_limit_store);
 static struct device_attribute dev_attr_limit_dev_cq =
 	__ATTR(limit_dev_cq, 0644, srnic_limit_show, srnic_limit_store);
-static struct device_attribute dev_attr_limit_user_cq =
-	__ATTR(limit_user_cq, 0644, srnic_limit_show, srnic_limit_store);
 static struct device_attribute dev_attr_limit_dev_mr =
 	__ATTR(limit_dev_mr, 0644, srnic_limit_show, srnic_limit_store);
 static struct device_attribute dev_attr_limit_user_mr =
 	__ATTR(limit_user_mr, 0644, srnic_limit_show, srnic_limit_store);
-static struct device_attribute dev_attr_limit_dev_mw =
-	__ATTR(limit_dev_mw, 0644, srnic_limit_show, srnic_limit_store);
-static struct device_attribute dev_attr_limit_user_mw =
-	__ATTR(limit_user_mw, 0644, srnic_limit_show, srnic_limit_store);
 static struct device_attribute dev_attr_limit_dev_srq =
 	__ATTR(limit_dev_srq, 0644, srnic_limit_show, srnic_limit_store);
-static struct device_attribute dev_attr_limit_user_srq =
-	__ATTR(limit_user_srq, 0644, srnic_limit_show, srnic_limit_store);
 static struct device_attribute dev_attr_limit_dev_mr_bytes =
 	__ATTR(limit_dev_mr_bytes, 0644, srnic_limit_show, srnic_limit_store);
 static struct device_attribute dev_attr_limit_user_mr_bytes =
 	__ATTR(limit_user_mr_bytes, 0644, srnic_limit_show, srnic_limit_store);
 static struct device_attribute dev_attr_limit_dev_ird =
 	__ATTR(limit_dev_ird, 0644, srnic_limit_show, srnic_limit_store);
-static struct device_attribute dev_attr_limit_user_ird =
-	__ATTR(limit_user_ird, 0644, srnic_limit_show, srnic_limit_store);
 
 static struct attribute *srnic_attrs[] = {
-	&dev_attr_cq_admission.attr,
 	&dev_attr_cq_admission_kernel.attr,
 	&dev_attr_stag_quarantine_allocs.attr,
 	&dev_attr_stag_quarantine_ms.attr,
@@ -249,19 +213,13 @@ static struct attribute *srnic_attrs[] = {
 	&dev_attr_limit_dev_pd.attr,
 	&dev_attr_limit_user_pd.attr,
 	&dev_attr_limit_dev_qp.attr,
-	&dev_attr_limit_user_qp.attr,
 	&dev_attr_limit_dev_cq.attr,
-	&dev_attr_limit_user_cq.attr,
 	&dev_attr_limit_dev_mr.attr,
 	&dev_attr_limit_user_mr.attr,
-	&dev_attr_limit_dev_mw.attr,
-	&dev_attr_limit_user_mw.attr,
 	&dev_attr_limit_dev_srq.attr,
-	&dev_attr_limit_user_srq.attr,
 	&dev_attr_limit_dev_mr_bytes.attr,
 	&dev_attr_limit_user_mr_bytes.attr,
 	&dev_attr_limit_dev_ird.attr,
-	&dev_attr_limit_user_ird.attr,
 	NULL
 };
 
