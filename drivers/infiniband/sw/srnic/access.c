@@ -29,10 +29,10 @@
  * with release and, when it reaches zero on a record that is not valid,
  * wakes whoever waits on the record's address; waiters read the count
  * with acquire, so the holders' last touches of the buffer happen before
- * the wait returns. Waiting sleeps: holders may be preempted (receive
- * work in process context), and an invalidation posted from atomic
- * context (post_send, receive softirq) is completed later, from process
- * context, once drained (qp.c). srnic_mem_kill() waits the same way.
+ * the wait returns. Waiting sleeps: holders may be preempted, and an
+ * invalidation posted from atomic context (post_send in softirq) is
+ * completed from a work item, in process context, once drained (qp.c).
+ * srnic_mem_kill() waits the same way.
  *
  * Publishing a record is a message-passing pair: the owner writes the
  * fields (PD, bounds, rights, flags, QP; the key through
@@ -484,9 +484,9 @@ done:
  *
  * Checks index, full key, state (must be valid), PD, QP scope, and that
  * the record may be invalidated this way; then moves that registration,
- * and no later one, to INVALIDATED. From then on no access passes,
- * including Read Responses queued before (RFC 5042 6.2.2): the sender
- * checks each segment at transmit time. Accesses that passed before may
+ * and no later one, to INVALIDATED. From then on no access passes
+ * (RFC 5042 6.2.2), so a caller that checks each segment as it goes stops
+ * even a Read Response queued before. Accesses that passed before may
  * still be touching the buffer: the invalidation is complete, and may be
  * reported, only once srnic_access_drained() is true (or
  * srnic_access_drain_wait() returned).

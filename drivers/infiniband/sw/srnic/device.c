@@ -137,8 +137,8 @@ void srnic_dealloc_ucontext(struct ib_ucontext *ibuc)
  * ib_core calls this before it destroys a context's objects because the
  * device goes away (rdma link delete, netdev removal, module unload). With
  * it, the removal does not wait for the process to close its file; the
- * process sees -EIO from then on. Nothing of a context is mapped into the
- * process in this version, so there is nothing to zap.
+ * process sees -EIO from then on. srnic maps nothing of a context into
+ * the process, so there is nothing to zap.
  */
 static void srnic_disassociate_ucontext(struct ib_ucontext *ibuc)
 {
@@ -150,8 +150,8 @@ static void srnic_disassociate_ucontext(struct ib_ucontext *ibuc)
  * @what: "CQ", "QP" or "SRQ", for the log
  *
  * User queues are shared with the process through mmap() in the siw user
- * ABI, which this version of srnic does not implement. The refusal is
- * logged so that an administrator sees why libsiw's call failed.
+ * ABI; srnic does not yet implement that mapping. The refusal is logged
+ * so that an administrator sees why libsiw's call failed.
  *
  * Return: -EOPNOTSUPP.
  */

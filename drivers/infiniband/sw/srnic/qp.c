@@ -5,9 +5,9 @@
  * local operations (fast registration, local invalidation) in SQ order,
  * and flush on error.
  *
- * Without the wire (part 2), work requests that need the peer stay queued;
- * part 2 consumes them and calls srnic_qp_sq_run() so that local
- * operations behind them run in order.
+ * srnic does not yet carry iWARP on the wire: a work request that needs
+ * the peer (Send, RDMA Write, RDMA Read) stays queued until the QP is
+ * flushed, and local operations behind it wait in SQ order.
  */
 #include <kunit/visibility.h>
 #include <rdma/restrack.h>

@@ -85,8 +85,8 @@ struct srnic_stag_entry {
  *	and removals happen under @lock.
  * @lock: serialises allocation and free: @ht updates, @quarantine,
  *	@pool, @allocs and the statistics. Taken with BH disabled, since
- *	srnic_stag_free() and srnic_stag_rekey() may run in softirq (work
- *	requests processed from the receive path). Lookups never take it.
+ *	srnic_stag_rekey() runs where an IB_WR_REG_MR is posted, which may
+ *	be softirq. Lookups never take it.
  * @quarantine: freed entries, oldest first, not yet reusable
  * @pool: entries out of quarantine, ready for reuse with a new key
  * @pool_len: entries in @pool

@@ -22,9 +22,9 @@ struct srnic_pd {
  * @ibuc: ib_core's part
  *
  * The context is what admission compares to keep CQs and SRQs within one
- * user context (srnic_udata_owner()). This version gives user contexts
- * PDs and MRs; user CQs, QPs and SRQs need the queue mapping of the siw
- * user ABI and are refused with -EOPNOTSUPP until srnic has it.
+ * user context (srnic_udata_owner()). User contexts get PDs and MRs;
+ * srnic does not yet implement the queue mapping of the siw user ABI, so
+ * user CQs, QPs and SRQs are refused with -EOPNOTSUPP.
  */
 struct srnic_ucontext {
 	struct ib_ucontext ibuc;
@@ -121,7 +121,8 @@ struct srnic_rqe {
  * @ibqp: ib_core's part
  * @modify_lock: serialises modify_qp and destroy_qp (they may sleep)
  * @lock: protects @state, @cq_failed, both rings and the attributes
- *	below it. Taken with BH disabled: part 2 takes it in softirq. Nests
+ *	below it. Taken with BH disabled: kernel consumers post from
+ *	softirq (completion handlers). Nests
  *	outside &srnic_cq.lock and &srnic_srq.lock.
  * @state: the verbs state
  * @scq: send CQ

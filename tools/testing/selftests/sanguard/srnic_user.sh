@@ -9,7 +9,8 @@
 # listed by "rdma resource" with its process, freed objects are uncharged,
 # "rdma link delete" does not wait for a process that holds objects, and
 # the rdma cgroup's limits apply as with any RDMA device.
-# User queues (CQ, QP, SRQ) are refused with EOPNOTSUPP in this version.
+# srnic does not yet map user queues: a user CQ, QP or SRQ is refused
+# with EOPNOTSUPP.
 # sanguard-flavours: debug
 # sanguard-timeout: 600
 
@@ -188,7 +189,7 @@ else
 	skip "rdma cgroup hca_object limit" "no rdma controller in cgroup2"
 fi
 
-# --- user queues are not in this version ------------------------------------
+# --- srnic has no user queues: EOPNOTSUPP --------------------------------------
 dmesg -c >/dev/null
 out=$(nobody "$U" "$D" cq)
 check_eq "a user CQ is refused with EOPNOTSUPP" "cq failed $EOPNOTSUPP" \
