@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: is the SA a received segment came through the connection's own
- * (xg_sa_is_conn(), conn.c)? A third IPsec peer with a valid SA of its own
+ * (xg_sa_is_conn(), datapath.c)? A third IPsec peer with a valid SA of its own
  * must not be able to speak for the connection's peer.
  */
 #include <kunit/test.h>
@@ -10,6 +10,7 @@
 #include <net/xfrm.h>
 
 #include "conn.h"
+#include "datapath.h"
 
 /* The connection: 192.0.2.1:40000 (us) <-> 192.0.2.2:3260 (peer). */
 #define US4	"192.0.2.1"

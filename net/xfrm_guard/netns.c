@@ -7,8 +7,9 @@
 #include <net/netns/generic.h>
 
 #include "conn.h"
+#include "reeval.h"
 #include "netns.h"
-#include "nf.h"
+#include "datapath.h"
 #include "refused.h"
 
 static unsigned int xg_net_id __read_mostly;
