@@ -3,14 +3,12 @@
  * xfrm_guard: the vocabulary shared by the guard and the modules that use it
  * (iscsi_xfrm, srnic). The same words appear in dmesg, netlink and xguard, so
  * the numeric values below are stable: append, never renumber.
- *
- * The socket attach/detach API is added here once it exists; until then this
- * header only defines the types an owner needs to understand a verdict.
  */
 #ifndef _NET_XFRM_GUARD_H
 #define _NET_XFRM_GUARD_H
 
 #include <linux/types.h>
+#include <uapi/linux/xfrm_guard.h>
 
 /**
  * enum xfrm_guard_owner - who attached a connection to the guard
@@ -20,12 +18,17 @@
  * @XFRM_GUARD_OWNER_ISCSI: the iSCSI initiator transport (iscsi_xfrm).
  * @XFRM_GUARD_OWNER_IWARP: the iWARP provider (srnic).
  * @__XFRM_GUARD_OWNER_MAX: number of owners; not an owner.
+ *
+ * The owners' name for the UAPI's enum xfrm_guard_owner_id, with its
+ * values: this is the type of the in-kernel API the owners already call,
+ * and the UAPI's is the netlink attribute's. Defined from the UAPI, the
+ * two cannot drift apart.
  */
 enum xfrm_guard_owner {
-	XFRM_GUARD_OWNER_ANY,
-	XFRM_GUARD_OWNER_ISCSI,
-	XFRM_GUARD_OWNER_IWARP,
-	__XFRM_GUARD_OWNER_MAX
+	XFRM_GUARD_OWNER_ANY = XFRM_GUARD_OWNER_ID_ANY,
+	XFRM_GUARD_OWNER_ISCSI = XFRM_GUARD_OWNER_ID_ISCSI,
+	XFRM_GUARD_OWNER_IWARP = XFRM_GUARD_OWNER_ID_IWARP,
+	__XFRM_GUARD_OWNER_MAX = __XFRM_GUARD_OWNER_ID_MAX
 };
 
 /**

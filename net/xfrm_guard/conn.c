@@ -349,7 +349,7 @@ EXPORT_SYMBOL_GPL(xfrm_guard_get_status);
  */
 void xfrm_guard_owner_refused(struct xfrm_guard_conn *c, const char *reason)
 {
-	char token[XG_OWNER_REASON_MAX];
+	char token[XFRM_GUARD_OWNER_REASON_MAX];
 	struct xg_verdict v;
 
 	might_sleep();
@@ -365,7 +365,7 @@ void xfrm_guard_owner_refused(struct xfrm_guard_conn *c, const char *reason)
 	xg_stat_add(c->xn, XG_STAT_OWNER_REFUSED, 1);
 	xg_conn_audit("xfrm-guard-owner-refuse", c->owner, &c->t, token, "");
 	xg_conn_report_owner(c->xn, XFRM_GUARD_EVENT_OWNER_REFUSED, c->owner,
-			 &c->t, &v, token);
+			     &c->t, &v, token);
 }
 EXPORT_SYMBOL_GPL(xfrm_guard_owner_refused);
 

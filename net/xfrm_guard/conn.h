@@ -36,7 +36,7 @@ struct xg_tuple {
 /**
  * struct xg_conn_sas - the SAs behind a connection's verdict, for display
  * @n_out: states in the output bundle (0: no IPsec).
- * @mode: IPsec mode of the outbound ESP state (enum xg_ipsec_mode).
+ * @mode: IPsec mode of the outbound ESP state (enum xfrm_guard_sa_mode).
  * @out_spi: SPI of the outbound ESP state.
  * @in_spi: SPI of the inbound SA, if @have_in.
  * @in_replay_window: its replay window.
@@ -56,9 +56,9 @@ struct xg_conn_sas {
 	bool have_in;
 	bool out_offloaded;
 	bool in_offloaded;
-	char aead[XG_ALG_NAME_MAX];
-	char enc[XG_ALG_NAME_MAX];
-	char auth[XG_ALG_NAME_MAX];
+	char aead[XFRM_GUARD_ALG_NAME_MAX];
+	char enc[XFRM_GUARD_ALG_NAME_MAX];
+	char auth[XFRM_GUARD_ALG_NAME_MAX];
 };
 
 /**
@@ -115,7 +115,7 @@ struct xfrm_guard_conn {
 	spinlock_t lock; /* see above */
 	struct xg_verdict verdict;
 	struct xg_conn_sas sas;
-	char owner_refused[XG_OWNER_REASON_MAX];
+	char owner_refused[XFRM_GUARD_OWNER_REASON_MAX];
 	bool told_lost;
 	xfrm_address_t peer;
 	u16 peer_family;
@@ -149,7 +149,7 @@ struct xg_conn_info {
 	struct xg_tuple t;
 	struct xfrm_guard_status status;
 	struct xg_conn_sas sas;
-	char owner_refused[XG_OWNER_REASON_MAX];
+	char owner_refused[XFRM_GUARD_OWNER_REASON_MAX];
 	u32 profile;
 	bool refused;
 	u64 refused_age;

@@ -53,7 +53,7 @@ static const struct xg_profile *xg_portal_profile(struct xg_net *xn,
 	if (!r)
 		return NULL;
 	id = r->profile;
-	if (id >= XG_PROFILES_MAX || !test_bit(id, cfg->profile_used))
+	if (id >= XFRM_GUARD_PROFILES_MAX || !test_bit(id, cfg->profile_used))
 		id = XG_PROFILE_DEFAULT;
 	*idp = id;
 	return &cfg->profiles[id];
@@ -80,7 +80,7 @@ static const struct xg_profile *xg_segment_profile(struct xg_net *xn,
 	} else {
 		p = xg_portal_profile(xn, t, id);
 	}
-	return p && p->mode == XG_GUARD_ENFORCE ? p : NULL;
+	return p && p->mode == XFRM_GUARD_MODE_ENFORCE ? p : NULL;
 }
 
 /**

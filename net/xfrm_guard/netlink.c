@@ -23,51 +23,9 @@
 #include "netns.h"
 #include "verdict.h"
 
-/* The UAPI mirrors of in-kernel enums must not drift apart. */
-static_assert(XFRM_GUARD_MODE_OFF == (int)XG_GUARD_OFF);
-static_assert(XFRM_GUARD_MODE_AUDIT == (int)XG_GUARD_AUDIT);
-static_assert(XFRM_GUARD_MODE_ENFORCE == (int)XG_GUARD_ENFORCE);
-static_assert(__XFRM_GUARD_MODE_MAX == (int)__XG_GUARD_MAX);
-static_assert(XFRM_GUARD_CRC_POLICY_ALWAYS == (int)XG_CRC_ALWAYS);
-static_assert(XFRM_GUARD_CRC_POLICY_AUTO == (int)XG_CRC_AUTO);
-static_assert(XFRM_GUARD_CRC_POLICY_NEVER == (int)XG_CRC_NEVER);
-static_assert(__XFRM_GUARD_CRC_POLICY_MAX == (int)__XG_CRC_MAX);
-static_assert(BIT(XG_IPSEC_TRANSPORT) == XFRM_GUARD_IPSEC_TRANSPORT);
-static_assert(BIT(XG_IPSEC_TUNNEL) == XFRM_GUARD_IPSEC_TUNNEL);
-static_assert(XFRM_GUARD_ALG_DEFAULT == (int)XG_OVR_DEFAULT);
-static_assert(XFRM_GUARD_ALG_ALLOW == (int)XG_OVR_ALLOW);
-static_assert(XFRM_GUARD_ALG_DENY == (int)XG_OVR_DENY);
-static_assert(__XFRM_GUARD_ALG_MAX == (int)__XG_OVR_MAX);
-static_assert(XFRM_GUARD_DISP_ALLOW == (int)XG_DISP_ALLOW);
-static_assert(XFRM_GUARD_DISP_DENY == (int)XG_DISP_DENY);
-static_assert(XFRM_GUARD_DISP_WARN == (int)XG_DISP_WARN);
-static_assert(XFRM_GUARD_OWNER_ID_ANY == (int)XFRM_GUARD_OWNER_ANY);
-static_assert(XFRM_GUARD_OWNER_ID_ISCSI == (int)XFRM_GUARD_OWNER_ISCSI);
-static_assert(XFRM_GUARD_OWNER_ID_IWARP == (int)XFRM_GUARD_OWNER_IWARP);
-static_assert(__XFRM_GUARD_OWNER_ID_MAX == (int)__XFRM_GUARD_OWNER_MAX);
-static_assert(XFRM_GUARD_SA_MODE_TRANSPORT == (int)XG_IPSEC_TRANSPORT);
-static_assert(XFRM_GUARD_SA_MODE_TUNNEL == (int)XG_IPSEC_TUNNEL);
-static_assert(XFRM_GUARD_SA_MODE_BEET == (int)XG_IPSEC_BEET);
-static_assert(XFRM_GUARD_SA_MODE_OTHER == (int)XG_IPSEC_OTHER);
-static_assert(XFRM_GUARD_PROFILES_MAX == XG_PROFILES_MAX);
-static_assert(XFRM_GUARD_ALG_NAME_MAX == XG_ALG_NAME_MAX);
-static_assert(XFRM_GUARD_REPLAY_WINDOW_MAX == XG_REPLAY_WINDOW_MAX);
-/* Counters are sent as XFRM_GUARD_STATS_A_ATTACHED + enum xg_stat. */
-static_assert(XFRM_GUARD_STATS_A_ATTACHED + XG_STAT_ATTACHED ==
-	      XFRM_GUARD_STATS_A_ATTACHED);
-static_assert(XFRM_GUARD_STATS_A_ATTACHED + XG_STAT_WARNED ==
-	      XFRM_GUARD_STATS_A_WARNED);
-static_assert(XFRM_GUARD_STATS_A_ATTACHED + XG_STAT_OWNER_REFUSED ==
-	      XFRM_GUARD_STATS_A_OWNER_REFUSED);
-static_assert(XFRM_GUARD_STATS_A_ATTACHED + XG_STAT_HOLD_EXPIRED ==
-	      XFRM_GUARD_STATS_A_HOLD_EXPIRED);
-static_assert(XFRM_GUARD_STATS_A_ATTACHED + __XG_STAT_MAX ==
-	      __XFRM_GUARD_STATS_A_MAX);
-static_assert(XFRM_GUARD_OWNER_REASON_MAX == XG_OWNER_REASON_MAX);
-
 static const struct nla_policy xg_alg_policy[XFRM_GUARD_ALG_A_MAX + 1] = {
 	[XFRM_GUARD_ALG_A_NAME] = { .type = NLA_NUL_STRING,
-				    .len = XG_ALG_NAME_MAX - 1 },
+				    .len = XFRM_GUARD_ALG_NAME_MAX - 1 },
 	[XFRM_GUARD_ALG_A_ACTION] =
 		NLA_POLICY_MAX(NLA_U8, __XFRM_GUARD_ALG_MAX - 1),
 	/* a judgement, not something a request can set */
@@ -80,7 +38,7 @@ static const struct nla_policy xg_algs_policy[XFRM_GUARD_ALGS_A_MAX + 1] = {
 
 static const struct nla_policy
 xg_profile_policy[XFRM_GUARD_PROFILE_A_MAX + 1] = {
-	[XFRM_GUARD_PROFILE_A_ID] = NLA_POLICY_MAX(NLA_U32, XG_PROFILES_MAX - 1),
+	[XFRM_GUARD_PROFILE_A_ID] = NLA_POLICY_MAX(NLA_U32, XFRM_GUARD_PROFILES_MAX - 1),
 	[XFRM_GUARD_PROFILE_A_MODE] =
 		NLA_POLICY_MAX(NLA_U8, __XFRM_GUARD_MODE_MAX - 1),
 	[XFRM_GUARD_PROFILE_A_CONFIDENTIALITY] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -91,7 +49,7 @@ xg_profile_policy[XFRM_GUARD_PROFILE_A_MAX + 1] = {
 	[XFRM_GUARD_PROFILE_A_CRC] =
 		NLA_POLICY_MAX(NLA_U8, __XFRM_GUARD_CRC_POLICY_MAX - 1),
 	[XFRM_GUARD_PROFILE_A_MIN_REPLAY_WINDOW] =
-		NLA_POLICY_RANGE(NLA_U32, 1, XG_REPLAY_WINDOW_MAX),
+		NLA_POLICY_RANGE(NLA_U32, 1, XFRM_GUARD_REPLAY_WINDOW_MAX),
 	[XFRM_GUARD_PROFILE_A_ALGS] = NLA_POLICY_NESTED(xg_algs_policy),
 };
 
@@ -109,7 +67,7 @@ static const struct nla_policy xg_rule_policy[XFRM_GUARD_RULE_A_MAX + 1] = {
 	[XFRM_GUARD_RULE_A_RPORT_HI] = { .type = NLA_U16 },
 	[XFRM_GUARD_RULE_A_LPORT_LO] = { .type = NLA_U16 },
 	[XFRM_GUARD_RULE_A_LPORT_HI] = { .type = NLA_U16 },
-	[XFRM_GUARD_RULE_A_PROFILE] = NLA_POLICY_MAX(NLA_U32, XG_PROFILES_MAX - 1),
+	[XFRM_GUARD_RULE_A_PROFILE] = NLA_POLICY_MAX(NLA_U32, XFRM_GUARD_PROFILES_MAX - 1),
 };
 
 static const struct nla_policy xg_policy[XFRM_GUARD_A_MAX + 1] = {
@@ -530,7 +488,7 @@ static int xg_nl_profile_get_dumpit(struct sk_buff *skb,
 
 	rcu_read_lock();
 	cfg = xg_config_get(xn);
-	for (id = cb->args[0]; id < XG_PROFILES_MAX; id++) {
+	for (id = cb->args[0]; id < XFRM_GUARD_PROFILES_MAX; id++) {
 		if (!test_bit(id, cfg->profile_used))
 			continue;
 		hdr = xg_nl_dump_put(skb, cb, XFRM_GUARD_CMD_PROFILE_GET);
@@ -809,8 +767,8 @@ static size_t xg_nl_event_size(void)
 	       nla_total_size(sizeof(struct in6_addr)) * 2 +
 	       nla_total_size(sizeof(u32)) * 2 +	/* reason, profile */
 	       nla_total_size(32) +			/* reason name */
-	       nla_total_size(XG_ALG_NAME_MAX) +
-	       nla_total_size(XG_OWNER_REASON_MAX);
+	       nla_total_size(XFRM_GUARD_ALG_NAME_MAX) +
+	       nla_total_size(XFRM_GUARD_OWNER_REASON_MAX);
 }
 
 /**

@@ -32,7 +32,7 @@ struct sk_buff;
  * @alg: the algorithm at fault, or NULL.
  * @profile: the profile applied.
  * @owner_reason: for %XFRM_GUARD_EVENT_OWNER_REFUSED, the owner's refusal
- *	token (validated, shorter than %XG_OWNER_REASON_MAX); else NULL.
+ *	token (validated, shorter than %XFRM_GUARD_OWNER_REASON_MAX); else NULL.
  */
 struct xg_event {
 	enum xfrm_guard_event_type type;

@@ -138,19 +138,19 @@ static void profile_every_field_parsed(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, 0, xg_t_profile(test, attrs, &id, &p, &ext));
 	KUNIT_EXPECT_EQ(test, id, 7);
-	KUNIT_EXPECT_EQ(test, p.mode, XG_GUARD_AUDIT);
+	KUNIT_EXPECT_EQ(test, p.mode, XFRM_GUARD_MODE_AUDIT);
 	KUNIT_EXPECT_TRUE(test, p.confidentiality);
 	KUNIT_EXPECT_FALSE(test, p.chap_requires_confidentiality);
-	KUNIT_EXPECT_EQ(test, p.ipsec_modes, BIT(XG_IPSEC_TUNNEL));
-	KUNIT_EXPECT_EQ(test, p.crc, XG_CRC_NEVER);
+	KUNIT_EXPECT_EQ(test, p.ipsec_modes, BIT(XFRM_GUARD_SA_MODE_TUNNEL));
+	KUNIT_EXPECT_EQ(test, p.crc, XFRM_GUARD_CRC_POLICY_NEVER);
 	KUNIT_EXPECT_EQ(test, p.min_replay_window, 4096);
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES3_CBC),
-			XG_DISP_ALLOW);
+			XFRM_GUARD_DISP_ALLOW);
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_AES_CBC),
-			XG_DISP_DENY);
+			XFRM_GUARD_DISP_DENY);
 	/* untouched entries keep the table's judgement */
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES_CBC),
-			XG_DISP_DENY);
+			XFRM_GUARD_DISP_DENY);
 	KUNIT_EXPECT_NULL(test, ext._msg);
 }
 
@@ -167,7 +167,7 @@ static void profile_absent_fields_keep_values(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, 0, xg_t_profile(test, attrs, &id, &p, &ext));
 	xg_profile_init_default(&want);
-	want.mode = XG_GUARD_OFF;
+	want.mode = XFRM_GUARD_MODE_OFF;
 	KUNIT_EXPECT_EQ(test, id, 0);
 	KUNIT_EXPECT_EQ(test, 0, memcmp(&p, &want, sizeof(p)));
 }
@@ -206,11 +206,11 @@ static void profile_default_override_restores_table(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, 0, xg_t_profile(test, allow, &id, &p, &ext));
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES_CBC),
-			XG_DISP_ALLOW);
+			XFRM_GUARD_DISP_ALLOW);
 	nest = xg_t_build(test, XFRM_GUARD_A_PROFILE, dflt);
 	KUNIT_ASSERT_EQ(test, 0, xg_nl_parse_profile(nest, &id, &p, &ext));
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES_CBC),
-			XG_DISP_DENY);
+			XFRM_GUARD_DISP_DENY);
 }
 
 /* A request that must be refused, and the message that must say why. */
@@ -341,7 +341,7 @@ static void profile_disposition_is_not_settable(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EINVAL, xg_nl_parse_profile(nest, &id, &p, &ext));
 	KUNIT_EXPECT_NOT_NULL(test, ext.bad_attr);
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES_CBC),
-			XG_DISP_DENY);
+			XFRM_GUARD_DISP_DENY);
 }
 
 static int xg_t_rule(struct kunit *test, const struct xg_t_attr *attrs,
@@ -574,7 +574,7 @@ static void profile_fill_reports_every_algorithm(struct kunit *test)
 
 	xg_profile_init_default(&p);
 	KUNIT_ASSERT_EQ(test, 0, xg_profile_set_alg(&p, XG_ALG_AES_CBC,
-						    XG_OVR_DENY, NULL));
+						    XFRM_GUARD_ALG_DENY, NULL));
 	KUNIT_ASSERT_EQ(test, 0, xg_nl_fill_profile(skb, 9, &p));
 	xg_t_parse_reply(test, tb, XFRM_GUARD_PROFILE_A_MAX, skb->data);
 	KUNIT_ASSERT_NOT_NULL(test, tb[XFRM_GUARD_PROFILE_A_ID]);
@@ -703,7 +703,7 @@ static void xg_t_conn_v4(struct xg_conn_info *info)
 	info->status.lost = 2;
 	info->status.restored = 1;
 	info->sas.n_out = 1;
-	info->sas.mode = XG_IPSEC_TRANSPORT;
+	info->sas.mode = XFRM_GUARD_SA_MODE_TRANSPORT;
 	info->sas.out_spi = htonl(0x1000);
 	info->sas.in_spi = htonl(0xc0de2000);
 	info->sas.in_replay_window = 64;
@@ -841,7 +841,7 @@ static void conn_fill_ipv6_without_inbound_sa_omits_it(struct kunit *test)
 	info.status.confidential = false;
 	info.status.warn = false;
 	strscpy(info.status.alg, "cbc(des)");
-	info.sas.mode = XG_IPSEC_TUNNEL;
+	info.sas.mode = XFRM_GUARD_SA_MODE_TUNNEL;
 	info.sas.have_in = false;
 	info.sas.out_offloaded = false;
 	info.sas.aead[0] = '\0';

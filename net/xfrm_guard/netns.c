@@ -128,7 +128,7 @@ u32 xg_config_profile_id(const struct xg_config *cfg,
 
 	if (cfg->rules)
 		id = xg_rules_profile(cfg->rules, flow);
-	if (id >= XG_PROFILES_MAX || !test_bit(id, cfg->profile_used))
+	if (id >= XFRM_GUARD_PROFILES_MAX || !test_bit(id, cfg->profile_used))
 		id = XG_PROFILE_DEFAULT;
 	return id;
 }

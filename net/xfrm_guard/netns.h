@@ -22,6 +22,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
+#include <uapi/linux/xfrm_guard.h>
 
 #include "policy.h"
 #include "rules.h"
@@ -42,8 +43,8 @@ struct xg_refused_ring;
 struct xg_config {
 	struct rcu_head rcu;
 	bool free_rules;
-	DECLARE_BITMAP(profile_used, XG_PROFILES_MAX);
-	struct xg_profile profiles[XG_PROFILES_MAX];
+	DECLARE_BITMAP(profile_used, XFRM_GUARD_PROFILES_MAX);
+	struct xg_profile profiles[XFRM_GUARD_PROFILES_MAX];
 	struct xg_rule_table *rules;
 };
 
@@ -78,6 +79,20 @@ enum xg_stat {
 	XG_STAT_HOLD_EXPIRED,
 	__XG_STAT_MAX
 };
+
+/*
+ * Not the UAPI's enum xfrm_guard_stats_attr itself: the counters index a
+ * per-CPU array from 0, and the attributes start after UNSPEC and PAD.
+ * Counter i is sent as XFRM_GUARD_STATS_A_ATTACHED + i.
+ */
+static_assert(XFRM_GUARD_STATS_A_ATTACHED + XG_STAT_WARNED ==
+	      XFRM_GUARD_STATS_A_WARNED);
+static_assert(XFRM_GUARD_STATS_A_ATTACHED + XG_STAT_OWNER_REFUSED ==
+	      XFRM_GUARD_STATS_A_OWNER_REFUSED);
+static_assert(XFRM_GUARD_STATS_A_ATTACHED + XG_STAT_HOLD_EXPIRED ==
+	      XFRM_GUARD_STATS_A_HOLD_EXPIRED);
+static_assert(XFRM_GUARD_STATS_A_ATTACHED + __XG_STAT_MAX ==
+	      __XFRM_GUARD_STATS_A_MAX);
 
 /**
  * struct xg_pcpu_stats - one CPU's counters

@@ -49,14 +49,14 @@ static void xg_t_net_exit(struct xg_net *xn)
 static int xg_t_set_audit(struct xg_config *cfg, void *arg,
 			  struct netlink_ext_ack *extack)
 {
-	cfg->profiles[XG_PROFILE_DEFAULT].mode = XG_GUARD_AUDIT;
+	cfg->profiles[XG_PROFILE_DEFAULT].mode = XFRM_GUARD_MODE_AUDIT;
 	return 0;
 }
 
 static int xg_t_change_then_fail(struct xg_config *cfg, void *arg,
 				 struct netlink_ext_ack *extack)
 {
-	cfg->profiles[XG_PROFILE_DEFAULT].mode = XG_GUARD_OFF;
+	cfg->profiles[XG_PROFILE_DEFAULT].mode = XFRM_GUARD_MODE_OFF;
 	cfg->rules = xg_rules_insert(cfg->rules, arg, GFP_KERNEL, extack);
 	if (IS_ERR(cfg->rules))
 		return PTR_ERR(cfg->rules);
@@ -69,9 +69,9 @@ static int xg_t_add_rule(struct xg_config *cfg, void *arg,
 	const struct xg_rule *r = arg;
 	struct xg_rule_table *t;
 
-	if (r->profile < XG_PROFILES_MAX && !test_bit(r->profile, cfg->profile_used)) {
+	if (r->profile < XFRM_GUARD_PROFILES_MAX && !test_bit(r->profile, cfg->profile_used)) {
 		xg_profile_init_default(&cfg->profiles[r->profile]);
-		cfg->profiles[r->profile].mode = XG_GUARD_OFF;
+		cfg->profiles[r->profile].mode = XFRM_GUARD_MODE_OFF;
 		__set_bit(r->profile, cfg->profile_used);
 	}
 	t = xg_rules_insert(cfg->rules, r, GFP_KERNEL, extack);
@@ -103,7 +103,7 @@ static void config_change_is_published_and_moves_generation(struct kunit *test)
 	after = rcu_access_pointer(xn->cfg);
 	KUNIT_EXPECT_PTR_NE(test, before, after);
 	KUNIT_EXPECT_EQ(test, after->profiles[XG_PROFILE_DEFAULT].mode,
-			XG_GUARD_AUDIT);
+			XFRM_GUARD_MODE_AUDIT);
 	KUNIT_EXPECT_EQ(test, atomic_read(&xn->gen), gen + 1);
 	xg_t_net_exit(xn);
 }
@@ -124,7 +124,7 @@ static void failed_change_publishes_nothing(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(xn->cfg), before);
 	KUNIT_EXPECT_EQ(test, before->profiles[XG_PROFILE_DEFAULT].mode,
-			XG_GUARD_ENFORCE);
+			XFRM_GUARD_MODE_ENFORCE);
 	KUNIT_EXPECT_NULL(test, before->rules);
 	KUNIT_EXPECT_EQ(test, atomic_read(&xn->gen), gen);
 	xg_t_net_exit(xn);

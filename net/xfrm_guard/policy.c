@@ -17,39 +17,39 @@
 static const struct xg_alg xg_algs[XG_ALG_COUNT] = {
 	[XG_ALG_DES_CBC] = {
 		.name = "cbc(des)", .class = XG_CLASS_ENC,
-		.disposition = XG_DISP_DENY, .min_key_bits = 64,
+		.disposition = XFRM_GUARD_DISP_DENY, .min_key_bits = 64,
 		.ref = "RFC 3723 2.3.1 SHOULD NOT; RFC 8221 MUST NOT",
 	},
 	[XG_ALG_DES3_CBC] = {
 		.name = "cbc(des3_ede)", .class = XG_CLASS_ENC,
-		.disposition = XG_DISP_WARN, .min_key_bits = 192,
+		.disposition = XFRM_GUARD_DISP_WARN, .min_key_bits = 192,
 		.ref = "RFC 3723 2.3.1 MUST; RFC 8221 SHOULD NOT",
 	},
 	[XG_ALG_AES_CBC] = {
 		.name = "cbc(aes)", .class = XG_CLASS_ENC,
-		.disposition = XG_DISP_ALLOW, .min_key_bits = 128,
+		.disposition = XFRM_GUARD_DISP_ALLOW, .min_key_bits = 128,
 		.ref = "RFC 3602; RFC 8221 MUST",
 	},
 	[XG_ALG_AES_CTR] = {
 		/* 128-bit AES key plus the 32-bit RFC 3686 nonce */
 		.name = "rfc3686(ctr(aes))", .class = XG_CLASS_ENC,
-		.disposition = XG_DISP_ALLOW, .min_key_bits = 160,
+		.disposition = XFRM_GUARD_DISP_ALLOW, .min_key_bits = 160,
 		.ref = "RFC 3723 2.3.1 SHOULD; RFC 3686",
 	},
 	[XG_ALG_NULL_CIPHER] = {
 		.name = "ecb(cipher_null)", .class = XG_CLASS_NULL_ENC,
-		.disposition = XG_DISP_ALLOW,
+		.disposition = XFRM_GUARD_DISP_ALLOW,
 		.ref = "RFC 3723 2.3.1: NULL encryption MUST be supported",
 	},
 	[XG_ALG_HMAC_MD5] = {
 		.name = "hmac(md5)", .class = XG_CLASS_AUTH,
-		.disposition = XG_DISP_DENY, .min_key_bits = 128,
+		.disposition = XFRM_GUARD_DISP_DENY, .min_key_bits = 128,
 		.min_icv_bits = 96,
 		.ref = "RFC 8221 MUST NOT",
 	},
 	[XG_ALG_HMAC_SHA1] = {
 		.name = "hmac(sha1)", .class = XG_CLASS_AUTH,
-		.disposition = XG_DISP_ALLOW, .min_key_bits = 128,
+		.disposition = XFRM_GUARD_DISP_ALLOW, .min_key_bits = 128,
 		.min_icv_bits = 96,
 		.ref = "RFC 3723 2.3.1 MUST; RFC 2404",
 	},
@@ -60,37 +60,37 @@ static const struct xg_alg xg_algs[XG_ALG_COUNT] = {
 		 * 96 would refuse most hand-made SAs for no real gain.
 		 */
 		.name = "hmac(sha256)", .class = XG_CLASS_AUTH,
-		.disposition = XG_DISP_ALLOW, .min_key_bits = 128,
+		.disposition = XFRM_GUARD_DISP_ALLOW, .min_key_bits = 128,
 		.min_icv_bits = 96,
 		.ref = "RFC 4868; RFC 8221 MUST",
 	},
 	[XG_ALG_HMAC_SHA384] = {
 		.name = "hmac(sha384)", .class = XG_CLASS_AUTH,
-		.disposition = XG_DISP_ALLOW, .min_key_bits = 128,
+		.disposition = XFRM_GUARD_DISP_ALLOW, .min_key_bits = 128,
 		.min_icv_bits = 192,
 		.ref = "RFC 4868",
 	},
 	[XG_ALG_HMAC_SHA512] = {
 		.name = "hmac(sha512)", .class = XG_CLASS_AUTH,
-		.disposition = XG_DISP_ALLOW, .min_key_bits = 128,
+		.disposition = XFRM_GUARD_DISP_ALLOW, .min_key_bits = 128,
 		.min_icv_bits = 256,
 		.ref = "RFC 4868; RFC 8221 SHOULD",
 	},
 	[XG_ALG_AES_XCBC] = {
 		.name = "xcbc(aes)", .class = XG_CLASS_AUTH,
-		.disposition = XG_DISP_ALLOW, .min_key_bits = 128,
+		.disposition = XFRM_GUARD_DISP_ALLOW, .min_key_bits = 128,
 		.min_icv_bits = 96,
 		.ref = "RFC 3723 2.3.1 SHOULD; RFC 3566",
 	},
 	[XG_ALG_AES_CMAC] = {
 		.name = "cmac(aes)", .class = XG_CLASS_AUTH,
-		.disposition = XG_DISP_ALLOW, .min_key_bits = 128,
+		.disposition = XFRM_GUARD_DISP_ALLOW, .min_key_bits = 128,
 		.min_icv_bits = 96,
 		.ref = "RFC 4494",
 	},
 	[XG_ALG_NULL_DIGEST] = {
 		.name = "digest_null", .class = XG_CLASS_NULL_AUTH,
-		.disposition = XG_DISP_ALLOW,
+		.disposition = XFRM_GUARD_DISP_ALLOW,
 		.ref = "RFC 8221: no authentication only with an AEAD",
 	},
 	[XG_ALG_AES_GCM] = {
@@ -99,27 +99,27 @@ static const struct xg_alg xg_algs[XG_ALG_COUNT] = {
 		 * 12-octet variants xfrm also offers are refused.
 		 */
 		.name = "rfc4106(gcm(aes))", .class = XG_CLASS_AEAD,
-		.disposition = XG_DISP_ALLOW, .min_key_bits = 160,
+		.disposition = XFRM_GUARD_DISP_ALLOW, .min_key_bits = 160,
 		.min_icv_bits = 128,
 		.ref = "RFC 4106; RFC 8221 MUST (16-octet ICV)",
 	},
 	[XG_ALG_AES_CCM] = {
 		/* RFC 8221 recommends the 8-octet ICV variant (CCM_8) */
 		.name = "rfc4309(ccm(aes))", .class = XG_CLASS_AEAD,
-		.disposition = XG_DISP_ALLOW, .min_key_bits = 152,
+		.disposition = XFRM_GUARD_DISP_ALLOW, .min_key_bits = 152,
 		.min_icv_bits = 64,
 		.ref = "RFC 4309; RFC 8221 SHOULD (CCM_8)",
 	},
 	[XG_ALG_AES_GMAC] = {
 		.name = "rfc4543(gcm(aes))", .class = XG_CLASS_AEAD_AUTH_ONLY,
-		.disposition = XG_DISP_ALLOW, .min_key_bits = 160,
+		.disposition = XFRM_GUARD_DISP_ALLOW, .min_key_bits = 160,
 		.min_icv_bits = 128,
 		.ref = "RFC 4543: integrity only, no confidentiality",
 	},
 	[XG_ALG_CHACHA20_POLY1305] = {
 		/* 256-bit key plus the 32-bit salt of RFC 7634 */
 		.name = "rfc7539esp(chacha20,poly1305)", .class = XG_CLASS_AEAD,
-		.disposition = XG_DISP_ALLOW, .min_key_bits = 288,
+		.disposition = XFRM_GUARD_DISP_ALLOW, .min_key_bits = 288,
 		.min_icv_bits = 128,
 		.ref = "RFC 7634; RFC 8221 SHOULD",
 	},
@@ -132,7 +132,7 @@ static const struct xg_alg xg_algs[XG_ALG_COUNT] = {
  *
  * Context: any; the table is constant.
  * Return: an enum xg_alg_id, or -ENOENT if @name is not in the table or is
- * not NUL-terminated within %XG_ALG_NAME_MAX bytes.
+ * not NUL-terminated within %XFRM_GUARD_ALG_NAME_MAX bytes.
  */
 int xg_alg_lookup(const char *name)
 {
@@ -142,8 +142,8 @@ int xg_alg_lookup(const char *name)
 	if (!name)
 		return -ENOENT;
 	/* A name filling the whole xfrm field has no NUL: fail closed. */
-	len = strnlen(name, XG_ALG_NAME_MAX);
-	if (len == XG_ALG_NAME_MAX)
+	len = strnlen(name, XFRM_GUARD_ALG_NAME_MAX);
+	if (len == XFRM_GUARD_ALG_NAME_MAX)
 		return -ENOENT;
 	for (i = 0; i < XG_ALG_COUNT; i++)
 		if (!strcmp(name, xg_algs[i].name))
@@ -180,11 +180,11 @@ EXPORT_SYMBOL_IF_KUNIT(xg_alg_get);
 void xg_profile_init_default(struct xg_profile *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->mode = XG_GUARD_ENFORCE;
+	p->mode = XFRM_GUARD_MODE_ENFORCE;
 	p->confidentiality = false;
 	p->chap_requires_confidentiality = true;
 	p->ipsec_modes = XG_IPSEC_MODES_VALID;
-	p->crc = XG_CRC_AUTO;
+	p->crc = XFRM_GUARD_CRC_POLICY_AUTO;
 	p->min_replay_window = 32;
 }
 EXPORT_SYMBOL_IF_KUNIT(xg_profile_init_default);
@@ -199,15 +199,15 @@ EXPORT_SYMBOL_IF_KUNIT(xg_profile_init_default);
 int xg_profile_validate(const struct xg_profile *p,
 			struct netlink_ext_ack *extack)
 {
-	if ((unsigned int)p->mode >= __XG_GUARD_MAX) {
+	if ((unsigned int)p->mode >= __XFRM_GUARD_MODE_MAX) {
 		NL_SET_ERR_MSG(extack, "unknown guard mode");
 		return -EINVAL;
 	}
-	if ((unsigned int)p->crc >= __XG_CRC_MAX) {
+	if ((unsigned int)p->crc >= __XFRM_GUARD_CRC_POLICY_MAX) {
 		NL_SET_ERR_MSG(extack, "unknown CRC policy");
 		return -EINVAL;
 	}
-	if (p->ipsec_modes & BIT(XG_IPSEC_BEET)) {
+	if (p->ipsec_modes & BIT(XFRM_GUARD_SA_MODE_BEET)) {
 		NL_SET_ERR_MSG(extack, "BEET mode is never accepted");
 		return -EINVAL;
 	}
@@ -225,7 +225,7 @@ int xg_profile_validate(const struct xg_profile *p,
 			       "minimum replay window must be at least 1 (RFC 3723 2.3.1)");
 		return -EINVAL;
 	}
-	if (p->min_replay_window > XG_REPLAY_WINDOW_MAX) {
+	if (p->min_replay_window > XFRM_GUARD_REPLAY_WINDOW_MAX) {
 		NL_SET_ERR_MSG(extack,
 			       "minimum replay window exceeds what an SA can have (4096)");
 		return -EINVAL;
@@ -242,7 +242,7 @@ EXPORT_SYMBOL_IF_KUNIT(xg_profile_validate);
  * xg_profile_set_alg() - override an algorithm's disposition in a profile
  * @p: profile to change
  * @id: an enum xg_alg_id (int, so that a value from outside can be checked)
- * @ovr: new override; %XG_OVR_DEFAULT drops the override
+ * @ovr: new override; %XFRM_GUARD_ALG_DEFAULT drops the override
  * @extack: where to put the reason for a refusal; may be NULL
  *
  * An override changes how a name is judged, never the structural rules: NULL
@@ -252,22 +252,22 @@ EXPORT_SYMBOL_IF_KUNIT(xg_profile_validate);
  * Return: 0, or -EINVAL (unknown @id or @ovr) with @p unchanged.
  */
 int xg_profile_set_alg(struct xg_profile *p, int id,
-		       enum xg_alg_override ovr,
+		       enum xfrm_guard_alg_action ovr,
 		       struct netlink_ext_ack *extack)
 {
 	if (id < 0 || id >= XG_ALG_COUNT) {
 		NL_SET_ERR_MSG(extack, "unknown algorithm");
 		return -EINVAL;
 	}
-	if ((unsigned int)ovr >= __XG_OVR_MAX) {
+	if ((unsigned int)ovr >= __XFRM_GUARD_ALG_MAX) {
 		NL_SET_ERR_MSG(extack, "unknown algorithm override");
 		return -EINVAL;
 	}
 	__clear_bit(id, p->alg_allow);
 	__clear_bit(id, p->alg_deny);
-	if (ovr == XG_OVR_ALLOW)
+	if (ovr == XFRM_GUARD_ALG_ALLOW)
 		__set_bit(id, p->alg_allow);
-	else if (ovr == XG_OVR_DENY)
+	else if (ovr == XFRM_GUARD_ALG_DENY)
 		__set_bit(id, p->alg_deny);
 	return 0;
 }
@@ -281,17 +281,17 @@ EXPORT_SYMBOL_IF_KUNIT(xg_profile_set_alg);
  * A deny override wins over an allow override, so a profile that somehow
  * has both (validation refuses it) still fails closed.
  *
- * Return: the effective disposition; %XG_DISP_DENY for an unknown @id.
+ * Return: the effective disposition; %XFRM_GUARD_DISP_DENY for an unknown @id.
  */
-enum xg_alg_disposition xg_profile_alg_disposition(const struct xg_profile *p,
-						   enum xg_alg_id id)
+enum xfrm_guard_alg_disposition
+xg_profile_alg_disposition(const struct xg_profile *p, enum xg_alg_id id)
 {
 	if ((unsigned int)id >= XG_ALG_COUNT)
-		return XG_DISP_DENY;
+		return XFRM_GUARD_DISP_DENY;
 	if (test_bit(id, p->alg_deny))
-		return XG_DISP_DENY;
+		return XFRM_GUARD_DISP_DENY;
 	if (test_bit(id, p->alg_allow))
-		return XG_DISP_ALLOW;
+		return XFRM_GUARD_DISP_ALLOW;
 	return xg_algs[id].disposition;
 }
 EXPORT_SYMBOL_IF_KUNIT(xg_profile_alg_disposition);

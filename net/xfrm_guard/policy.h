@@ -7,68 +7,35 @@
 #define _XG_POLICY_H
 
 #include <linux/bitops.h>
+#include <linux/build_bug.h>
 #include <linux/types.h>
+#include <uapi/linux/xfrm_guard.h>
 
 struct netlink_ext_ack;
 
+/*
+ * The guard speaks the UAPI's vocabulary (include/uapi/linux/xfrm_guard.h):
+ * profile modes, CRC policies, SA modes, algorithm actions and dispositions
+ * and the limits below are its enums and constants, used here as they are.
+ * XFRM_GUARD_REPLAY_WINDOW_MAX is the largest replay window an SA can have:
+ * an ESN bitmap is at most XFRMA_REPLAY_ESN_MAX (4096) bytes of attribute,
+ * which xfrm_user caps at 128 u32 words, so a larger minimum could never be
+ * met. XFRM_GUARD_ALG_NAME_MAX is sized like xfrm_algo::alg_name.
+ */
+
 /* Profile 0 of a namespace is its default profile; rules select the others. */
 #define XG_PROFILE_DEFAULT	0
-#define XG_PROFILES_MAX		16
 
 /*
- * The largest replay window an SA can have: an ESN bitmap is at most
- * XFRMA_REPLAY_ESN_MAX (4096) bytes of attribute, which xfrm_user caps at 128
- * u32 words. A profile minimum above this could never be met.
+ * A profile's accepted modes are XFRM_GUARD_IPSEC_* bits, and the bit of
+ * an SA's mode is BIT(enum xfrm_guard_sa_mode): two UAPI enums that the
+ * profile check relates.
  */
-#define XG_REPLAY_WINDOW_MAX	(128 * 32)
-
-/* Sized like xfrm_algo::alg_name, which includes the terminating NUL. */
-#define XG_ALG_NAME_MAX		64
-
-/**
- * enum xg_guard_mode - what the guard does with a verdict
- * @XG_GUARD_OFF: nothing: no refusal, no drop, no report.
- * @XG_GUARD_AUDIT: report unprotected connections, let them run.
- * @XG_GUARD_ENFORCE: refuse and drop what is not protected.
- * @__XG_GUARD_MAX: number of modes; not a mode.
- */
-enum xg_guard_mode {
-	XG_GUARD_OFF,
-	XG_GUARD_AUDIT,
-	XG_GUARD_ENFORCE,
-	__XG_GUARD_MAX
-};
-
-/**
- * enum xg_ipsec_mode - IPsec mode of an SA, as bit numbers for a profile
- * @XG_IPSEC_TRANSPORT: transport mode.
- * @XG_IPSEC_TUNNEL: tunnel mode.
- * @XG_IPSEC_BEET: BEET; never accepted (not an RFC 3723 mode).
- * @XG_IPSEC_OTHER: anything else xfrm knows (route optimisation, ...).
- */
-enum xg_ipsec_mode {
-	XG_IPSEC_TRANSPORT,
-	XG_IPSEC_TUNNEL,
-	XG_IPSEC_BEET,
-	XG_IPSEC_OTHER,
-};
+static_assert(BIT(XFRM_GUARD_SA_MODE_TRANSPORT) == XFRM_GUARD_IPSEC_TRANSPORT);
+static_assert(BIT(XFRM_GUARD_SA_MODE_TUNNEL) == XFRM_GUARD_IPSEC_TUNNEL);
 
 /* The only modes a profile may accept (RFC 3723 2.3.2). */
-#define XG_IPSEC_MODES_VALID	(BIT(XG_IPSEC_TRANSPORT) | BIT(XG_IPSEC_TUNNEL))
-
-/**
- * enum xg_crc_policy - application-layer CRC policy (RFC 3723 3.6)
- * @XG_CRC_ALWAYS: always compute the CRC.
- * @XG_CRC_AUTO: omit it only when both directions are offloaded to the NIC.
- * @XG_CRC_NEVER: never compute it.
- * @__XG_CRC_MAX: number of policies; not a policy.
- */
-enum xg_crc_policy {
-	XG_CRC_ALWAYS,
-	XG_CRC_AUTO,
-	XG_CRC_NEVER,
-	__XG_CRC_MAX
-};
+#define XG_IPSEC_MODES_VALID	(XFRM_GUARD_IPSEC_TRANSPORT | XFRM_GUARD_IPSEC_TUNNEL)
 
 /**
  * enum xg_alg_class - what an algorithm contributes to an ESP SA
@@ -87,33 +54,6 @@ enum xg_alg_class {
 	XG_CLASS_AEAD_AUTH_ONLY,
 	XG_CLASS_NULL_ENC,
 	XG_CLASS_NULL_AUTH,
-};
-
-/**
- * enum xg_alg_disposition - what a profile thinks of an algorithm name
- * @XG_DISP_ALLOW: accepted (NULL algorithms still only in combinations that
- *	give integrity; see verdict.c).
- * @XG_DISP_DENY: any SA using it is refused as a weak algorithm.
- * @XG_DISP_WARN: accepted, but the verdict carries a warning.
- */
-enum xg_alg_disposition {
-	XG_DISP_ALLOW,
-	XG_DISP_DENY,
-	XG_DISP_WARN,
-};
-
-/**
- * enum xg_alg_override - an administrator's override of the table default
- * @XG_OVR_DEFAULT: use the table's disposition.
- * @XG_OVR_ALLOW: allow, whatever the table says (also silences a warning).
- * @XG_OVR_DENY: deny, whatever the table says.
- * @__XG_OVR_MAX: number of overrides; not an override.
- */
-enum xg_alg_override {
-	XG_OVR_DEFAULT,
-	XG_OVR_ALLOW,
-	XG_OVR_DENY,
-	__XG_OVR_MAX
 };
 
 /**
@@ -175,7 +115,7 @@ enum xg_alg_id {
 struct xg_alg {
 	const char *name;
 	enum xg_alg_class class;
-	enum xg_alg_disposition disposition;
+	enum xfrm_guard_alg_disposition disposition;
 	u16 min_key_bits;
 	u16 min_icv_bits;
 	const char *ref;
@@ -188,11 +128,11 @@ struct xg_alg {
  * @chap_requires_confidentiality: an iSCSI login may use CHAP only over an
  *	encrypting SA (RFC 3723 2.4.1: the kernel cannot see the secret's
  *	length, so it assumes the short-secret case).
- * @ipsec_modes: accepted modes, BIT(enum xg_ipsec_mode); a subset of
+ * @ipsec_modes: accepted modes, BIT(enum xfrm_guard_sa_mode); a subset of
  *	%XG_IPSEC_MODES_VALID, not empty.
  * @crc: application-layer CRC policy.
  * @min_replay_window: smallest inbound replay window accepted, 1 to
- *	%XG_REPLAY_WINDOW_MAX.
+ *	%XFRM_GUARD_REPLAY_WINDOW_MAX.
  * @alg_allow: algorithms an administrator allowed, by enum xg_alg_id.
  * @alg_deny: algorithms an administrator denied; disjoint from @alg_allow.
  *
@@ -200,11 +140,11 @@ struct xg_alg {
  * copies it whole and owns its locking.
  */
 struct xg_profile {
-	enum xg_guard_mode mode;
+	enum xfrm_guard_mode mode;
 	bool confidentiality;
 	bool chap_requires_confidentiality;
 	u8 ipsec_modes;
-	enum xg_crc_policy crc;
+	enum xfrm_guard_crc_policy crc;
 	u32 min_replay_window;
 	DECLARE_BITMAP(alg_allow, XG_ALG_COUNT);
 	DECLARE_BITMAP(alg_deny, XG_ALG_COUNT);
@@ -214,10 +154,10 @@ void xg_profile_init_default(struct xg_profile *p);
 int xg_profile_validate(const struct xg_profile *p,
 			struct netlink_ext_ack *extack);
 int xg_profile_set_alg(struct xg_profile *p, int id,
-		       enum xg_alg_override ovr,
+		       enum xfrm_guard_alg_action ovr,
 		       struct netlink_ext_ack *extack);
-enum xg_alg_disposition xg_profile_alg_disposition(const struct xg_profile *p,
-						   enum xg_alg_id id);
+enum xfrm_guard_alg_disposition
+xg_profile_alg_disposition(const struct xg_profile *p, enum xg_alg_id id);
 
 int xg_alg_lookup(const char *name);
 const struct xg_alg *xg_alg_get(int id);

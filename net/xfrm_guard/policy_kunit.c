@@ -38,16 +38,16 @@ static void default_profile_follows_rfc3723(struct kunit *test)
 
 	memset(&p, 0xa5, sizeof(p));
 	xg_profile_init_default(&p);
-	KUNIT_EXPECT_EQ(test, p.mode, XG_GUARD_ENFORCE);
+	KUNIT_EXPECT_EQ(test, p.mode, XFRM_GUARD_MODE_ENFORCE);
 	/* 2.3.1: ESP with NULL encryption MUST be supported */
 	KUNIT_EXPECT_FALSE(test, p.confidentiality);
 	/* 2.4.1: CHAP with a short secret needs encryption */
 	KUNIT_EXPECT_TRUE(test, p.chap_requires_confidentiality);
 	/* 2.3.2: tunnel MUST, transport MAY */
 	KUNIT_EXPECT_EQ(test, p.ipsec_modes,
-			(u8)(BIT(XG_IPSEC_TRANSPORT) | BIT(XG_IPSEC_TUNNEL)));
+			(u8)(BIT(XFRM_GUARD_SA_MODE_TRANSPORT) | BIT(XFRM_GUARD_SA_MODE_TUNNEL)));
 	/* 3.6.2 */
-	KUNIT_EXPECT_EQ(test, p.crc, XG_CRC_AUTO);
+	KUNIT_EXPECT_EQ(test, p.crc, XFRM_GUARD_CRC_POLICY_AUTO);
 	/* 2.3.1 anti-replay; RFC 4303 3.4.3 window of 32 */
 	KUNIT_EXPECT_EQ(test, p.min_replay_window, 32U);
 	for (i = 0; i < XG_ALG_COUNT; i++)
@@ -69,11 +69,11 @@ static void replay_window_above_kernel_maximum_refused(struct kunit *test)
 	struct xg_profile p;
 
 	xg_profile_init_default(&p);
-	p.min_replay_window = XG_REPLAY_WINDOW_MAX;
+	p.min_replay_window = XFRM_GUARD_REPLAY_WINDOW_MAX;
 	KUNIT_EXPECT_EQ(test, xg_profile_validate(&p, NULL), 0);
 	p.min_replay_window = 1;
 	KUNIT_EXPECT_EQ(test, xg_profile_validate(&p, NULL), 0);
-	p.min_replay_window = XG_REPLAY_WINDOW_MAX + 1;
+	p.min_replay_window = XFRM_GUARD_REPLAY_WINDOW_MAX + 1;
 	xg_expect_invalid(test, &p, "replay");
 }
 
@@ -82,7 +82,7 @@ static void beet_mode_never_allowed(struct kunit *test)
 	struct xg_profile p;
 
 	xg_profile_init_default(&p);
-	p.ipsec_modes |= BIT(XG_IPSEC_BEET);
+	p.ipsec_modes |= BIT(XFRM_GUARD_SA_MODE_BEET);
 	xg_expect_invalid(test, &p, "BEET");
 }
 
@@ -91,7 +91,7 @@ static void unknown_ipsec_mode_refused(struct kunit *test)
 	struct xg_profile p;
 
 	xg_profile_init_default(&p);
-	p.ipsec_modes = BIT(XG_IPSEC_TRANSPORT) | BIT(XG_IPSEC_OTHER);
+	p.ipsec_modes = BIT(XFRM_GUARD_SA_MODE_TRANSPORT) | BIT(XFRM_GUARD_SA_MODE_OTHER);
 	xg_expect_invalid(test, &p, "mode");
 	p.ipsec_modes = BIT(7);
 	xg_expect_invalid(test, &p, "mode");
@@ -111,9 +111,9 @@ static void single_ipsec_mode_accepted(struct kunit *test)
 	struct xg_profile p;
 
 	xg_profile_init_default(&p);
-	p.ipsec_modes = BIT(XG_IPSEC_TRANSPORT);
+	p.ipsec_modes = BIT(XFRM_GUARD_SA_MODE_TRANSPORT);
 	KUNIT_EXPECT_EQ(test, xg_profile_validate(&p, NULL), 0);
-	p.ipsec_modes = BIT(XG_IPSEC_TUNNEL);
+	p.ipsec_modes = BIT(XFRM_GUARD_SA_MODE_TUNNEL);
 	KUNIT_EXPECT_EQ(test, xg_profile_validate(&p, NULL), 0);
 }
 
@@ -122,13 +122,13 @@ static void every_guard_mode_accepted_unknown_refused(struct kunit *test)
 	struct xg_profile p;
 
 	xg_profile_init_default(&p);
-	p.mode = XG_GUARD_OFF;
+	p.mode = XFRM_GUARD_MODE_OFF;
 	KUNIT_EXPECT_EQ(test, xg_profile_validate(&p, NULL), 0);
-	p.mode = XG_GUARD_AUDIT;
+	p.mode = XFRM_GUARD_MODE_AUDIT;
 	KUNIT_EXPECT_EQ(test, xg_profile_validate(&p, NULL), 0);
-	p.mode = XG_GUARD_ENFORCE;
+	p.mode = XFRM_GUARD_MODE_ENFORCE;
 	KUNIT_EXPECT_EQ(test, xg_profile_validate(&p, NULL), 0);
-	p.mode = __XG_GUARD_MAX;
+	p.mode = __XFRM_GUARD_MODE_MAX;
 	xg_expect_invalid(test, &p, "guard mode");
 }
 
@@ -137,11 +137,11 @@ static void every_crc_policy_accepted_unknown_refused(struct kunit *test)
 	struct xg_profile p;
 
 	xg_profile_init_default(&p);
-	p.crc = XG_CRC_ALWAYS;
+	p.crc = XFRM_GUARD_CRC_POLICY_ALWAYS;
 	KUNIT_EXPECT_EQ(test, xg_profile_validate(&p, NULL), 0);
-	p.crc = XG_CRC_NEVER;
+	p.crc = XFRM_GUARD_CRC_POLICY_NEVER;
 	KUNIT_EXPECT_EQ(test, xg_profile_validate(&p, NULL), 0);
-	p.crc = __XG_CRC_MAX;
+	p.crc = __XFRM_GUARD_CRC_POLICY_MAX;
 	xg_expect_invalid(test, &p, "CRC");
 }
 
@@ -169,7 +169,7 @@ static void algorithm_both_allowed_and_denied_refused(struct kunit *test)
 	xg_expect_invalid(test, &p, "allowed and denied");
 	/* ... and the engine still fails closed on it */
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_HMAC_SHA1),
-			XG_DISP_DENY);
+			XFRM_GUARD_DISP_DENY);
 }
 
 static void validation_fails_without_extack(struct kunit *test)
@@ -184,7 +184,7 @@ static void validation_fails_without_extack(struct kunit *test)
 struct xg_alg_expect {
 	const char *name;
 	enum xg_alg_class class;
-	enum xg_alg_disposition disposition;
+	enum xfrm_guard_alg_disposition disposition;
 };
 
 /*
@@ -192,23 +192,23 @@ struct xg_alg_expect {
  * the table has to be a change to this list too.
  */
 static const struct xg_alg_expect xg_alg_expects[] = {
-	{ "cbc(des)", XG_CLASS_ENC, XG_DISP_DENY },
-	{ "cbc(des3_ede)", XG_CLASS_ENC, XG_DISP_WARN },
-	{ "cbc(aes)", XG_CLASS_ENC, XG_DISP_ALLOW },
-	{ "rfc3686(ctr(aes))", XG_CLASS_ENC, XG_DISP_ALLOW },
-	{ "ecb(cipher_null)", XG_CLASS_NULL_ENC, XG_DISP_ALLOW },
-	{ "hmac(md5)", XG_CLASS_AUTH, XG_DISP_DENY },
-	{ "hmac(sha1)", XG_CLASS_AUTH, XG_DISP_ALLOW },
-	{ "hmac(sha256)", XG_CLASS_AUTH, XG_DISP_ALLOW },
-	{ "hmac(sha384)", XG_CLASS_AUTH, XG_DISP_ALLOW },
-	{ "hmac(sha512)", XG_CLASS_AUTH, XG_DISP_ALLOW },
-	{ "xcbc(aes)", XG_CLASS_AUTH, XG_DISP_ALLOW },
-	{ "cmac(aes)", XG_CLASS_AUTH, XG_DISP_ALLOW },
-	{ "digest_null", XG_CLASS_NULL_AUTH, XG_DISP_ALLOW },
-	{ "rfc4106(gcm(aes))", XG_CLASS_AEAD, XG_DISP_ALLOW },
-	{ "rfc4309(ccm(aes))", XG_CLASS_AEAD, XG_DISP_ALLOW },
-	{ "rfc4543(gcm(aes))", XG_CLASS_AEAD_AUTH_ONLY, XG_DISP_ALLOW },
-	{ "rfc7539esp(chacha20,poly1305)", XG_CLASS_AEAD, XG_DISP_ALLOW },
+	{ "cbc(des)", XG_CLASS_ENC, XFRM_GUARD_DISP_DENY },
+	{ "cbc(des3_ede)", XG_CLASS_ENC, XFRM_GUARD_DISP_WARN },
+	{ "cbc(aes)", XG_CLASS_ENC, XFRM_GUARD_DISP_ALLOW },
+	{ "rfc3686(ctr(aes))", XG_CLASS_ENC, XFRM_GUARD_DISP_ALLOW },
+	{ "ecb(cipher_null)", XG_CLASS_NULL_ENC, XFRM_GUARD_DISP_ALLOW },
+	{ "hmac(md5)", XG_CLASS_AUTH, XFRM_GUARD_DISP_DENY },
+	{ "hmac(sha1)", XG_CLASS_AUTH, XFRM_GUARD_DISP_ALLOW },
+	{ "hmac(sha256)", XG_CLASS_AUTH, XFRM_GUARD_DISP_ALLOW },
+	{ "hmac(sha384)", XG_CLASS_AUTH, XFRM_GUARD_DISP_ALLOW },
+	{ "hmac(sha512)", XG_CLASS_AUTH, XFRM_GUARD_DISP_ALLOW },
+	{ "xcbc(aes)", XG_CLASS_AUTH, XFRM_GUARD_DISP_ALLOW },
+	{ "cmac(aes)", XG_CLASS_AUTH, XFRM_GUARD_DISP_ALLOW },
+	{ "digest_null", XG_CLASS_NULL_AUTH, XFRM_GUARD_DISP_ALLOW },
+	{ "rfc4106(gcm(aes))", XG_CLASS_AEAD, XFRM_GUARD_DISP_ALLOW },
+	{ "rfc4309(ccm(aes))", XG_CLASS_AEAD, XFRM_GUARD_DISP_ALLOW },
+	{ "rfc4543(gcm(aes))", XG_CLASS_AEAD_AUTH_ONLY, XFRM_GUARD_DISP_ALLOW },
+	{ "rfc7539esp(chacha20,poly1305)", XG_CLASS_AEAD, XFRM_GUARD_DISP_ALLOW },
 };
 
 KUNIT_ARRAY_PARAM_DESC(xg_alg_expects, xg_alg_expects, name);
@@ -294,7 +294,7 @@ static const char *const xg_unknown_names[] = {
 
 static void unknown_algorithm_names_not_found(struct kunit *test)
 {
-	char unterminated[XG_ALG_NAME_MAX + 8];
+	char unterminated[XFRM_GUARD_ALG_NAME_MAX + 8];
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(xg_unknown_names); i++)
@@ -314,7 +314,7 @@ static void rejects_des_cbc_by_default(struct kunit *test)
 
 	xg_profile_init_default(&p);
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES_CBC),
-			XG_DISP_DENY);
+			XFRM_GUARD_DISP_DENY);
 }
 
 static void rejects_hmac_md5_by_default(struct kunit *test)
@@ -323,7 +323,7 @@ static void rejects_hmac_md5_by_default(struct kunit *test)
 
 	xg_profile_init_default(&p);
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_HMAC_MD5),
-			XG_DISP_DENY);
+			XFRM_GUARD_DISP_DENY);
 }
 
 static void warns_on_3des_by_default(struct kunit *test)
@@ -332,7 +332,7 @@ static void warns_on_3des_by_default(struct kunit *test)
 
 	xg_profile_init_default(&p);
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES3_CBC),
-			XG_DISP_WARN);
+			XFRM_GUARD_DISP_WARN);
 }
 
 static void admin_allow_overrides_default_deny(struct kunit *test)
@@ -341,13 +341,13 @@ static void admin_allow_overrides_default_deny(struct kunit *test)
 
 	xg_profile_init_default(&p);
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_DES_CBC,
-						 XG_OVR_ALLOW, NULL), 0);
+						 XFRM_GUARD_ALG_ALLOW, NULL), 0);
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES_CBC),
-			XG_DISP_ALLOW);
+			XFRM_GUARD_DISP_ALLOW);
 	KUNIT_EXPECT_EQ(test, xg_profile_validate(&p, NULL), 0);
 	/* other entries keep their defaults */
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_HMAC_MD5),
-			XG_DISP_DENY);
+			XFRM_GUARD_DISP_DENY);
 }
 
 static void admin_allow_silences_3des_warning(struct kunit *test)
@@ -356,9 +356,9 @@ static void admin_allow_silences_3des_warning(struct kunit *test)
 
 	xg_profile_init_default(&p);
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_DES3_CBC,
-						 XG_OVR_ALLOW, NULL), 0);
+						 XFRM_GUARD_ALG_ALLOW, NULL), 0);
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES3_CBC),
-			XG_DISP_ALLOW);
+			XFRM_GUARD_DISP_ALLOW);
 }
 
 static void admin_deny_overrides_default_allow(struct kunit *test)
@@ -367,9 +367,9 @@ static void admin_deny_overrides_default_allow(struct kunit *test)
 
 	xg_profile_init_default(&p);
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_HMAC_SHA1,
-						 XG_OVR_DENY, NULL), 0);
+						 XFRM_GUARD_ALG_DENY, NULL), 0);
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_HMAC_SHA1),
-			XG_DISP_DENY);
+			XFRM_GUARD_DISP_DENY);
 	KUNIT_EXPECT_EQ(test, xg_profile_validate(&p, NULL), 0);
 }
 
@@ -379,13 +379,13 @@ static void override_switches_between_allow_and_deny(struct kunit *test)
 
 	xg_profile_init_default(&p);
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_AES_CBC,
-						 XG_OVR_DENY, NULL), 0);
+						 XFRM_GUARD_ALG_DENY, NULL), 0);
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_AES_CBC,
-						 XG_OVR_ALLOW, NULL), 0);
+						 XFRM_GUARD_ALG_ALLOW, NULL), 0);
 	/* the second override replaces the first; never both bits */
 	KUNIT_EXPECT_EQ(test, xg_profile_validate(&p, NULL), 0);
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_AES_CBC),
-			XG_DISP_ALLOW);
+			XFRM_GUARD_DISP_ALLOW);
 }
 
 static void override_default_restores_table_disposition(struct kunit *test)
@@ -394,11 +394,11 @@ static void override_default_restores_table_disposition(struct kunit *test)
 
 	xg_profile_init_default(&p);
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_DES_CBC,
-						 XG_OVR_ALLOW, NULL), 0);
+						 XFRM_GUARD_ALG_ALLOW, NULL), 0);
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_DES_CBC,
-						 XG_OVR_DEFAULT, NULL), 0);
+						 XFRM_GUARD_ALG_DEFAULT, NULL), 0);
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_DES_CBC),
-			XG_DISP_DENY);
+			XFRM_GUARD_DISP_DENY);
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(p.alg_allow, XG_ALG_COUNT));
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(p.alg_deny, XG_ALG_COUNT));
 }
@@ -410,17 +410,17 @@ static void override_of_unknown_algorithm_refused(struct kunit *test)
 
 	xg_profile_init_default(&p);
 	before = p;
-	KUNIT_EXPECT_EQ(test, xg_profile_set_alg(&p, XG_ALG_COUNT, XG_OVR_ALLOW,
+	KUNIT_EXPECT_EQ(test, xg_profile_set_alg(&p, XG_ALG_COUNT, XFRM_GUARD_ALG_ALLOW,
 						 &extack), -EINVAL);
 	KUNIT_EXPECT_NOT_NULL(test, extack._msg);
-	KUNIT_EXPECT_EQ(test, xg_profile_set_alg(&p, -ENOENT, XG_OVR_ALLOW,
+	KUNIT_EXPECT_EQ(test, xg_profile_set_alg(&p, -ENOENT, XFRM_GUARD_ALG_ALLOW,
 						 NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, xg_profile_set_alg(&p, XG_ALG_DES_CBC,
-						 __XG_OVR_MAX, NULL), -EINVAL);
+						 __XFRM_GUARD_ALG_MAX, NULL), -EINVAL);
 	KUNIT_EXPECT_MEMEQ(test, &p, &before, sizeof(p));
 	/* an out-of-range id is judged as denied, never as allowed */
 	KUNIT_EXPECT_EQ(test, xg_profile_alg_disposition(&p, XG_ALG_COUNT),
-			XG_DISP_DENY);
+			XFRM_GUARD_DISP_DENY);
 }
 
 static struct kunit_case xg_policy_cases[] = {

@@ -88,10 +88,16 @@ static struct dst_entry *xg_conn_route(const struct xfrm_guard_conn *c)
 #endif
 }
 
-/*
- * The states of a bundle, outermost first. A blackhole or queue route has
- * no state: it is "no IPsec". The descriptions point into the states, which
- * the bundle keeps alive as long as the caller holds it.
+/**
+ * xg_descs_from_dst() - describe the states of a bundle, outermost first
+ * @dst: the bundle, or a route that is none
+ * @out: filled in, %XFRM_MAX_DEPTH entries at most
+ *
+ * A blackhole or queue route has no state: it is "no IPsec". The
+ * descriptions point into the states, which the bundle keeps alive as long
+ * as the caller holds it.
+ *
+ * Return: the number of states described.
  */
 unsigned int xg_descs_from_dst(const struct dst_entry *dst,
 			       struct xg_sa_desc *out)
@@ -103,9 +109,16 @@ unsigned int xg_descs_from_dst(const struct dst_entry *dst,
 	return n;
 }
 
-/*
- * The profile a connection is judged by, and its index in @id.
+/**
+ * xg_profile_for() - the profile a connection is judged by
+ * @xn: namespace state
+ * @t: the connection's tuple
+ * @owner: who attached it
+ * @id: set to the profile's index
+ *
  * Context: inside rcu_read_lock().
+ *
+ * Return: the profile, valid until rcu_read_unlock().
  */
 const struct xg_profile *xg_profile_for(struct xg_net *xn,
 					const struct xg_tuple *t,
@@ -181,6 +194,13 @@ static u16 xg_tunnel_peer(const struct dst_entry *dst, xfrm_address_t *peer)
 	return 0;
 }
 
+/**
+ * xg_conn_judge() - make a whole-connection verdict
+ * @c: the connection
+ * @j: the verdict and what goes with it
+ *
+ * Context: process or softirq context, not inside rcu_read_lock().
+ */
 void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_judgement *j)
 {
 	struct xg_verdict *v = &j->v;
@@ -218,7 +238,7 @@ void xg_conn_judge(struct xfrm_guard_conn *c, struct xg_judgement *j)
 	p = xg_profile_for(c->xn, &c->t, c->owner, &id);
 	xg_verdict_eval(p, out, n, xin ? &in : NULL, v);
 	v->profile = id;
-	j->enforced = p->mode == XG_GUARD_ENFORCE;
+	j->enforced = p->mode == XFRM_GUARD_MODE_ENFORCE;
 	rcu_read_unlock();
 	/* The names point into the states: copy them while they are held. */
 	xg_sas_note(sas, out, n, xin ? &in : NULL);
@@ -259,6 +279,14 @@ out:
 	return open;
 }
 
+/**
+ * xg_conn_recheck() - judge a connection again and publish the verdict
+ * @c: the connection
+ *
+ * Context: process or softirq context.
+ *
+ * Return: whether the connection may transmit.
+ */
 bool xg_conn_recheck(struct xfrm_guard_conn *c)
 {
 	u32 gen = atomic_read(&c->xn->gen);

@@ -38,7 +38,7 @@ struct xg_refused {
 	struct xg_tuple t;
 	enum xfrm_guard_reason reason;
 	u32 profile;
-	char alg[XG_ALG_NAME_MAX];
+	char alg[XFRM_GUARD_ALG_NAME_MAX];
 };
 
 /**

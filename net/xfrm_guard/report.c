@@ -44,9 +44,18 @@ const char *xg_owner_name(enum xfrm_guard_owner owner)
  */
 static DEFINE_RATELIMIT_STATE(xg_drop_event_rs, 5 * HZ, 20);
 
-/*
- * @owner_reason is the owner's own refusal token, for
- * XFRM_GUARD_EVENT_OWNER_REFUSED: dmesg shows it instead of the verdict.
+/**
+ * xg_conn_report_owner() - report an event in dmesg and on netlink
+ * @xn: namespace state
+ * @type: what happened
+ * @owner: whose connection; %XFRM_GUARD_OWNER_ANY for a portal's
+ * @t: the connection's tuple
+ * @v: the verdict that goes with it
+ * @owner_reason: the owner's own refusal token, for
+ *	%XFRM_GUARD_EVENT_OWNER_REFUSED (dmesg shows it instead of the
+ *	verdict), else NULL
+ *
+ * Context: any but hardirq.
  */
 void xg_conn_report_owner(struct xg_net *xn,
 			  enum xfrm_guard_event_type type,
@@ -98,6 +107,16 @@ void xg_conn_report_owner(struct xg_net *xn,
 				    alg);
 }
 
+/**
+ * xg_conn_report() - report an event of the guard's own
+ * @xn: namespace state
+ * @type: what happened
+ * @owner: whose connection
+ * @t: the connection's tuple
+ * @v: the verdict that goes with it
+ *
+ * Context: any but hardirq.
+ */
 void xg_conn_report(struct xg_net *xn,
 		    enum xfrm_guard_event_type type,
 		    enum xfrm_guard_owner owner,
@@ -106,12 +125,21 @@ void xg_conn_report(struct xg_net *xn,
 	xg_conn_report_owner(xn, type, owner, t, v, NULL);
 }
 
-/*
+/**
+ * xg_conn_audit() - write an audit record for a refusal
+ * @op: the record's op= word
+ * @owner: whose connection
+ * @t: the connection's tuple
+ * @reason: the reason's name or the owner's token
+ * @alg: the algorithm at fault, or ""
+ *
  * An audit record for every refusal, in the IPsec event class xfrm itself
  * uses, so that auditd rules for IPsec see the guard's decisions too: the
  * guard's own (op xfrm-guard-refuse, the verdict's reason) and an owner's
  * (op xfrm-guard-owner-refuse, the owner's token). Both words are from a
  * fixed vocabulary or vetted by xg_owner_reason_token(): no escaping.
+ *
+ * Context: process context.
  */
 void xg_conn_audit(const char *op, enum xfrm_guard_owner owner,
 		   const struct xg_tuple *t, const char *reason,
@@ -137,6 +165,12 @@ void xg_conn_audit(const char *op, enum xfrm_guard_owner owner,
 	audit_log_end(ab);
 }
 
+/**
+ * xg_conn_audit_refusal() - audit the guard's refusal of an attach
+ * @owner: who asked to attach
+ * @t: the connection's tuple
+ * @v: the verdict
+ */
 void xg_conn_audit_refusal(enum xfrm_guard_owner owner,
 			   const struct xg_tuple *t,
 			   const struct xg_verdict *v)
@@ -145,7 +179,13 @@ void xg_conn_audit_refusal(enum xfrm_guard_owner owner,
 		      v->alg);
 }
 
-/*
+/**
+ * xg_conn_remember_refusal() - note a refused attach in its namespace
+ * @xn: namespace state
+ * @owner: who asked to attach
+ * @t: the connection's tuple
+ * @v: the verdict
+ *
  * A refused attach leaves no connection behind: the namespace keeps a note
  * of it, for the connection dump (xg_conn_dump_refused()).
  */

@@ -97,7 +97,7 @@ int xg_rule_validate(const struct xg_rule *r, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "local port range is empty (low above high)");
 		return -EINVAL;
 	}
-	if (r->profile >= XG_PROFILES_MAX) {
+	if (r->profile >= XFRM_GUARD_PROFILES_MAX) {
 		NL_SET_ERR_MSG(extack, "profile index out of range");
 		return -EINVAL;
 	}

@@ -44,7 +44,7 @@ union xg_addr {
  * @rport_hi: highest remote port matched, >= @rport_lo.
  * @lport_lo: lowest local port matched (host order).
  * @lport_hi: highest local port matched, >= @lport_lo.
- * @profile: profile selected, below %XG_PROFILES_MAX.
+ * @profile: profile selected, below %XFRM_GUARD_PROFILES_MAX.
  */
 struct xg_rule {
 	u32 priority;

@@ -615,7 +615,7 @@ static const struct xg_invalid_case xg_invalid_cases[] = {
 	    65535 }, "owner" },
 	{ "profile_index_out_of_range",
 	  { 10, ANY, AF_UNSPEC, NULL, 0, 0, 65535, 0, 65535,
-	    XG_PROFILES_MAX }, "profile" },
+	    XFRM_GUARD_PROFILES_MAX }, "profile" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(xg_invalid_cases, xg_invalid_cases, desc);
@@ -652,7 +652,7 @@ static void well_formed_rules_accepted(struct kunit *test)
 		{ 1, ISCSI, AF_INET, "192.0.2.7", 32, 3260, 3260, 0, 65535 },
 		{ 2, IWARP, AF_INET6, "2001:db8::7", 128, 0, 0, 0, 0 },
 		{ 3, ANY, AF_UNSPEC, NULL, 0, 0, 65535, 0, 65535,
-		  XG_PROFILES_MAX - 1 },
+		  XFRM_GUARD_PROFILES_MAX - 1 },
 		{ 4, ANY, AF_INET6, "::", 0, 0, 65535, 65535, 65535 },
 		{ 5, ISCSI, AF_INET6, "::", 0, 65535, 65535, 65535, 65535 },
 	};

@@ -15,16 +15,16 @@
 
 static struct kobject *xg_kobj;
 
-static const char * const xg_mode_names[__XG_GUARD_MAX] = {
-	[XG_GUARD_OFF] = "off",
-	[XG_GUARD_AUDIT] = "audit",
-	[XG_GUARD_ENFORCE] = "enforce",
+static const char * const xg_mode_names[__XFRM_GUARD_MODE_MAX] = {
+	[XFRM_GUARD_MODE_OFF] = "off",
+	[XFRM_GUARD_MODE_AUDIT] = "audit",
+	[XFRM_GUARD_MODE_ENFORCE] = "enforce",
 };
 
-static const char * const xg_crc_policy_names[__XG_CRC_MAX] = {
-	[XG_CRC_ALWAYS] = "always",
-	[XG_CRC_AUTO] = "auto",
-	[XG_CRC_NEVER] = "never",
+static const char * const xg_crc_policy_names[__XFRM_GUARD_CRC_POLICY_MAX] = {
+	[XFRM_GUARD_CRC_POLICY_ALWAYS] = "always",
+	[XFRM_GUARD_CRC_POLICY_AUTO] = "auto",
+	[XFRM_GUARD_CRC_POLICY_NEVER] = "never",
 };
 
 /* A copy, so that no file is formatted inside the RCU read section. */
@@ -70,9 +70,9 @@ static ssize_t ipsec_modes_show(struct kobject *kobj,
 	int len = 0;
 
 	xg_sysfs_profile(&p);
-	if (p.ipsec_modes & BIT(XG_IPSEC_TRANSPORT))
+	if (p.ipsec_modes & BIT(XFRM_GUARD_SA_MODE_TRANSPORT))
 		len += sysfs_emit_at(buf, len, "transport");
-	if (p.ipsec_modes & BIT(XG_IPSEC_TUNNEL))
+	if (p.ipsec_modes & BIT(XFRM_GUARD_SA_MODE_TUNNEL))
 		len += sysfs_emit_at(buf, len, "%stunnel", len ? "," : "");
 	len += sysfs_emit_at(buf, len, "\n");
 	return len;
@@ -97,7 +97,7 @@ static ssize_t min_replay_window_show(struct kobject *kobj,
 }
 
 /* Algorithms whose effective disposition is @disp, space separated. */
-static ssize_t xg_sysfs_algs(char *buf, enum xg_alg_disposition disp)
+static ssize_t xg_sysfs_algs(char *buf, enum xfrm_guard_alg_disposition disp)
 {
 	struct xg_profile p;
 	int i, len = 0;
@@ -114,13 +114,13 @@ static ssize_t xg_sysfs_algs(char *buf, enum xg_alg_disposition disp)
 static ssize_t denied_algorithms_show(struct kobject *kobj,
 				      struct kobj_attribute *attr, char *buf)
 {
-	return xg_sysfs_algs(buf, XG_DISP_DENY);
+	return xg_sysfs_algs(buf, XFRM_GUARD_DISP_DENY);
 }
 
 static ssize_t warned_algorithms_show(struct kobject *kobj,
 				      struct kobj_attribute *attr, char *buf)
 {
-	return xg_sysfs_algs(buf, XG_DISP_WARN);
+	return xg_sysfs_algs(buf, XFRM_GUARD_DISP_WARN);
 }
 
 static struct kobj_attribute xg_attr_mode = __ATTR_RO(mode);

@@ -124,16 +124,16 @@ void xg_sa_desc_from_state(struct xg_sa_desc *d, const struct xfrm_state *x)
 
 	switch (x->props.mode) {
 	case XFRM_MODE_TRANSPORT:
-		d->mode = XG_IPSEC_TRANSPORT;
+		d->mode = XFRM_GUARD_SA_MODE_TRANSPORT;
 		break;
 	case XFRM_MODE_TUNNEL:
-		d->mode = XG_IPSEC_TUNNEL;
+		d->mode = XFRM_GUARD_SA_MODE_TUNNEL;
 		break;
 	case XFRM_MODE_BEET:
-		d->mode = XG_IPSEC_BEET;
+		d->mode = XFRM_GUARD_SA_MODE_BEET;
 		break;
 	default:
-		d->mode = XG_IPSEC_OTHER;
+		d->mode = XFRM_GUARD_SA_MODE_OTHER;
 		break;
 	}
 
@@ -251,7 +251,7 @@ static bool xg_class_fits(enum xg_slot slot, enum xg_alg_class class)
 static void xg_judge_slot(const struct xg_profile *p, enum xg_slot slot,
 			  const struct xg_alg_desc *d, struct xg_sa_algs *a)
 {
-	enum xg_alg_disposition disp;
+	enum xfrm_guard_alg_disposition disp;
 	const struct xg_alg *alg;
 	int id;
 
@@ -263,14 +263,14 @@ static void xg_judge_slot(const struct xg_profile *p, enum xg_slot slot,
 	if (!alg || !xg_class_fits(slot, alg->class))
 		goto weak;
 	disp = xg_profile_alg_disposition(p, id);
-	if (disp == XG_DISP_DENY)
+	if (disp == XFRM_GUARD_DISP_DENY)
 		goto weak;
 	if (d->key_bits < alg->min_key_bits)
 		goto weak;
 	if (slot != XG_SLOT_EALG && d->icv_bits < alg->min_icv_bits)
 		goto weak;
 
-	if (disp == XG_DISP_WARN && !a->warn)
+	if (disp == XFRM_GUARD_DISP_WARN && !a->warn)
 		a->warn = alg->name;
 
 	/*
@@ -301,17 +301,16 @@ weak:
 		a->weak = d->name;
 }
 
-static bool xg_mode_ok(const struct xg_profile *p, enum xg_ipsec_mode mode)
+static bool xg_mode_ok(const struct xg_profile *p, enum xfrm_guard_sa_mode mode)
 {
 	switch (mode) {
-	case XG_IPSEC_TRANSPORT:
-	case XG_IPSEC_TUNNEL:
+	case XFRM_GUARD_SA_MODE_TRANSPORT:
+	case XFRM_GUARD_SA_MODE_TUNNEL:
 		return p->ipsec_modes & BIT(mode);
-	case XG_IPSEC_BEET:
-	case XG_IPSEC_OTHER:
-		break;
+	default:
+		/* BEET, and anything else xfrm knows: never RFC 3723's. */
+		return false;
 	}
-	return false;
 }
 
 /* The first rule one SA breaks, in xg_reason_rank order. */
@@ -423,9 +422,9 @@ static enum xfrm_guard_crc xg_crc_decide(const struct xg_profile *p,
 	unsigned int i;
 
 	switch (p->crc) {
-	case XG_CRC_NEVER:
+	case XFRM_GUARD_CRC_POLICY_NEVER:
 		return XFRM_GUARD_CRC_SKIP_DISABLED;
-	case XG_CRC_AUTO:
+	case XFRM_GUARD_CRC_POLICY_AUTO:
 		break;
 	default:
 		/* "always", and a value validation should have refused */
@@ -442,13 +441,13 @@ static enum xfrm_guard_crc xg_crc_decide(const struct xg_profile *p,
 	return XFRM_GUARD_CRC_SKIP_OFFLOADED;
 }
 
-static enum xg_action xg_action_for(enum xg_guard_mode mode,
+static enum xg_action xg_action_for(enum xfrm_guard_mode mode,
 				    enum xfrm_guard_reason reason)
 {
 	switch (mode) {
-	case XG_GUARD_OFF:
+	case XFRM_GUARD_MODE_OFF:
 		return XG_ACTION_NONE;
-	case XG_GUARD_AUDIT:
+	case XFRM_GUARD_MODE_AUDIT:
 		return reason == XFRM_GUARD_REASON_PROTECTED ?
 		       XG_ACTION_ACCEPT : XG_ACTION_REPORT;
 	default:
@@ -588,16 +587,16 @@ EXPORT_SYMBOL_IF_KUNIT(xg_verdict_chap_ok);
 /**
  * xg_owner_reason_token() - the refusal token an owner gave, made safe
  * @reason: the owner's token, or NULL; need not be NUL-terminated within
- *	%XG_OWNER_REASON_MAX bytes
+ *	%XFRM_GUARD_OWNER_REASON_MAX bytes
  * @out: where the token to report goes
- * @len: size of @out, at least %XG_OWNER_REASON_MAX
+ * @len: size of @out, at least %XFRM_GUARD_OWNER_REASON_MAX
  *
  * The token ends up in dmesg, an audit record and netlink, so it must be a
- * short word: 1 to %XG_OWNER_REASON_MAX - 1 ASCII letters, digits, '_' and
+ * short word: 1 to %XFRM_GUARD_OWNER_REASON_MAX - 1 ASCII letters, digits, '_' and
  * '-'. Anything else (NULL, empty, too long, spaces, control, format or
  * non-ASCII characters) becomes %XG_OWNER_REASON_GENERIC rather than being
  * cut or escaped, so that a report never shows half a token. At most
- * %XG_OWNER_REASON_MAX bytes of @reason are read.
+ * %XFRM_GUARD_OWNER_REASON_MAX bytes of @reason are read.
  *
  * Context: any; no locks, no allocation.
  */
@@ -605,8 +604,8 @@ void xg_owner_reason_token(const char *reason, char *out, size_t len)
 {
 	size_t n, i;
 
-	n = reason ? strnlen(reason, XG_OWNER_REASON_MAX) : 0;
-	if (!n || n >= XG_OWNER_REASON_MAX || n >= len)
+	n = reason ? strnlen(reason, XFRM_GUARD_OWNER_REASON_MAX) : 0;
+	if (!n || n >= XFRM_GUARD_OWNER_REASON_MAX || n >= len)
 		goto generic;
 	/* isalnum() alone would take Latin-1 letters */
 	for (i = 0; i < n; i++)

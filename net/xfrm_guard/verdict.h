@@ -16,8 +16,6 @@
 
 struct xfrm_state;
 
-/* Longest owner refusal token, terminating NUL included. */
-#define XG_OWNER_REASON_MAX	32
 /* What an owner refusal is called when the owner gave no usable token. */
 #define XG_OWNER_REASON_GENERIC	"owner_refused"
 
@@ -124,7 +122,7 @@ struct xg_alg_desc {
  */
 struct xg_sa_desc {
 	enum xg_sa_proto proto;
-	enum xg_ipsec_mode mode;
+	enum xfrm_guard_sa_mode mode;
 	enum xg_km_state km_state;
 	bool dying;
 	bool esn;
@@ -187,7 +185,7 @@ struct xg_verdict {
 	bool confidential;
 	bool chap_requires_confidentiality;
 	const char *warn_alg;
-	char alg[XG_ALG_NAME_MAX];
+	char alg[XFRM_GUARD_ALG_NAME_MAX];
 	u32 profile;
 };
 

@@ -19,7 +19,7 @@ static void xg_t_sa(struct xg_sa_desc *d, bool inbound)
 {
 	memset(d, 0, sizeof(*d));
 	d->proto = XG_PROTO_ESP;
-	d->mode = XG_IPSEC_TRANSPORT;
+	d->mode = XFRM_GUARD_SA_MODE_TRANSPORT;
 	d->km_state = XG_KM_VALID;
 	d->replay_window = inbound ? 32 : 0;
 	d->spi = cpu_to_be32(inbound ? 0x2000 : 0x1000);
@@ -355,7 +355,7 @@ static void admin_allow_accepts_denied_algorithm(struct kunit *test)
 
 	xg_profile_init_default(&p);
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_DES_CBC,
-						 XG_OVR_ALLOW, NULL), 0);
+						 XFRM_GUARD_ALG_ALLOW, NULL), 0);
 	xg_t_sa(&out, false);
 	xg_t_sa(&in, true);
 	xg_t_algs(&out, &none, &des, &sha);
@@ -372,7 +372,7 @@ static void admin_deny_refuses_default_algorithm(struct kunit *test)
 
 	xg_profile_init_default(&p);
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_AES_GCM,
-						 XG_OVR_DENY, NULL), 0);
+						 XFRM_GUARD_ALG_DENY, NULL), 0);
 	xg_t_sa(&out, false);
 	xg_t_sa(&in, true);
 	xg_verdict_eval(&p, &out, 1, &in, &v);
@@ -382,7 +382,7 @@ static void admin_deny_refuses_default_algorithm(struct kunit *test)
 	/* denying NULL encryption takes away the auth-only option */
 	xg_profile_init_default(&p);
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_NULL_CIPHER,
-						 XG_OVR_DENY, NULL), 0);
+						 XFRM_GUARD_ALG_DENY, NULL), 0);
 	out.aead = (struct xg_alg_desc){};
 	out.ealg = (struct xg_alg_desc){ "ecb(cipher_null)", 0 };
 	out.aalg = (struct xg_alg_desc){ "hmac(sha256)", 256, 128 };
@@ -404,11 +404,11 @@ static void overrides_do_not_lift_structural_rules(struct kunit *test)
 	xg_profile_init_default(&p);
 	p.confidentiality = true;
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_NULL_DIGEST,
-						 XG_OVR_ALLOW, NULL), 0);
+						 XFRM_GUARD_ALG_ALLOW, NULL), 0);
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_NULL_CIPHER,
-						 XG_OVR_ALLOW, NULL), 0);
+						 XFRM_GUARD_ALG_ALLOW, NULL), 0);
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_AES_GMAC,
-						 XG_OVR_ALLOW, NULL), 0);
+						 XFRM_GUARD_ALG_ALLOW, NULL), 0);
 	xg_t_sa(&out, false);
 	xg_t_sa(&in, true);
 
@@ -445,7 +445,7 @@ static void warns_on_3des(struct kunit *test)
 
 	/* an administrator who allows it explicitly has heard the warning */
 	KUNIT_ASSERT_EQ(test, xg_profile_set_alg(&p, XG_ALG_DES3_CBC,
-						 XG_OVR_ALLOW, NULL), 0);
+						 XFRM_GUARD_ALG_ALLOW, NULL), 0);
 	xg_verdict_eval(&p, &out, 1, &in, &v);
 	KUNIT_EXPECT_FALSE(test, v.warn);
 	KUNIT_EXPECT_NULL(test, v.warn_alg);
@@ -501,8 +501,8 @@ static void replay_window_below_profile_minimum_refused(struct kunit *test)
 	xg_verdict_eval(&p, &out, 1, &in, &v);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_NO_ANTI_REPLAY, XG_SA_INBOUND);
 
-	p.min_replay_window = XG_REPLAY_WINDOW_MAX;
-	in.replay_window = XG_REPLAY_WINDOW_MAX;
+	p.min_replay_window = XFRM_GUARD_REPLAY_WINDOW_MAX;
+	in.replay_window = XFRM_GUARD_REPLAY_WINDOW_MAX;
 	xg_verdict_eval(&p, &out, 1, &in, &v);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_PROTECTED, XG_SA_NONE);
 }
@@ -550,16 +550,16 @@ static void tunnel_refused_when_only_transport(struct kunit *test)
 	struct xg_verdict v;
 
 	xg_profile_init_default(&p);
-	p.ipsec_modes = BIT(XG_IPSEC_TRANSPORT);
+	p.ipsec_modes = BIT(XFRM_GUARD_SA_MODE_TRANSPORT);
 	xg_t_sa(&out, false);
 	xg_t_sa(&in, true);
-	out.mode = XG_IPSEC_TUNNEL;
-	in.mode = XG_IPSEC_TUNNEL;
+	out.mode = XFRM_GUARD_SA_MODE_TUNNEL;
+	in.mode = XFRM_GUARD_SA_MODE_TUNNEL;
 	xg_verdict_eval(&p, &out, 1, &in, &v);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_MODE_NOT_ALLOWED, 0);
 
 	/* the inbound SA is held to the same profile */
-	out.mode = XG_IPSEC_TRANSPORT;
+	out.mode = XFRM_GUARD_SA_MODE_TRANSPORT;
 	xg_verdict_eval(&p, &out, 1, &in, &v);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_MODE_NOT_ALLOWED,
 		    XG_SA_INBOUND);
@@ -577,14 +577,14 @@ static void transport_refused_when_only_tunnel(struct kunit *test)
 	struct xg_verdict v;
 
 	xg_profile_init_default(&p);
-	p.ipsec_modes = BIT(XG_IPSEC_TUNNEL);
+	p.ipsec_modes = BIT(XFRM_GUARD_SA_MODE_TUNNEL);
 	xg_t_sa(&out, false);
 	xg_t_sa(&in, true);
 	xg_verdict_eval(&p, &out, 1, &in, &v);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_MODE_NOT_ALLOWED, 0);
 
-	out.mode = XG_IPSEC_TUNNEL;
-	in.mode = XG_IPSEC_TUNNEL;
+	out.mode = XFRM_GUARD_SA_MODE_TUNNEL;
+	in.mode = XFRM_GUARD_SA_MODE_TUNNEL;
 	xg_verdict_eval(&p, &out, 1, &in, &v);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_PROTECTED, XG_SA_NONE);
 }
@@ -598,7 +598,7 @@ static void beet_and_other_modes_never_accepted(struct kunit *test)
 	xg_profile_init_default(&p);
 	xg_t_sa(&out, false);
 	xg_t_sa(&in, true);
-	out.mode = XG_IPSEC_BEET;
+	out.mode = XFRM_GUARD_SA_MODE_BEET;
 	xg_verdict_eval(&p, &out, 1, &in, &v);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_MODE_NOT_ALLOWED, 0);
 
@@ -607,7 +607,7 @@ static void beet_and_other_modes_never_accepted(struct kunit *test)
 	xg_verdict_eval(&p, &out, 1, &in, &v);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_MODE_NOT_ALLOWED, 0);
 
-	out.mode = XG_IPSEC_OTHER;
+	out.mode = XFRM_GUARD_SA_MODE_OTHER;
 	xg_verdict_eval(&p, &out, 1, &in, &v);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_MODE_NOT_ALLOWED, 0);
 }
@@ -694,7 +694,7 @@ static void ah_around_esp_is_judged_for_state_and_mode(struct kunit *test)
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_SA_NOT_VALID, 0);
 
 	out[0].km_state = XG_KM_VALID;
-	out[0].mode = XG_IPSEC_BEET;
+	out[0].mode = XFRM_GUARD_SA_MODE_BEET;
 	xg_verdict_eval(&p, out, 2, &in, &v);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_MODE_NOT_ALLOWED, 0);
 }
@@ -846,10 +846,10 @@ static void rx_audit_mode_reports_instead_of_dropping(struct kunit *test)
 	struct xg_verdict v;
 
 	xg_profile_init_default(&p);
-	p.mode = XG_GUARD_AUDIT;
+	p.mode = XFRM_GUARD_MODE_AUDIT;
 	xg_verdict_eval_rx(&p, NULL, 0, &v);
 	KUNIT_EXPECT_EQ(test, v.action, XG_ACTION_REPORT);
-	p.mode = XG_GUARD_OFF;
+	p.mode = XFRM_GUARD_MODE_OFF;
 	xg_verdict_eval_rx(&p, NULL, 0, &v);
 	KUNIT_EXPECT_EQ(test, v.action, XG_ACTION_NONE);
 }
@@ -867,12 +867,12 @@ static void reasons_follow_documented_precedence(struct kunit *test)
 
 	/* one SA pair that breaks every rule; repair one rule at a time */
 	xg_profile_init_default(&p);
-	p.ipsec_modes = BIT(XG_IPSEC_TRANSPORT);
+	p.ipsec_modes = BIT(XFRM_GUARD_SA_MODE_TRANSPORT);
 	p.confidentiality = true;
 	xg_t_sa(&out, false);
 	xg_t_sa(&in, true);
 	out.km_state = XG_KM_DEAD;
-	out.mode = XG_IPSEC_TUNNEL;
+	out.mode = XFRM_GUARD_SA_MODE_TUNNEL;
 	xg_t_algs(&out, &none, &des, &none);
 	in.replay_window = 0;
 
@@ -891,7 +891,7 @@ static void reasons_follow_documented_precedence(struct kunit *test)
 	xg_verdict_eval(&p, &out, 1, &in, &v);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_MODE_NOT_ALLOWED, 0);
 
-	out.mode = XG_IPSEC_TRANSPORT;
+	out.mode = XFRM_GUARD_SA_MODE_TRANSPORT;
 	xg_verdict_eval(&p, &out, 1, &in, &v);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_WEAK_ALGORITHM, 0);
 
@@ -919,7 +919,7 @@ static void mode_off_takes_no_action(struct kunit *test)
 	struct xg_verdict v;
 
 	xg_profile_init_default(&p);
-	p.mode = XG_GUARD_OFF;
+	p.mode = XFRM_GUARD_MODE_OFF;
 	xg_verdict_eval(&p, NULL, 0, NULL, &v);
 	KUNIT_EXPECT_EQ(test, v.action, XG_ACTION_NONE);
 	/* the reason still says what the SAs are, for display */
@@ -939,7 +939,7 @@ static void audit_reports_instead_of_refusing(struct kunit *test)
 	struct xg_verdict v;
 
 	xg_profile_init_default(&p);
-	p.mode = XG_GUARD_AUDIT;
+	p.mode = XFRM_GUARD_MODE_AUDIT;
 	xg_verdict_eval(&p, NULL, 0, NULL, &v);
 	KUNIT_EXPECT_EQ(test, v.action, XG_ACTION_REPORT);
 	xg_t_expect(test, &v, XFRM_GUARD_REASON_NO_IPSEC, XG_SA_NONE);
@@ -957,7 +957,7 @@ static void enforce_refuses_unprotected(struct kunit *test)
 	struct xg_verdict v;
 
 	xg_profile_init_default(&p);
-	KUNIT_ASSERT_EQ(test, p.mode, XG_GUARD_ENFORCE);
+	KUNIT_ASSERT_EQ(test, p.mode, XFRM_GUARD_MODE_ENFORCE);
 	xg_t_sa(&out, false);
 	xg_t_sa(&in, true);
 	in.replay_window = 0;
@@ -968,7 +968,7 @@ static void enforce_refuses_unprotected(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.action, XG_ACTION_ACCEPT);
 
 	/* a mode validation would refuse is treated as enforce */
-	p.mode = __XG_GUARD_MAX;
+	p.mode = __XFRM_GUARD_MODE_MAX;
 	xg_verdict_eval(&p, NULL, 0, NULL, &v);
 	KUNIT_EXPECT_EQ(test, v.action, XG_ACTION_REFUSE);
 }
@@ -1071,21 +1071,21 @@ KUNIT_ARRAY_PARAM_DESC(xg_owner_reason, xg_owner_reason_cases, desc);
 static void owner_reason_vetted(struct kunit *test)
 {
 	const struct xg_owner_reason_case *c = test->param_value;
-	char out[XG_OWNER_REASON_MAX];
+	char out[XFRM_GUARD_OWNER_REASON_MAX];
 
 	memset(out, 'x', sizeof(out));
 	xg_owner_reason_token(c->in, out, sizeof(out));
 	KUNIT_EXPECT_STREQ(test, out, c->want);
 }
 
-/* Never read past XG_OWNER_REASON_MAX bytes: no NUL there is "too long". */
+/* Never read past XFRM_GUARD_OWNER_REASON_MAX bytes: no NUL there is "too long". */
 static void owner_reason_unterminated_is_generic(struct kunit *test)
 {
-	char *in = kunit_kmalloc(test, XG_OWNER_REASON_MAX, GFP_KERNEL);
-	char out[XG_OWNER_REASON_MAX];
+	char *in = kunit_kmalloc(test, XFRM_GUARD_OWNER_REASON_MAX, GFP_KERNEL);
+	char out[XFRM_GUARD_OWNER_REASON_MAX];
 
 	KUNIT_ASSERT_NOT_NULL(test, in);
-	memset(in, 'a', XG_OWNER_REASON_MAX);
+	memset(in, 'a', XFRM_GUARD_OWNER_REASON_MAX);
 	xg_owner_reason_token(in, out, sizeof(out));
 	KUNIT_EXPECT_STREQ(test, out, XG_OWNER_REASON_GENERIC);
 }
@@ -1137,7 +1137,7 @@ static void xg_t_offload(struct xg_sa_desc *d, enum xg_t_off o)
 
 struct xg_crc_case {
 	const char *desc;
-	enum xg_crc_policy crc;
+	enum xfrm_guard_crc_policy crc;
 	enum xg_t_off out;
 	enum xg_t_off out2;	/* a second outbound SA, or XG_T_ABSENT */
 	enum xg_t_off in;
@@ -1146,55 +1146,55 @@ struct xg_crc_case {
 };
 
 static const struct xg_crc_case xg_crc_cases[] = {
-	{ "auto_both_crypto_offloaded_skips", XG_CRC_AUTO,
+	{ "auto_both_crypto_offloaded_skips", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_CRYPTO_OUT, XG_T_ABSENT, XG_T_CRYPTO_IN, false,
 	  XFRM_GUARD_CRC_SKIP_OFFLOADED },
-	{ "auto_both_packet_offloaded_skips", XG_CRC_AUTO,
+	{ "auto_both_packet_offloaded_skips", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_PACKET_OUT, XG_T_ABSENT, XG_T_PACKET_IN, false,
 	  XFRM_GUARD_CRC_SKIP_OFFLOADED },
-	{ "auto_crypto_out_packet_in_skips", XG_CRC_AUTO,
+	{ "auto_crypto_out_packet_in_skips", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_CRYPTO_OUT, XG_T_ABSENT, XG_T_PACKET_IN, false,
 	  XFRM_GUARD_CRC_SKIP_OFFLOADED },
-	{ "auto_whole_bundle_offloaded_skips", XG_CRC_AUTO,
+	{ "auto_whole_bundle_offloaded_skips", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_CRYPTO_OUT, XG_T_CRYPTO_OUT, XG_T_CRYPTO_IN, false,
 	  XFRM_GUARD_CRC_SKIP_OFFLOADED },
-	{ "auto_software_both_ways_computes", XG_CRC_AUTO,
+	{ "auto_software_both_ways_computes", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_SW, XG_T_ABSENT, XG_T_SW, false,
 	  XFRM_GUARD_CRC_COMPUTE_SOFTWARE },
-	{ "auto_only_outbound_offloaded_computes", XG_CRC_AUTO,
+	{ "auto_only_outbound_offloaded_computes", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_CRYPTO_OUT, XG_T_ABSENT, XG_T_SW, false,
 	  XFRM_GUARD_CRC_COMPUTE_SOFTWARE },
-	{ "auto_only_inbound_offloaded_computes", XG_CRC_AUTO,
+	{ "auto_only_inbound_offloaded_computes", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_SW, XG_T_ABSENT, XG_T_CRYPTO_IN, false,
 	  XFRM_GUARD_CRC_COMPUTE_SOFTWARE },
-	{ "auto_inbound_not_seen_yet_computes", XG_CRC_AUTO,
+	{ "auto_inbound_not_seen_yet_computes", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_CRYPTO_OUT, XG_T_ABSENT, XG_T_ABSENT, false,
 	  XFRM_GUARD_CRC_COMPUTE_SOFTWARE },
-	{ "auto_one_software_state_in_bundle_computes", XG_CRC_AUTO,
+	{ "auto_one_software_state_in_bundle_computes", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_CRYPTO_OUT, XG_T_SW, XG_T_CRYPTO_IN, false,
 	  XFRM_GUARD_CRC_COMPUTE_SOFTWARE },
-	{ "auto_failed_offload_without_device_computes", XG_CRC_AUTO,
+	{ "auto_failed_offload_without_device_computes", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_TYPE_NO_DEV, XG_T_ABSENT, XG_T_CRYPTO_IN, false,
 	  XFRM_GUARD_CRC_COMPUTE_SOFTWARE },
-	{ "auto_device_without_offload_type_computes", XG_CRC_AUTO,
+	{ "auto_device_without_offload_type_computes", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_DEV_NO_TYPE, XG_T_ABSENT, XG_T_CRYPTO_IN, false,
 	  XFRM_GUARD_CRC_COMPUTE_SOFTWARE },
-	{ "auto_offload_for_wrong_direction_computes", XG_CRC_AUTO,
+	{ "auto_offload_for_wrong_direction_computes", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_CRYPTO_IN, XG_T_ABSENT, XG_T_CRYPTO_OUT, false,
 	  XFRM_GUARD_CRC_COMPUTE_SOFTWARE },
-	{ "auto_offloaded_but_unprotected_computes", XG_CRC_AUTO,
+	{ "auto_offloaded_but_unprotected_computes", XFRM_GUARD_CRC_POLICY_AUTO,
 	  XG_T_CRYPTO_OUT, XG_T_ABSENT, XG_T_CRYPTO_IN, true,
 	  XFRM_GUARD_CRC_COMPUTE_SOFTWARE },
-	{ "always_computes_when_offloaded", XG_CRC_ALWAYS,
+	{ "always_computes_when_offloaded", XFRM_GUARD_CRC_POLICY_ALWAYS,
 	  XG_T_CRYPTO_OUT, XG_T_ABSENT, XG_T_CRYPTO_IN, false,
 	  XFRM_GUARD_CRC_COMPUTE_FORCED },
-	{ "always_computes_in_software", XG_CRC_ALWAYS,
+	{ "always_computes_in_software", XFRM_GUARD_CRC_POLICY_ALWAYS,
 	  XG_T_SW, XG_T_ABSENT, XG_T_SW, false,
 	  XFRM_GUARD_CRC_COMPUTE_FORCED },
-	{ "never_skips_in_software", XG_CRC_NEVER,
+	{ "never_skips_in_software", XFRM_GUARD_CRC_POLICY_NEVER,
 	  XG_T_SW, XG_T_ABSENT, XG_T_SW, false,
 	  XFRM_GUARD_CRC_SKIP_DISABLED },
-	{ "never_skips_when_offloaded", XG_CRC_NEVER,
+	{ "never_skips_when_offloaded", XFRM_GUARD_CRC_POLICY_NEVER,
 	  XG_T_CRYPTO_OUT, XG_T_ABSENT, XG_T_CRYPTO_IN, false,
 	  XFRM_GUARD_CRC_SKIP_DISABLED },
 };
@@ -1308,7 +1308,7 @@ static void desc_from_state_reads_identity_and_algorithms(struct kunit *test)
 	x->props.replay_window = 32;
 	xg_sa_desc_from_state(&d, x);
 	KUNIT_EXPECT_EQ(test, d.proto, XG_PROTO_ESP);
-	KUNIT_EXPECT_EQ(test, d.mode, XG_IPSEC_TRANSPORT);
+	KUNIT_EXPECT_EQ(test, d.mode, XFRM_GUARD_SA_MODE_TRANSPORT);
 	KUNIT_EXPECT_EQ(test, d.km_state, XG_KM_VALID);
 	KUNIT_EXPECT_FALSE(test, d.dying);
 	KUNIT_EXPECT_FALSE(test, d.esn);
@@ -1335,7 +1335,7 @@ static void desc_from_state_reads_identity_and_algorithms(struct kunit *test)
 	x->ealg = enc;
 	x->props.mode = XFRM_MODE_TUNNEL;
 	xg_sa_desc_from_state(&d, x);
-	KUNIT_EXPECT_EQ(test, d.mode, XG_IPSEC_TUNNEL);
+	KUNIT_EXPECT_EQ(test, d.mode, XFRM_GUARD_SA_MODE_TUNNEL);
 	KUNIT_EXPECT_NULL(test, d.aead.name);
 	KUNIT_EXPECT_STREQ(test, d.ealg.name, "cbc(aes)");
 	KUNIT_EXPECT_EQ(test, d.ealg.key_bits, 256U);
@@ -1382,7 +1382,7 @@ static void desc_from_state_maps_proto_mode_and_km_state(struct kunit *test)
 	x->km.dying = 1;
 	xg_sa_desc_from_state(&d, x);
 	KUNIT_EXPECT_EQ(test, d.proto, XG_PROTO_AH);
-	KUNIT_EXPECT_EQ(test, d.mode, XG_IPSEC_BEET);
+	KUNIT_EXPECT_EQ(test, d.mode, XFRM_GUARD_SA_MODE_BEET);
 	KUNIT_EXPECT_EQ(test, d.km_state, XG_KM_ACQUIRE);
 	KUNIT_EXPECT_TRUE(test, d.dying);
 
@@ -1391,7 +1391,7 @@ static void desc_from_state_maps_proto_mode_and_km_state(struct kunit *test)
 	x->km.state = XFRM_STATE_EXPIRED;
 	xg_sa_desc_from_state(&d, x);
 	KUNIT_EXPECT_EQ(test, d.proto, XG_PROTO_OTHER);
-	KUNIT_EXPECT_EQ(test, d.mode, XG_IPSEC_OTHER);
+	KUNIT_EXPECT_EQ(test, d.mode, XFRM_GUARD_SA_MODE_OTHER);
 	KUNIT_EXPECT_EQ(test, d.km_state, XG_KM_EXPIRED);
 
 	x->km.state = XFRM_STATE_DEAD;
