@@ -130,7 +130,8 @@ struct xfrm_guard_conn *xg_conn_lookup(struct xg_net *xn,
  * Return: the connection, or ERR_PTR(-EACCES) when refused (the reason in
  * @status, dmesg, audit, an event, the counters and the namespace's list of
  * recent refusals), -ENOTCONN, -EINVAL, -EAFNOSUPPORT, -EEXIST (already
- * attached) or -ENOMEM.
+ * attached), -ENOMEM, or the error of hooking the namespace (the first
+ * guarded connection of a namespace registers the netfilter hooks there).
  */
 struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
 					  enum xfrm_guard_owner owner,
@@ -205,6 +206,12 @@ struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
 				    xg_owner_name(owner), v.warn_alg);
 	}
 
+	/* The hooks are in place before a segment can find the connection. */
+	err = xg_net_hooks_get(xn);
+	if (err) {
+		kfree(c);
+		return ERR_PTR(err);
+	}
 	sock_hold(sk);
 	spin_lock_bh(&xn->conn_lock);
 	other = xg_conn_lookup(xn, &c->t);
@@ -214,6 +221,7 @@ struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
 	if (other) {
 		sock_put(sk);
 		kfree(c);
+		xg_net_hooks_put(xn);
 		return ERR_PTR(-EEXIST);
 	}
 	xg_stat_add(xn, XG_STAT_ATTACHED, 1);
@@ -255,6 +263,8 @@ void xfrm_guard_detach(struct xfrm_guard_conn *c)
 	cancel_delayed_work_sync(&c->hold_work);
 	/* The hooks and the re-evaluation may still hold @c under RCU. */
 	call_rcu(&c->rcu, xg_conn_free_rcu);
+	/* The last connection or portal rule unhooks the namespace. */
+	xg_net_hooks_put(xn);
 }
 EXPORT_SYMBOL_GPL(xfrm_guard_detach);
 

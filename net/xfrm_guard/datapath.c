@@ -10,6 +10,10 @@
  * is what keeps the guard closed where xfrm sends no notification, or
  * where it would send in the clear (policy flushed). Nothing here sleeps
  * or allocates.
+ *
+ * A namespace has the hooks only while it has something to guard: an
+ * attached connection or a portal rule (xg_net_hooks_get()). Elsewhere a
+ * segment never enters them.
  */
 #include <kunit/visibility.h>
 #include <linux/ip.h>
@@ -525,6 +529,8 @@ static const struct nf_hook_ops xg_nf_ops[] = {
  * xg_nf_net_init() - hook a namespace
  * @net: the namespace
  *
+ * Context: process context; sleeps. Under xg_net::hooks_lock.
+ *
  * Return: 0 or a negative errno.
  */
 int xg_nf_net_init(struct net *net)
@@ -535,6 +541,10 @@ int xg_nf_net_init(struct net *net)
 /**
  * xg_nf_net_exit() - unhook a namespace
  * @net: the namespace
+ *
+ * Returns once no segment is in the hooks any more.
+ *
+ * Context: process context; sleeps. Under xg_net::hooks_lock.
  */
 void xg_nf_net_exit(struct net *net)
 {

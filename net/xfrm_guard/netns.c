@@ -92,6 +92,9 @@ int xg_config_update(struct xg_net *xn,
 	}
 	new->free_rules = false;
 	err = change(new, arg, extack);
+	/* The first portal rule hooks the namespace before it is published. */
+	if (!err && xg_config_has_portal(new) && !xg_config_has_portal(old))
+		err = xg_net_hooks_get(xn);
 	if (err) {
 		/* A rule table @change built for the copy dies with it. */
 		if (new->rules != old->rules)
@@ -101,6 +104,8 @@ int xg_config_update(struct xg_net *xn,
 	}
 	old->free_rules = new->rules != old->rules;
 	rcu_assign_pointer(xn->cfg, new);
+	if (xg_config_has_portal(old) && !xg_config_has_portal(new))
+		xg_net_hooks_put(xn);
 	call_rcu(&old->rcu, xg_config_free_rcu);
 	/* Every connection is judged again under the new configuration. */
 	atomic_inc(&xn->gen);
@@ -110,6 +115,74 @@ out:
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(xg_config_update);
+
+/**
+ * xg_config_has_portal() - does a configuration guard any portal?
+ * @cfg: configuration
+ *
+ * Return: true if one of its rules is a portal rule (xg_rule_is_portal()).
+ */
+bool xg_config_has_portal(const struct xg_config *cfg)
+{
+	unsigned int i;
+
+	if (!cfg->rules)
+		return false;
+	for (i = 0; i < cfg->rules->count; i++)
+		if (xg_rule_is_portal(&cfg->rules->rules[i]))
+			return true;
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_config_has_portal);
+
+/**
+ * xg_net_hooks_get() - the namespace needs its netfilter hooks
+ * @xn: namespace state
+ *
+ * The first user registers them; when this returns 0 they are in place, so
+ * every segment that reaches them from now on is checked. See xg_net for
+ * the locking rule.
+ *
+ * Context: process context; sleeps.
+ *
+ * Return: 0, or the error of registering the hooks (then nothing changed).
+ */
+int xg_net_hooks_get(struct xg_net *xn)
+{
+	int err = 0;
+
+	mutex_lock(&xn->hooks_lock);
+	if (!xn->hook_users) {
+		if (xn->net)
+			err = xg_nf_net_init(xn->net);
+		xn->hooked = !err;
+	}
+	if (!err)
+		xn->hook_users++;
+	mutex_unlock(&xn->hooks_lock);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_net_hooks_get);
+
+/**
+ * xg_net_hooks_put() - a user of the namespace's hooks is gone
+ * @xn: namespace state
+ *
+ * The last user unregisters them, which waits for segments still in them.
+ *
+ * Context: process context; sleeps.
+ */
+void xg_net_hooks_put(struct xg_net *xn)
+{
+	mutex_lock(&xn->hooks_lock);
+	if (!WARN_ON_ONCE(!xn->hook_users) && !--xn->hook_users) {
+		if (xn->net)
+			xg_nf_net_exit(xn->net);
+		xn->hooked = false;
+	}
+	mutex_unlock(&xn->hooks_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_net_hooks_put);
 
 /**
  * xg_config_profile_id() - the index of the profile that applies to a flow
@@ -212,10 +285,13 @@ const char *xg_stat_name(enum xg_stat stat)
 }
 
 /**
- * xg_net_setup() - set up a namespace's state and hook the namespace
+ * xg_net_setup() - set up a namespace's state
  * @xn: the state, zeroed
  * @net: the namespace, or NULL for a KUnit test's state that belongs to
- *	no namespace (then nothing is hooked)
+ *	no namespace (then nothing is ever hooked)
+ *
+ * A new namespace has nothing to guard: its hooks are registered with the
+ * first guarded connection or portal rule (xg_net_hooks_get()).
  *
  * Context: process context; sleeps.
  *
@@ -232,6 +308,7 @@ int xg_net_setup(struct xg_net *xn, struct net *net)
 	hash_init(xn->conns);
 	INIT_WORK(&xn->reeval_work, xg_conn_reeval_work);
 	spin_lock_init(&xn->refused_lock);
+	mutex_init(&xn->hooks_lock);
 	xn->stats = alloc_percpu(struct xg_pcpu_stats);
 	if (!xn->stats)
 		return -ENOMEM;
@@ -249,16 +326,8 @@ int xg_net_setup(struct xg_net *xn, struct net *net)
 	__set_bit(XG_PROFILE_DEFAULT, cfg->profile_used);
 	cfg->free_rules = true;
 	RCU_INIT_POINTER(xn->cfg, cfg);
-
-	if (net) {
-		err = xg_nf_net_init(net);
-		if (err)
-			goto err_cfg;
-	}
 	return 0;
 
-err_cfg:
-	kfree(cfg);
 err_refused:
 	kfree(xn->refused);
 err_stats:
@@ -289,9 +358,18 @@ void xg_net_teardown(struct xg_net *xn)
 
 	/* Cancels a queued run and waits for a running one. */
 	disable_work_sync(&xn->reeval_work);
-	if (xn->net)
-		xg_nf_net_exit(xn->net);
 	xg_conn_net_exit(xn);
+	/*
+	 * What is left hooking the namespace is its portal rules (or a
+	 * connection an owner left attached, which xg_conn_net_exit() warned
+	 * about): no attach or configuration change can come any more.
+	 */
+	mutex_lock(&xn->hooks_lock);
+	if (xn->hooked && xn->net)
+		xg_nf_net_exit(xn->net);
+	xn->hooked = false;
+	xn->hook_users = 0;
+	mutex_unlock(&xn->hooks_lock);
 	/* No reader is left: the namespace is gone and so are its users. */
 	cfg = rcu_dereference_protected(xn->cfg, true);
 	RCU_INIT_POINTER(xn->cfg, NULL);
@@ -303,6 +381,7 @@ void xg_net_teardown(struct xg_net *xn)
 	free_percpu(xn->stats);
 	xn->stats = NULL;
 	mutex_destroy(&xn->cfg_lock);
+	mutex_destroy(&xn->hooks_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(xg_net_teardown);
 

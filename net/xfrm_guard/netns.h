@@ -126,6 +126,22 @@ struct xg_pcpu_stats {
  *	for a reader long.
  * @refused: the latest attaches refused in this namespace (refused.h);
  *	allocated and freed with the namespace.
+ * @hooks_lock: protects @hook_users and @hooked; see below.
+ * @hook_users: why the namespace needs the netfilter hooks: one for each
+ *	attached connection, from before it is in @conns until after it left,
+ *	and one while the published configuration has a portal rule.
+ * @hooked: the hooks are registered (or, for a KUnit test's state that
+ *	belongs to no namespace, would be).
+ *
+ * The netfilter hooks are registered in a namespace only while something
+ * there is guarded, so that a namespace with nothing to guard never runs
+ * them. Locking rule: @hooks_lock is a mutex, taken in process context
+ * only, after xg_net::cfg_lock when both are held and never the other way
+ * round; the hooks are registered and unregistered under it, so a get that
+ * returns has them in place. A user takes its reference before it becomes
+ * visible to the hooks (a connection before it enters @conns, a portal
+ * rule before its configuration is published) and drops it after it is
+ * gone from there, so no segment it guards passes unchecked.
  */
 struct xg_net {
 	atomic_t gen;
@@ -138,6 +154,9 @@ struct xg_net {
 	struct work_struct reeval_work;
 	spinlock_t refused_lock; /* protects @refused; see above */
 	struct xg_refused_ring *refused;
+	struct mutex hooks_lock; /* protects @hook_users, @hooked; see above */
+	unsigned int hook_users;
+	bool hooked;
 };
 
 struct xg_net *xg_net(const struct net *net);
@@ -164,6 +183,10 @@ u32 xg_config_profile_id(const struct xg_config *cfg,
 			 const struct xg_flow *flow);
 const struct xg_profile *xg_config_profile(const struct xg_config *cfg,
 					   const struct xg_flow *flow);
+
+bool xg_config_has_portal(const struct xg_config *cfg);
+int xg_net_hooks_get(struct xg_net *xn);
+void xg_net_hooks_put(struct xg_net *xn);
 
 void xg_stat_add(struct xg_net *xn, enum xg_stat stat, u64 n);
 void xg_stats_read(struct xg_net *xn, u64 out[__XG_STAT_MAX]);

@@ -4,7 +4,9 @@
  * not at all, moves the namespace's generation so connections are judged
  * again, and a flow gets its rule's profile or, failing that, the default.
  * Once a namespace's state is torn down, nothing can queue its
- * re-evaluation any more, whatever xfrm still reports about it.
+ * re-evaluation any more, whatever xfrm still reports about it. The
+ * netfilter hooks are there exactly while a connection or a portal rule
+ * needs them.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -26,6 +28,7 @@ static struct xg_net *xg_t_net_init(struct kunit *test)
 	xn = kunit_kzalloc(test, sizeof(*xn), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, xn);
 	mutex_init(&xn->cfg_lock);
+	mutex_init(&xn->hooks_lock);
 	INIT_WORK(&xn->reeval_work, xg_t_noop_work);
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, cfg);
@@ -255,6 +258,130 @@ static void teardown_leaves_no_reevaluation_behind(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->runs), runs);
 }
 
+static int xg_t_del_rule(struct xg_config *cfg, void *arg,
+			 struct netlink_ext_ack *extack)
+{
+	struct xg_rule_table *t;
+
+	t = xg_rules_remove(cfg->rules, arg, GFP_KERNEL, extack);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	cfg->rules = t;
+	return 0;
+}
+
+static const struct xg_rule xg_t_rule_iscsi_3260 = {
+	.priority = 20,
+	.owner = XFRM_GUARD_OWNER_ISCSI,
+	.rport_hi = U16_MAX,
+	.lport_lo = 3260,
+	.lport_hi = 3260,
+	.profile = 2,
+};
+
+static void new_namespace_is_not_hooked(struct kunit *test)
+{
+	struct xg_t_counted *t = xg_t_counted_setup(test);
+
+	KUNIT_EXPECT_FALSE(test, t->xn.hooked);
+	KUNIT_EXPECT_EQ(test, t->xn.hook_users, 0U);
+	xg_net_teardown(&t->xn);
+}
+
+/* One reference per guarded connection: the last one unhooks. */
+static void hooks_stay_until_their_last_user_goes(struct kunit *test)
+{
+	struct xg_t_counted *t = xg_t_counted_setup(test);
+
+	KUNIT_ASSERT_EQ(test, xg_net_hooks_get(&t->xn), 0);
+	KUNIT_EXPECT_TRUE(test, t->xn.hooked);
+	KUNIT_ASSERT_EQ(test, xg_net_hooks_get(&t->xn), 0);
+	KUNIT_EXPECT_EQ(test, t->xn.hook_users, 2U);
+	xg_net_hooks_put(&t->xn);
+	KUNIT_EXPECT_TRUE(test, t->xn.hooked);
+	xg_net_hooks_put(&t->xn);
+	KUNIT_EXPECT_FALSE(test, t->xn.hooked);
+	KUNIT_EXPECT_EQ(test, t->xn.hook_users, 0U);
+	xg_net_teardown(&t->xn);
+}
+
+/*
+ * Portal rules hook the namespace as one user, from the first one added
+ * (before its configuration is published) to the last one removed; other
+ * rules guard only attached connections and hook nothing.
+ */
+static void portal_rules_hook_the_namespace(struct kunit *test)
+{
+	struct xg_t_counted *t = xg_t_counted_setup(test);
+	struct xg_net *xn = &t->xn;
+	struct xg_rule second = xg_t_rule_3260;
+
+	second.priority = 11;
+	second.lport_lo = 3261;
+	second.lport_hi = 3261;
+	KUNIT_ASSERT_EQ(test, xg_config_update(xn, xg_t_add_rule,
+					       (void *)&xg_t_rule_iscsi_3260,
+					       NULL), 0);
+	KUNIT_EXPECT_FALSE(test, xn->hooked);
+	KUNIT_ASSERT_EQ(test, xg_config_update(xn, xg_t_add_rule,
+					       (void *)&xg_t_rule_3260, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, xn->hooked);
+	KUNIT_ASSERT_EQ(test, xg_config_update(xn, xg_t_add_rule, &second,
+					       NULL), 0);
+	KUNIT_EXPECT_EQ(test, xn->hook_users, 1U);
+	KUNIT_ASSERT_EQ(test, xg_config_update(xn, xg_t_del_rule,
+					       (void *)&xg_t_rule_3260, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, xn->hooked);
+	KUNIT_ASSERT_EQ(test, xg_config_update(xn, xg_t_del_rule, &second,
+					       NULL), 0);
+	KUNIT_EXPECT_FALSE(test, xn->hooked);
+	KUNIT_EXPECT_EQ(test, xn->hook_users, 0U);
+	xg_net_teardown(xn);
+}
+
+/* A connection keeps the hooks when the last portal rule goes. */
+static void connection_keeps_hooks_after_portal_rule_goes(struct kunit *test)
+{
+	struct xg_t_counted *t = xg_t_counted_setup(test);
+	struct xg_net *xn = &t->xn;
+
+	KUNIT_ASSERT_EQ(test, xg_config_update(xn, xg_t_add_rule,
+					       (void *)&xg_t_rule_3260, NULL), 0);
+	KUNIT_ASSERT_EQ(test, xg_net_hooks_get(xn), 0);
+	KUNIT_ASSERT_EQ(test, xg_config_update(xn, xg_t_del_rule,
+					       (void *)&xg_t_rule_3260, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, xn->hooked);
+	xg_net_hooks_put(xn);
+	KUNIT_EXPECT_FALSE(test, xn->hooked);
+	xg_net_teardown(xn);
+}
+
+static void failed_portal_change_takes_no_hook(struct kunit *test)
+{
+	struct xg_t_counted *t = xg_t_counted_setup(test);
+	struct xg_rule r = xg_t_rule_3260;
+
+	r.profile = XG_PROFILE_DEFAULT;
+	KUNIT_EXPECT_EQ(test, xg_config_update(&t->xn, xg_t_change_then_fail,
+					       &r, NULL), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, t->xn.hooked);
+	KUNIT_EXPECT_EQ(test, t->xn.hook_users, 0U);
+	xg_net_teardown(&t->xn);
+}
+
+/* A namespace that goes away with a portal rule is unhooked. */
+static void teardown_unhooks_a_portal_namespace(struct kunit *test)
+{
+	struct xg_t_counted *t = xg_t_counted_setup(test);
+
+	KUNIT_ASSERT_EQ(test, xg_config_update(&t->xn, xg_t_add_rule,
+					       (void *)&xg_t_rule_3260, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, t->xn.hooked);
+	xg_net_teardown(&t->xn);
+	KUNIT_EXPECT_FALSE(test, t->xn.hooked);
+	KUNIT_EXPECT_EQ(test, t->xn.hook_users, 0U);
+}
+
 static struct kunit_case xg_netns_cases[] = {
 	KUNIT_CASE(config_change_is_published_and_moves_generation),
 	KUNIT_CASE(failed_change_publishes_nothing),
@@ -262,6 +389,12 @@ static struct kunit_case xg_netns_cases[] = {
 	KUNIT_CASE(rule_to_missing_profile_falls_back_to_default),
 	KUNIT_CASE(km_event_after_teardown_queues_nothing),
 	KUNIT_CASE(teardown_leaves_no_reevaluation_behind),
+	KUNIT_CASE(new_namespace_is_not_hooked),
+	KUNIT_CASE(hooks_stay_until_their_last_user_goes),
+	KUNIT_CASE(portal_rules_hook_the_namespace),
+	KUNIT_CASE(connection_keeps_hooks_after_portal_rule_goes),
+	KUNIT_CASE(failed_portal_change_takes_no_hook),
+	KUNIT_CASE(teardown_unhooks_a_portal_namespace),
 	{}
 };
 
