@@ -200,7 +200,7 @@ logins=$(ix_logins)
 "$XGUARD" monitor -c 1 >"$CH_EV" 2>&1 &
 MON=$!
 at_exit "kill $MON"
-sleep 1
+wait_monitor $MON
 ix_dmesg_mark
 check_fails "CHAP over NULL encryption, chap-conf on: login refused" ix_login 90
 check_fails "CHAP over NULL encryption: no session" ix_sid

@@ -302,7 +302,7 @@ if [ "$M" = iscsi_xfrm ]; then
 	"$XGUARD" monitor >"$MON_LOG" 2>&1 &
 	MON=$!
 	at_exit "kill $MON"
-	sleep 1
+	wait_monitor $MON
 fi
 iscsid_lines=$(wc -l <"$IX_TMP/iscsid.log")
 ix_dmesg_mark

@@ -149,6 +149,60 @@ if err:
 EOF
 }
 
+# wait_cond SECS CMD...: poll CMD every 0.1 s until it succeeds; fail if
+# SECS pass first. For waits on a state, in place of fixed sleeps.
+wait_cond() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.1
+	done
+}
+
+# sg_pids_below PID: PID and every process it started, recursively.
+sg_pids_below() {
+	local p
+	echo "$1"
+	for p in $(pgrep -P "$1"); do sg_pids_below "$p"; done
+}
+
+# monitor_ready PID: an "xguard monitor" started as PID (directly, through
+# ip netns exec, or in a function run with &) listens: it makes its
+# signalfd only once it has joined the events group.
+monitor_ready() {
+	local p fd
+	for p in $(sg_pids_below "$1"); do
+		for fd in /proc/"$p"/fd/*; do
+			[ "$(readlink "$fd" 2>/dev/null)" = "anon_inode:[signalfd]" ] &&
+				return 0
+		done
+	done
+	return 1
+}
+
+# wait_monitor PID: wait (up to 20 s) until monitor_ready PID.
+wait_monitor() {
+	wait_cond 20 monitor_ready "$1" ||
+		diag "xguard monitor (pid $1) not listening after 20 s"
+}
+
+# tcp_listening NS PORT: a TCP socket listens on PORT in namespace NS
+# (full name, or "" for the initial namespace).
+tcp_listening() {
+	if [ -n "$1" ]; then
+		ip netns exec "$1" ss -Htln "sport = :$2" | grep -q .
+	else
+		ss -Htln "sport = :$2" | grep -q .
+	fi
+}
+
+# wait_listen NS PORT: wait (up to 20 s) until tcp_listening NS PORT.
+wait_listen() {
+	wait_cond 20 tcp_listening "$1" "$2" ||
+		diag "nothing listens on TCP port $2 in ${1:-the initial namespace} after 20 s"
+}
+
 # load_module NAME [PARAMS...]: modprobe, and remove again at exit.
 load_module() {
 	modprobe "$@" || return 1

@@ -154,10 +154,10 @@ charon_start() {
 		>"$d/charon.out" 2>&1 &
 	printf -v "CHARON_$n" '%s' $!
 	at_exit "charon_stop $n"
-	for i in $(seq 1 60); do
+	for i in $(seq 1 300); do
 		[ -S "$d/charon.vici" ] && sw "$n" --stats >/dev/null 2>&1 && return 0
 		kill -0 $! 2>/dev/null || break
-		sleep 1
+		sleep 0.2
 	done
 	return 1
 }
@@ -232,9 +232,9 @@ spi() {
 up() {
 	local i
 	sw a --initiate --ike "$1" --child "$1" --timeout 120 || return 1
-	for i in $(seq 1 30); do
+	for i in $(seq 1 150); do
 		[ "$(esp_sas "$NS_a")" = 2 ] && [ "$(esp_sas "$NS_b")" = 2 ] && return 0
-		sleep 1
+		sleep 0.2
 	done
 	return 1
 }
@@ -246,9 +246,9 @@ down() {
 	owner close
 	kill_server
 	sw a --terminate --ike "$1" --timeout 60 >/dev/null 2>&1
-	for i in $(seq 1 30); do
+	for i in $(seq 1 150); do
 		[ "$(esp_sas "$NS_a")" = 0 ] && [ "$(esp_sas "$NS_b")" = 0 ] && return 0
-		sleep 1
+		sleep 0.2
 	done
 	return 1
 }

@@ -157,7 +157,7 @@ check_eq "stats: owner_refused counter starts at 0" 0 "$refused"
 xg "$NS_a" monitor -c 1 >"$EV" 2>&1 &
 MON=$!
 at_exit "kill $MON"
-sleep 1
+wait_monitor $MON
 dmesg_mark
 check "owner refuses: chap_reflection" owner owner-refuse chap_reflection
 check "monitor: owner_refused event with the owner's reason" \
@@ -189,7 +189,7 @@ LONG=chap_requires_confidentiality_and_then_some_more
 xg "$NS_a" -j monitor -c 3 >"$EV" 2>&1 &
 MON=$!
 at_exit "kill $MON"
-sleep 1
+wait_monitor $MON
 dmesg_mark
 check "owner refuses: a ${#LONG}-character reason" owner owner-refuse $LONG
 check "owner refuses: an empty reason" owner owner-refuse
@@ -226,7 +226,7 @@ many_server() {
 	ip netns exec "$NS_b" socat -u "TCP-LISTEN:$PORT,reuseaddr,fork" \
 		OPEN:/dev/null &
 	SERVER=$!
-	sleep 1
+	wait_listen "$NS_b" "$PORT"
 }
 
 # owner_in NS CMD: a test owner command in namespace NS (full name).
@@ -359,7 +359,7 @@ check "rule: iscsi to $B4 port $PORT selects profile 3" \
 xg "$NS_a" monitor -c 1 >"$EV" 2>&1 &
 MON=$!
 at_exit "kill $MON"
-sleep 1
+wait_monitor $MON
 check_fails "profile 3: the attach is refused" owner connect $B4 $PORT
 lport=$(field local_port)
 check "monitor: the refused event names profile 3" \
@@ -379,7 +379,7 @@ lport=$(field local_port)
 xg "$NS_a" -j monitor -c 1 >"$EV" 2>&1 &
 MON=$!
 at_exit "kill $MON"
-sleep 1
+wait_monitor $MON
 check "the owner refuses it" owner owner-refuse chap_reflection
 check "monitor -j: an event" wait_for test -s "$EV"
 wait "$MON" 2>/dev/null
@@ -391,7 +391,7 @@ print(e["event"], e["sport"], e["profile"])' "$EV")"
 xg "$NS_a" monitor -c 1 >"$EV" 2>&1 &
 MON=$!
 at_exit "kill $MON"
-sleep 1
+wait_monitor $MON
 ip -n "$NS_a" xfrm policy flush
 check "policy flush: the lost event names profile 3" \
 	wait_for grep -qF "lost owner iscsi $A4:$lport -> $B4:$PORT reason no_ipsec profile 3" "$EV"

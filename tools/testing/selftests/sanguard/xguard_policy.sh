@@ -392,7 +392,7 @@ fi
 
 ip netns exec "$NS_a" "$XG" monitor >/dev/null 2>&1 &
 mon=$!
-sleep 1
+wait_monitor $mon
 if kill -0 $mon 2>/dev/null; then
 	kill -TERM $mon
 	wait $mon
