@@ -15,7 +15,7 @@ PKGS=(
 	# test VM
 	qemu-system-x86 busybox-static
 	# userland exercised inside the VM
-	iproute2 iputils-ping socat tcpdump nftables open-iscsi fio sg3-utils nvme-cli
+	iproute2 iputils-ping socat tcpdump nftables open-iscsi fio sg3-utils nvme-cli iperf3
 	rdma-core ibverbs-utils rdmacm-utils perftest libibverbs-dev
 	strongswan-charon strongswan-swanctl
 	# xguard CLI

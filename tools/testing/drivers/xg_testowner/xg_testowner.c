@@ -16,6 +16,16 @@
  *                              guard's per-segment check must hold it back
  *   write "bench N"            time N calls of xfrm_guard_tx_ok() and N
  *                              calls of a no-op function, side by side
+ *   write "connect-many ADDR PORT N"
+ *                              connect N more connections to ADDR PORT and
+ *                              attach each (for benchmarks: many guarded
+ *                              connections besides the one above)
+ *   write "close-many"         detach and close those
+ *   write "hookbench N"        time N passes of an unguarded TCP segment
+ *                              (IPv4, ports 9 to 9) through the netfilter
+ *                              hooks of the writer's namespace, out
+ *                              (LOCAL_OUT and POST_ROUTING) and in
+ *                              (LOCAL_IN), and N no-op calls, side by side
  *   write "owner-refuse [REASON]"
  *                              report that the owner refused the
  *                              connection, with the rest of the line (maybe
@@ -31,20 +41,26 @@
 
 #include <linux/debugfs.h>
 #include <linux/inet.h>
+#include <linux/ip.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/net.h>
+#include <linux/netfilter.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/tcp.h>
 #include <linux/uio.h>
+#include <linux/vmalloc.h>
 #include <net/inet_sock.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/xfrm_guard.h>
 
 #define XGT_CHUNK	4096
+/* Room for the IPv4 and TCP headers the hook benchmark pushes, and more. */
+#define XGT_HEADROOM	(MAX_HEADER + 128)
 
 static struct {
 	struct mutex lock; /* protects everything below */
@@ -60,6 +76,14 @@ static struct {
 	u64 bench_calls;
 	u64 bench_tx_ok_ns;
 	u64 bench_noop_ns;
+	struct socket **many_sock;
+	struct xfrm_guard_conn **many_conn;
+	unsigned int many;
+	u64 hook_calls;
+	u64 hook_out_ns;
+	u64 hook_in_ns;
+	u64 hook_noop_ns;
+	unsigned int hook_entries;
 } xgt = {
 	.lock = __MUTEX_INITIALIZER(xgt.lock),
 	.state = "none",
@@ -132,6 +156,185 @@ static int xgt_bench(u64 n)
 	return ok ? 0 : -EIO;
 }
 
+/* Context: xgt.lock held. */
+static void xgt_close_many(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < xgt.many; i++) {
+		xfrm_guard_detach(xgt.many_conn[i]);
+		sock_release(xgt.many_sock[i]);
+	}
+	kvfree(xgt.many_conn);
+	kvfree(xgt.many_sock);
+	xgt.many_conn = NULL;
+	xgt.many_sock = NULL;
+	xgt.many = 0;
+}
+
+static int xgt_close_many_cmd(void)
+{
+	xgt_close_many();
+	return 0;
+}
+
+static int xgt_sockaddr(const char *addr, u16 port,
+			struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (in4_pton(addr, -1, (u8 *)&sin->sin_addr, -1, NULL)) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		return sizeof(*sin);
+	}
+	if (in6_pton(addr, -1, (u8 *)&sin6->sin6_addr, -1, NULL)) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		return sizeof(*sin6);
+	}
+	return -EINVAL;
+}
+
+static int xgt_connect_many(const char *addr, u16 port, unsigned int n)
+{
+	struct net *net = current->nsproxy->net_ns;
+	struct sockaddr_storage ss;
+	struct xfrm_guard_conn *conn;
+	struct socket *sock;
+	int len, err = 0;
+
+	len = xgt_sockaddr(addr, port, &ss);
+	if (len < 0)
+		return len;
+	if (!n || n > 10000)
+		return -EINVAL;
+	xgt_close_many();
+	xgt.many_sock = kvcalloc(n, sizeof(*xgt.many_sock), GFP_KERNEL);
+	xgt.many_conn = kvcalloc(n, sizeof(*xgt.many_conn), GFP_KERNEL);
+	if (!xgt.many_sock || !xgt.many_conn) {
+		xgt_close_many();
+		return -ENOMEM;
+	}
+	while (xgt.many < n) {
+		err = sock_create_kern(net, ss.ss_family, SOCK_STREAM,
+				       IPPROTO_TCP, &sock);
+		if (err)
+			break;
+		sock->sk->sk_sndtimeo = 10 * HZ;
+		err = kernel_connect(sock, (struct sockaddr *)&ss, len, 0);
+		if (err) {
+			sock_release(sock);
+			break;
+		}
+		conn = xfrm_guard_attach(sock->sk, XFRM_GUARD_OWNER_ISCSI,
+					 NULL, NULL, NULL);
+		if (IS_ERR(conn)) {
+			sock_release(sock);
+			err = PTR_ERR(conn);
+			break;
+		}
+		xgt.many_sock[xgt.many] = sock;
+		xgt.many_conn[xgt.many++] = conn;
+		cond_resched();
+	}
+	return err;
+}
+
+static int xgt_okfn(struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	return 0;
+}
+
+/* An IPv4 TCP segment 10.99.1.1:9 -> 10.99.1.2:9 that nobody guards. */
+static struct sk_buff *xgt_segment(void)
+{
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	struct iphdr *iph;
+
+	skb = alloc_skb(XGT_HEADROOM + 64, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, XGT_HEADROOM);
+	skb_put_zero(skb, 64);
+	th = skb_push(skb, sizeof(*th));
+	memset(th, 0, sizeof(*th));
+	th->source = htons(9);
+	th->dest = htons(9);
+	th->doff = sizeof(*th) / 4;
+	th->ack = 1;
+	skb_reset_transport_header(skb);
+	iph = skb_push(skb, sizeof(*iph));
+	memset(iph, 0, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_TCP;
+	iph->tot_len = htons(skb->len);
+	iph->saddr = htonl(0x0a630101);
+	iph->daddr = htonl(0x0a630102);
+	skb_reset_network_header(skb);
+	skb->protocol = htons(ETH_P_IP);
+	return skb;
+}
+
+/*
+ * The hooks' own cost for a segment nobody guards, the way netfilter runs
+ * them for IPv4 (nf_hook(): nothing at all where the namespace has no
+ * hook), against a no-op call, in interleaved rounds as xgt_bench() does.
+ * A hook that does not accept the segment has freed it: that is an error.
+ */
+static int xgt_hookbench(u64 n)
+{
+	struct net *net = current->nsproxy->net_ns;
+	u64 t_out = 0, t_in = 0, t_noop = 0, i, round;
+	const struct nf_hook_entries *e;
+	struct sk_buff *skb;
+	unsigned int ok = 0;
+	ktime_t t0;
+
+	if (!n || n > 100000000)
+		return -EINVAL;
+	skb = xgt_segment();
+	if (!skb)
+		return -ENOMEM;
+	rcu_read_lock();
+	e = rcu_dereference(net->nf.hooks_ipv4[NF_INET_POST_ROUTING]);
+	xgt.hook_entries = e ? e->num_hook_entries : 0;
+	rcu_read_unlock();
+	for (round = 0; round < 10; round++) {
+		t0 = ktime_get();
+		for (i = 0; i < n / 10; i++) {
+			if (nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_OUT, net, NULL,
+				    skb, NULL, NULL, xgt_okfn) != 1 ||
+			    nf_hook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net,
+				    NULL, skb, NULL, NULL, xgt_okfn) != 1)
+				return -EIO;
+		}
+		t_out += ktime_to_ns(ktime_sub(ktime_get(), t0));
+		t0 = ktime_get();
+		for (i = 0; i < n / 10; i++)
+			if (nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_IN, net, NULL,
+				    skb, NULL, NULL, xgt_okfn) != 1)
+				return -EIO;
+		t_in += ktime_to_ns(ktime_sub(ktime_get(), t0));
+		t0 = ktime_get();
+		for (i = 0; i < n / 10; i++)
+			ok += xgt_noop(READ_ONCE(xgt.conn));
+		t_noop += ktime_to_ns(ktime_sub(ktime_get(), t0));
+		cond_resched();
+	}
+	kfree_skb(skb);
+	xgt.hook_calls = n / 10 * 10;
+	xgt.hook_out_ns = t_out;
+	xgt.hook_in_ns = t_in;
+	xgt.hook_noop_ns = t_noop;
+	return ok <= xgt.hook_calls ? 0 : -EIO;
+}
+
 static int xgt_owner_refuse(const char *reason)
 {
 	if (!xgt.conn)
@@ -149,25 +352,15 @@ static int xgt_close_cmd(void)
 
 static int xgt_connect(const char *addr, u16 port)
 {
-	struct sockaddr_storage ss = {};
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct net *net = current->nsproxy->net_ns;
+	struct sockaddr_storage ss;
 	struct xfrm_guard_conn *conn;
 	struct socket *sock;
 	int len, err;
 
-	if (in4_pton(addr, -1, (u8 *)&sin->sin_addr, -1, NULL)) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		len = sizeof(*sin);
-	} else if (in6_pton(addr, -1, (u8 *)&sin6->sin6_addr, -1, NULL)) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		len = sizeof(*sin6);
-	} else {
-		return -EINVAL;
-	}
+	len = xgt_sockaddr(addr, port, &ss);
+	if (len < 0)
+		return len;
 
 	xgt_close();
 	memset(&xgt.refused, 0, sizeof(xgt.refused));
@@ -245,7 +438,7 @@ static ssize_t xgt_write(struct file *file, const char __user *ubuf,
 {
 	char cmd[128], addr[64];
 	unsigned long long n;
-	unsigned int port;
+	unsigned int port, many;
 	int err;
 
 	if (len >= sizeof(cmd))
@@ -256,7 +449,12 @@ static ssize_t xgt_write(struct file *file, const char __user *ubuf,
 	strim(cmd);
 
 	mutex_lock(&xgt.lock);
-	if (sscanf(cmd, "connect %63s %u", addr, &port) == 2 && port <= 65535)
+	/* "connect %s %u" would also match "connect-many ...": it goes first. */
+	if (sscanf(cmd, "connect-many %63s %u %u", addr, &port, &many) == 3 &&
+	    port <= 65535)
+		err = xgt_connect_many(addr, port, many);
+	else if (sscanf(cmd, "connect %63s %u", addr, &port) == 2 &&
+		 port <= 65535)
 		err = xgt_connect(addr, port);
 	else if (sscanf(cmd, "send %llu", &n) == 1)
 		err = xgt_send(n, false);
@@ -264,6 +462,10 @@ static ssize_t xgt_write(struct file *file, const char __user *ubuf,
 		err = xgt_send(n, true);
 	else if (sscanf(cmd, "bench %llu", &n) == 1)
 		err = xgt_bench(n);
+	else if (!strcmp(cmd, "close-many"))
+		err = xgt_close_many_cmd();
+	else if (sscanf(cmd, "hookbench %llu", &n) == 1)
+		err = xgt_hookbench(n);
 	else if (!strcmp(cmd, "close"))
 		err = xgt_close_cmd();
 	else if (!strcmp(cmd, "owner-refuse"))
@@ -316,6 +518,17 @@ static int xgt_show(struct seq_file *m, void *v)
 		seq_printf(m, "bench_noop_ps_per_call: %llu\n",
 			   div64_u64(xgt.bench_noop_ns * 1000, xgt.bench_calls));
 	}
+	seq_printf(m, "many: %u\n", xgt.many);
+	if (xgt.hook_calls) {
+		seq_printf(m, "hook_calls: %llu\n", xgt.hook_calls);
+		seq_printf(m, "hook_entries_post_routing: %u\n", xgt.hook_entries);
+		seq_printf(m, "hook_out_ps_per_segment: %llu\n",
+			   div64_u64(xgt.hook_out_ns * 1000, xgt.hook_calls));
+		seq_printf(m, "hook_in_ps_per_segment: %llu\n",
+			   div64_u64(xgt.hook_in_ns * 1000, xgt.hook_calls));
+		seq_printf(m, "hook_noop_ps_per_call: %llu\n",
+			   div64_u64(xgt.hook_noop_ns * 1000, xgt.hook_calls));
+	}
 	seq_printf(m, "lost_cb: %lld\n", atomic64_read(&xgt.lost_cb));
 	seq_printf(m, "restored_cb: %lld\n", atomic64_read(&xgt.restored_cb));
 	mutex_unlock(&xgt.lock);
@@ -347,6 +560,7 @@ static void __exit xgt_exit(void)
 {
 	debugfs_remove_recursive(xgt_dir);
 	mutex_lock(&xgt.lock);
+	xgt_close_many();
 	xgt_close();
 	mutex_unlock(&xgt.lock);
 }
