@@ -6,7 +6,7 @@
 
 Compares Documentation/netlink/specs/xfrm_guard.yaml with
 include/uapi/linux/xfrm_guard.h (every define and enum: names, values,
-the __*_MAX counts) and with net/xfrm_guard/netlink.c (the nla_policy
+the __*_MAX counts) and with net/xfrm_guard/netlink.c and nlattr.c (the nla_policy
 tables: type, ranges, masks, lengths, nests; the attribute types the
 nla_put_*() calls send; the genl_ops: do, dump, flags and the top-level
 attributes each handler touches; the multicast groups; the family). With
@@ -29,7 +29,9 @@ import yaml
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPEC = 'Documentation/netlink/specs/xfrm_guard.yaml'
 UAPI = 'include/uapi/linux/xfrm_guard.h'
-NETLINK = 'net/xfrm_guard/netlink.c'
+# The family and its handlers, and the policies and attribute nests.
+NETLINK_FILES = ['net/xfrm_guard/netlink.c', 'net/xfrm_guard/nlattr.c']
+NETLINK = ' + '.join(NETLINK_FILES)
 # Where netlink.c's own constants (XG_*) are defined.
 KHEADERS = ['include/net/xfrm_guard.h', 'net/xfrm_guard/policy.h',
             'net/xfrm_guard/rules.h', 'net/xfrm_guard/netns.h',
@@ -346,7 +348,7 @@ def parse_netlink(text, syms):
         for x, y in ((a, b), (b, a)):
             if x not in syms.vals and x not in syms.exprs:
                 syms.exprs[x] = y
-    for m in re.finditer(r'static\s+const\s+struct\s+nla_policy\s+(\w+)\s*'
+    for m in re.finditer(r'(?:static\s+)?const\s+struct\s+nla_policy\s+(\w+)\s*'
                          r'\[[^\]]*\]\s*=\s*\{(.*?)\n\}\s*;', text, re.S):
         entries = {}
         for e in split_top(m.group(2)):
@@ -699,7 +701,7 @@ def fmt_pol(p):
 def load(top):
     def rd(p):
         return open(os.path.join(top, p)).read()
-    return {'spec': rd(SPEC), 'uapi': rd(UAPI), 'netlink': rd(NETLINK),
+    return {'spec': rd(SPEC), 'uapi': rd(UAPI), 'netlink': '\n'.join(rd(p) for p in NETLINK_FILES),
             'kheaders': [rd(p) for p in KHEADERS if os.path.exists(os.path.join(top, p))]}
 
 

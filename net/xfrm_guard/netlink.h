@@ -7,6 +7,7 @@
 #define _XG_NETLINK_H
 
 #include <linux/types.h>
+#include <net/netlink.h>
 #include <net/xfrm_guard.h>
 #include <uapi/linux/xfrm_guard.h>
 
@@ -47,6 +48,23 @@ struct xg_event {
 	u32 profile;
 	const char *owner_reason;
 };
+
+/*
+ * A required attribute is missing: point at the hole the way the core does,
+ * and say which one in words as well, for tools that only print the text.
+ */
+#define XG_REQUIRE(extack, nest, tb, type, msg) ({			\
+	struct netlink_ext_ack *__ext = (extack);			\
+	bool __missing = !(tb)[type];					\
+									\
+	if (__missing) {						\
+		NL_SET_ERR_ATTR_MISS(__ext, nest, type);		\
+		NL_SET_ERR_MSG(__ext, msg);				\
+	}								\
+	__missing;							\
+})
+
+extern const struct nla_policy xg_policy[XFRM_GUARD_A_MAX + 1];
 
 void xg_nl_event(struct net *net, const struct xg_event *ev);
 
