@@ -5,14 +5,16 @@
 #
 #   1. the pinned test kernels, debug and base (cached; built when missing)
 #   2. our modules against each, W=1, warnings are failures
-#   3. sparse (C=2), checkpatch --strict and kernel-doc -Wall on our sources
+#   3. sparse (C=2, base kernel), checkpatch --strict, kernel-doc -Wall and
+#      ynl-check on our sources
 #   4. debug kernel in the VM: every KUnit suite, every functional selftest
 #   5. base kernel in the VM: the selftests tagged for it (data volume,
 #      faults during I/O, demo, benchmarks)
 #
 # The two cores are kept busy: the debug boots start as soon as the debug
 # modules are built, while the base kernel, its modules and the static
-# checks (3) run beside them. The VM work is split into boots over
+# checks (3) run beside them (sparse in the base tree before any base
+# boot, as C=2 relinks the .ko files). The VM work is split into boots over
 # SANGUARD_VM_LANES lanes (two boots at a time), balanced by how long each
 # suite took last time (a durations file in the kernel cache; the
 # "# sanguard-timeout:" lines stand in for suites never measured). The
@@ -82,6 +84,32 @@ copy_tree() {
 
 declare -A KDIR MODDIR
 
+# run_sparse F: sparse (C=2) in F's module tree. Only while no VM uses the
+# tree: C=2 relinks the .ko files.
+run_sparse() {
+	local f=$1 t log rc
+	say "sparse (C=2, $f kernel)"
+	t=$SECONDS
+	log=$BUILD/$f/sparse.log
+	# W=1 as in the build, so that kbuild sees the same flags and only
+	# runs the checker instead of compiling everything again.
+	"$TOP/scripts/build-modules.sh" --src "${MODDIR[$f]}" "${KDIR[$f]}" \
+		C=2 W=1 -j"$(nproc)" >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && ! grep -E 'warning:|error:' "$log"; then
+		echo "sparse: $(grep -c '  CHECK ' "$log") files checked, nothing reported"
+		record "sparse" "$f" 1 0 0 $((SECONDS - t))
+	else
+		[ $rc -eq 0 ] || tail -n 20 "$log"
+		record "sparse" "$f" 0 1 0 $((SECONDS - t))
+	fi
+}
+
+# sparse runs on the base kernel's tree, before the base boots use it, so
+# that it delays no debug boot; on the debug tree if there is no base.
+SPARSE_FLAVOUR=${FLAVOURS%% *}
+[[ " $FLAVOURS " == *" base "* ]] && SPARSE_FLAVOUR=base
+
 # build_flavour F: the kernel, then our modules against it. Leaves
 # $BUILD/F.built ("ok" or "failed") for the VM lanes that wait for it.
 build_flavour() {
@@ -114,6 +142,7 @@ build_flavour() {
 			echo "built: $(find "$src" -name '*.ko' -printf '%f ')"
 			record "build W=1" "$f" 1 0 0 $((SECONDS - t))
 			MODDIR[$f]=$src
+			[ "$f" != "$SPARSE_FLAVOUR" ] || run_sparse "$f"
 			echo ok >"$BUILD/$f.built"
 			return
 		fi
@@ -502,29 +531,7 @@ done
 
 # Beside the VMs: the base kernel and modules, then the static checks.
 in_flavours base && build_flavour base
-# --- 3. sparse and checkpatch -------------------------------------------
-first=${FLAVOURS%% *}
-if [ -n "${MODDIR[$first]:-}" ]; then
-	say "sparse (C=2, $first kernel)"
-	t=$SECONDS
-	log=$BUILD/$first/sparse.log
-	# In a copy of the built tree: C=2 relinks the .ko files, which a VM
-	# may be loading right now.
-	rm -rf "$BUILD/sparse"
-	mkdir -p "$BUILD/sparse"
-	cp -a "${MODDIR[$first]}" "$BUILD/sparse/src"
-	"$TOP/scripts/build-modules.sh" --src "$BUILD/sparse/src" "${KDIR[$first]}" \
-		C=2 >"$log" 2>&1
-	rc=$?
-	if [ $rc -eq 0 ] && ! grep -E 'warning:|error:' "$log"; then
-		echo "sparse: $(grep -c '  CHECK ' "$log") files checked, nothing reported"
-		record "sparse" "$first" 1 0 0 $((SECONDS - t))
-	else
-		[ $rc -eq 0 ] || tail -n 20 "$log"
-		record "sparse" "$first" 0 1 0 $((SECONDS - t))
-	fi
-fi
-
+# --- 3. checkpatch, kernel-doc, ynl-check (sparse ran in build_flavour) ---
 say "checkpatch --strict"
 t=$SECONDS
 if "$TOP/scripts/checkpatch.sh"; then
