@@ -15,9 +15,7 @@ KDIR=$("$TOP/scripts/kernel.sh" build debug) || exit 1
 SRC_TREE=$("$TOP/scripts/kernel.sh" src)
 
 rm -rf "$BUILD"
-mkdir -p "$BUILD/src"
-(cd "$TOP" && git ls-files -co --exclude-standard -z -- Kbuild Kconfig include net drivers tools/testing/drivers |
-	tar --null -T - -cf -) | tar -xf - -C "$BUILD/src"
+"$TOP/scripts/copy-tree.sh" "$BUILD/src"
 if ! "$TOP/scripts/build-modules.sh" --harness --src "$BUILD/src" "$KDIR" \
 	>"$BUILD/build.log" 2>&1; then
 	tail -n 30 "$BUILD/build.log"

@@ -75,11 +75,7 @@ only() { [ -z "${SANGUARD_ONLY:-}" ] || [[ " $SANGUARD_ONLY " == *" $1 "* ]]; }
 copy_tree() {
 	# Each kernel gets its own copy of the sources: kbuild writes objects
 	# next to them, and the two flavours must not share objects.
-	local dst=$1
-	rm -rf "$dst"
-	mkdir -p "$dst"
-	(cd "$TOP" && git ls-files -co --exclude-standard -z -- Kbuild Kconfig include net drivers tools/testing/drivers |
-		tar --null -T - -cf -) | tar -xf - -C "$dst"
+	"$TOP/scripts/copy-tree.sh" "$1"
 }
 
 declare -A KDIR MODDIR

@@ -12,9 +12,7 @@ BUILD=$TOP/.build/demo
 echo "demo: preparing the $FLAVOUR test kernel (the first run builds it: ~7 min)"
 KDIR=$("$TOP/scripts/kernel.sh" build "$FLAVOUR")
 rm -rf "$BUILD"
-mkdir -p "$BUILD/src"
-(cd "$TOP" && git ls-files -co --exclude-standard -z -- Kbuild Kconfig include net drivers tools/testing/drivers |
-	tar --null -T - -cf -) | tar -xf - -C "$BUILD/src"
+"$TOP/scripts/copy-tree.sh" "$BUILD/src"
 echo "demo: building the modules"
 if ! "$TOP/scripts/build-modules.sh" --src "$BUILD/src" "$KDIR" -j"$(nproc)" \
 	>"$BUILD/build.log" 2>&1; then

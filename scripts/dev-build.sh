@@ -16,10 +16,7 @@ DIR=${1:?usage: $0 DIR [debug|base]}
 FLAVOUR=${2:-debug}
 KDIR=$("$TOP/scripts/kernel.sh" build "$FLAVOUR")
 mkdir -p "$DIR"
-rm -rf "$DIR/src"
-mkdir -p "$DIR/src"
-(cd "$TOP" && git ls-files -co --exclude-standard -z -- Kbuild Kconfig include net drivers tools/testing/drivers |
-	tar --null -T - -cf -) | tar -xf - -C "$DIR/src"
+"$TOP/scripts/copy-tree.sh" "$DIR/src"
 "$TOP/scripts/build-modules.sh" --src "$DIR/src" "$KDIR" W=1 C=1 -j"$(nproc)" >"$DIR/build.log" 2>&1 || {
 	tail -n 40 "$DIR/build.log"
 	exit 1
