@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # "make check-harness": proves the VM runner can fail. Two test-only modules
-# (tools/testing/drivers/harness/) are built against the debug kernel:
+# (tools/testing/vm/harness/) are built against the debug kernel:
 #   harness_fail_kunit  a KUnit suite with a failing case
 #   harness_kasan       makes KASAN report an out-of-bounds read
 # Each is loaded in its own VM boot; the runner must exit non-zero and say

@@ -5,8 +5,8 @@
 #
 #   1. the pinned test kernels, debug and base (cached; built when missing)
 #   2. our modules against each, W=1, warnings are failures
-#   3. sparse (C=2, base kernel), checkpatch --strict, kernel-doc -Wall and
-#      ynl-check on our sources
+#   3. sparse (C=2, base kernel), checkpatch --strict, kernel-doc -Wall,
+#      ynl-check and selftests-check on our sources
 #   4. debug kernel in the VM: every KUnit suite, every functional selftest
 #   5. base kernel in the VM: the selftests tagged for it (data volume,
 #      faults during I/O, demo, benchmarks)
@@ -41,7 +41,7 @@ VM_TIMEOUT=${SANGUARD_VM_TIMEOUT:-3000}
 LANES=${SANGUARD_VM_LANES:-2}
 CACHE=${SANGUARD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sanguard}
 DURATIONS=$CACHE/durations.tsv
-SELFTESTS=$TOP/tools/testing/selftests/sanguard
+SELFTESTS=$TOP/tools/testing/selftests
 RESULTS=$BUILD/results.tsv
 PHASES=$BUILD/phases.tsv
 T0=$SECONDS
@@ -151,9 +151,24 @@ build_flavour() {
 }
 
 build_tools() {
-	local tool name t log
+	local tool name t log d
 	# The VM tests run these host binaries (9p root): built before any
-	# boot starts, never while one runs.
+	# boot starts, never while one runs. The selftests' helper programs
+	# (TEST_GEN_PROGS_EXTENDED) are built by their kselftest Makefiles.
+	say "selftests: build"
+	t=$SECONDS
+	log=$BUILD/selftests-build.log
+	: >"$log"
+	for d in $(selftest_dirs); do
+		make -C "$SELFTESTS/$d" KSFT_DIR="$SRC_TREE/tools/testing/selftests" \
+			>>"$log" 2>&1 || echo "make -C $d failed" >>"$log"
+	done
+	if grep -E 'warning:|error:|failed' "$log"; then
+		tail -n 20 "$log"
+		record "selftests:build" "-" 0 1 0 $((SECONDS - t))
+	else
+		record "selftests:build" "-" 1 0 0 $((SECONDS - t))
+	fi
 	for tool in "$TOP"/tools/*/Makefile; do
 		tool=${tool%/Makefile}
 		name=${tool##*/}
@@ -174,16 +189,36 @@ build_tools() {
 # and the names it runs (guest-run.sh --only). Its results land in
 # $BUILD/vm-NAME, its wall time in $BUILD/NAME.secs.
 
+# selftest_dirs: the selftest directories, relative to $SELFTESTS.
+selftest_dirs() { grep -v '^#' "$SELFTESTS/sanguard/targets"; }
+
+# selftest_path NAME: the script of selftest NAME.
+declare -A SELFTEST_PATH
+selftest_path() {
+	local d t
+	if [ ${#SELFTEST_PATH[@]} -eq 0 ]; then
+		for d in $(selftest_dirs); do
+			for t in "$SELFTESTS/$d"/*.sh; do
+				grep -q '^# sanguard-flavours:' "$t" &&
+					SELFTEST_PATH[$(basename "$t" .sh)]=$t
+			done
+		done
+	fi
+	echo "${SELFTEST_PATH[$1]:-}"
+}
+
 # selftests_for FLAVOUR: "TIMEOUT ALONE NAME" for each selftest that runs
-# on FLAVOUR (ALONE is 1 for a benchmark that needs the machine alone).
+# on FLAVOUR (ALONE is 1 for a benchmark that needs the machine alone). A
+# selftest is a script with a "# sanguard-flavours:" line in one of the
+# directories; selftests-check.sh keeps those and TEST_PROGS the same.
 selftests_for() {
-	local f=$1 t name flav tmo alone
-	for t in "$SELFTESTS"/*.sh; do
+	local f=$1 t d name flav tmo alone
+	for t in $(for d in $(selftest_dirs); do
+		grep -l '^# sanguard-flavours:' "$SELFTESTS/$d"/*.sh; done); do
 		name=$(basename "$t" .sh)
-		case "$name" in lib | *_lib) continue ;; esac
 		only "$name" || continue
 		flav=$(sed -n 's/^# sanguard-flavours:[[:space:]]*//p' "$t")
-		[[ " ${flav:-debug} " == *" $f "* ]] || continue
+		[[ " $flav " == *" $f "* ]] || continue
 		tmo=$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$t")
 		alone=0
 		case "$name" in bench_*) alone=1 ;; esac
@@ -311,7 +346,7 @@ plan_vm() {
 		printf 'base 0 %s\n' "${bench[*]}" >"$BUILD/base-alone.boot"
 		bw=0
 		for name in "${bench[@]}"; do
-			bw=$((bw + $(weight base "$name" "$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$SELFTESTS/$name.sh")")))
+			bw=$((bw + $(weight base "$name" "$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$(selftest_path "$name")")")))
 		done
 		BOOT_LOAD[base-alone]=$bw
 	fi
@@ -527,7 +562,8 @@ done
 
 # Beside the VMs: the base kernel and modules, then the static checks.
 in_flavours base && build_flavour base
-# --- 3. checkpatch, kernel-doc, ynl-check (sparse ran in build_flavour) ---
+# --- 3. checkpatch, kernel-doc, ynl-check, selftests-check (sparse ran in
+# build_flavour) ---
 say "checkpatch --strict"
 t=$SECONDS
 if "$TOP/scripts/checkpatch.sh"; then
@@ -554,6 +590,17 @@ else
 	record "ynl-check" "-" 0 1 0 $((SECONDS - t))
 fi
 
+say "selftests-check (Makefile, settings and config of each directory)"
+t=$SECONDS
+kdirs=()
+for f in $FLAVOURS; do
+	[ -n "${KDIR[$f]:-}" ] && kdirs+=("${KDIR[$f]}")
+done
+if "$TOP/scripts/selftests-check.sh" "${kdirs[@]}"; then
+	record "selftests-check" "-" 1 0 0 $((SECONDS - t))
+else
+	record "selftests-check" "-" 0 1 0 $((SECONDS - t))
+fi
 
 # --- the VM boots: wait for the lanes, then the benchmarks alone ----------
 if [ ${#lane_pids[@]} -gt 0 ]; then

@@ -14,5 +14,6 @@ DIR=${1:?usage: $0 DIR}
 rm -rf "$DIR"
 mkdir -p "$DIR"
 (cd "$TOP" && git ls-files -co --exclude-standard -z -- \
-	Kbuild Kconfig include net drivers tools/testing/drivers |
+	Kbuild Kconfig include net drivers ':(glob)tools/testing/**/Kbuild' \
+	':(glob)tools/testing/**/*.[ch]' |
 	tar --null -T - -cf -) | tar -xf - -C "$DIR"

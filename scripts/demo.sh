@@ -24,6 +24,13 @@ if ! make -C "$TOP/tools/xguard" >"$BUILD/xguard.log" 2>&1; then
 	tail -n 20 "$BUILD/xguard.log"
 	exit 1
 fi
+echo "demo: building the user verbs program srnic's part runs"
+if ! make -C "$TOP/tools/testing/selftests/drivers/infiniband/srnic" \
+	KSFT_DIR="$("$TOP/scripts/kernel.sh" src)/tools/testing/selftests" \
+	>"$BUILD/uverbs.log" 2>&1; then
+	tail -n 20 "$BUILD/uverbs.log"
+	exit 1
+fi
 echo "demo: booting the VM"
 exec "$TOP/tools/testing/vm/run" --flavour "$FLAVOUR" --moddir "$BUILD/src" \
-	--out "$BUILD/vm" --timeout 900 -- tools/testing/vm/demo-guest.sh
+	--out "$BUILD/vm" --timeout 900 -- tools/demo/demo-guest.sh

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # kernel-doc -Wall on every C source and header of our kernel code (net/,
-# drivers/, include/, tools/testing/drivers/), with the scripts/kernel-doc
-# of the cached 6.12 tree. Prints kernel-doc's warnings and a one-line
-# total; exits non-zero if there is any warning or error.
+# drivers/, include/, the test-only modules under tools/testing/), with
+# the scripts/kernel-doc of the cached 6.12 tree. Prints kernel-doc's
+# warnings and a one-line total; exits non-zero if there is any warning
+# or error.
 #
 #   scripts/kernel-doc-check.sh [FILE|DIR...]   (default: all of the above)
 set -euo pipefail
@@ -16,7 +17,10 @@ cd "$TOP"
 if [ $# -gt 0 ]; then
 	dirs=("$@")
 else
-	dirs=(net drivers include tools/testing/drivers)
+	dirs=(net drivers include tools/testing/vm/harness
+		tools/testing/selftests/net/xfrm_guard/xg_offload
+		tools/testing/selftests/net/xfrm_guard/xg_testowner
+		tools/testing/selftests/drivers/infiniband/srnic/srnic_testulp)
 fi
 pathspecs=()
 for d in "${dirs[@]}"; do

@@ -14,12 +14,14 @@
 #
 # KUnit suites are the *_kunit.ko modules among ours (SG_MODDIR); each is
 # loaded alone, its results read from debugfs, then unloaded. Selftests are
-# tools/testing/selftests/sanguard/*.sh whose "# sanguard-flavours:" line
-# names this flavour (default: debug).
+# the scripts with a "# sanguard-flavours:" line naming this flavour in the
+# directories tools/testing/selftests/sanguard/targets lists (the
+# TEST_PROGS of their kselftest Makefiles; scripts/check.sh checks that the
+# two agree), run from their directory.
 set -u
 
 OUT=/tmp/sgout
-SELFTESTS=$SG_TOP/tools/testing/selftests/sanguard
+SELFTESTS=$SG_TOP/tools/testing/selftests
 FLAVOUR=debug
 DO_KUNIT=
 DO_SELFTESTS=
@@ -74,20 +76,28 @@ run_kunit() {
 	return $rc
 }
 
+# test_scripts: the path of every selftest, directory by directory.
+test_scripts() {
+	local d t
+	for d in $(grep -v '^#' "$SELFTESTS/sanguard/targets"); do
+		for t in "$SELFTESTS/$d"/*.sh; do
+			grep -q '^# sanguard-flavours:' "$t" && echo "$t"
+		done
+	done
+}
+
 run_selftests() {
 	local t name flav tmo rc=0 r t0
 	mkdir -p "$OUT/selftests"
-	for t in "$SELFTESTS"/*.sh; do
+	for t in $(test_scripts); do
 		name=$(basename "$t" .sh)
-		case "$name" in lib | *_lib) continue ;; esac
 		selected "$name" || continue
 		flav=$(sed -n 's/^# sanguard-flavours:[[:space:]]*//p' "$t")
-		[ -n "$flav" ] || flav=debug
 		case " $flav " in *" $FLAVOUR "*) ;; *) continue ;; esac
 		tmo=$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$t")
 		echo "guest-run: selftest $name ($FLAVOUR)"
 		t0=$SECONDS
-		(cd "$SELFTESTS" && timeout -k 5 "${tmo:-600}" bash "$t") \
+		(cd "$(dirname "$t")" && timeout -k 5 "${tmo:-600}" bash "$t") \
 			>"$OUT/selftests/$name.tap" 2>"$OUT/selftests/$name.err"
 		r=$?
 		echo $((SECONDS - t0)) >"$OUT/selftests/$name.secs"

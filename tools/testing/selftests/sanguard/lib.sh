@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Shared helpers for the sanguard selftests: TAP output, network namespaces
-# and veth links that each test creates for itself and removes on exit, and
-# modules loaded for the test's lifetime. Source it first thing:
+# Shared helpers for the sanguard selftests of every subsystem
+# (net/xfrm_guard, drivers/scsi/iscsi_xfrm, drivers/infiniband/srnic and
+# this directory): TAP output, network namespaces and veth links that each
+# test creates for itself and removes on exit, and modules loaded for the
+# test's lifetime. Source it first thing, by its path from the test:
 #
-#   . "$(dirname "$0")/lib.sh"
+#   . "$(dirname "$0")/../../sanguard/lib.sh"
 #   ns_add a; ns_add b; veth_link a 10.0.0.1/24 b 10.0.0.2/24
 #   check "b answers a ping" ip netns exec "$NS_a" ping -c1 -W2 10.0.0.2
 #   done_testing
@@ -16,6 +18,10 @@
 
 set -u
 export LC_ALL=C
+
+# The repository (the VM runner passes it; otherwise found from here).
+SG_TOP=${SG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)}
+export SG_TOP
 
 SG_N=0
 SG_FAILED=0
@@ -113,9 +119,10 @@ veth_link() {
 }
 
 # xgoff_pair NAME_A NS_A NAME_B NS_B: a test-only xgoff device pair (IPsec
-# crypto offload simulated, tools/testing/drivers/xg_offload), created with
-# one request, each end in its namespace (full names). iproute2 has no "peer" parser for kind xgoff, so
-# this speaks rtnetlink itself; the layout is veth's (XGOFF_INFO_PEER = 1).
+# crypto offload simulated, net/xfrm_guard/xg_offload/ next to the guard's
+# selftests), created with one request, each end in its namespace (full
+# names). iproute2 has no "peer" parser for kind xgoff, so this speaks
+# rtnetlink itself; the layout is veth's (XGOFF_INFO_PEER = 1).
 xgoff_pair() {
 	python3 - "$@" <<'EOF'
 import os, socket, struct, sys
