@@ -59,11 +59,16 @@ want() {
 	return 1
 }
 
+# Each module's KUnit suites come with it (its *_KUNIT_TEST symbol).
 if want XFRM_GUARD xfrm_guard INET XFRM NETFILTER; then
-	want ISCSI_XFRM iscsi_xfrm SCSI_ISCSI_ATTRS ISCSI_TCP LIBCRC32C || true
-	want RDMA_SRNIC srnic INFINIBAND LIBCRC32C INFINIBAND_VIRT_DMA || true
+	want XFRM_GUARD_KUNIT_TEST "xfrm_guard's KUnit suites" KUNIT || true
+	if want ISCSI_XFRM iscsi_xfrm SCSI_ISCSI_ATTRS ISCSI_TCP LIBCRC32C; then
+		want ISCSI_XFRM_KUNIT_TEST "iscsi_xfrm's KUnit suites" KUNIT || true
+	fi
+	if want RDMA_SRNIC srnic INFINIBAND LIBCRC32C INFINIBAND_VIRT_DMA; then
+		want RDMA_SRNIC_KUNIT_TEST "srnic's KUnit suites" KUNIT || true
+	fi
 fi
-want SANGUARD_KUNIT_TEST "the KUnit suites" KUNIT || true
 want SANGUARD_TESTDRV "the test drivers" XFRM_OFFLOAD INET_ESP_OFFLOAD INET6_ESP_OFFLOAD || true
 want SANGUARD_TESTDRV_RDMA "the RDMA test ULP" INFINIBAND || true
 if [ -n "$HARNESS" ]; then

@@ -22,7 +22,8 @@ problem() {
 	bad=$((bad + 1))
 }
 
-ours=$(sed -n 's/^config[[:space:]]\+//p' "$TOP/Kconfig" | tr '\n' ' ')
+ours=$(cd "$TOP" && git ls-files -co --exclude-standard -z -- Kconfig '*/Kconfig' |
+	xargs -0 sed -n 's/^config[[:space:]]\+//p' | tr '\n' ' ')
 
 for d in $(grep -v '^#' "$ST/sanguard/targets"); do
 	dir=$ST/$d
