@@ -162,6 +162,14 @@ build_tools() {
 	for d in $(selftest_dirs); do
 		make -C "$SELFTESTS/$d" KSFT_DIR="$SRC_TREE/tools/testing/selftests" \
 			>>"$log" 2>&1 || echo "make -C $d failed" >>"$log"
+		# make succeeding is not enough: a nested make once built
+		# them in "/" (lib.mk's OUTPUT); each must be where the
+		# tests look for it.
+		for p in $(sed -n 's/^TEST_GEN_PROGS\(_EXTENDED\)\? *[:+]\?= *//p' \
+				"$SELFTESTS/$d/Makefile"); do
+			[ -x "$SELFTESTS/$d/$p" ] ||
+				echo "$d/$p: not built there (failed)" >>"$log"
+		done
 	done
 	if grep -E 'warning:|error:|failed' "$log"; then
 		tail -n 20 "$log"

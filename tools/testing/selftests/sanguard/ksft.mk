@@ -16,6 +16,14 @@ KSFT_DIR := $(shell $(sanguard_ksft_top)/../../../scripts/kernel.sh src)/tools/t
 endif
 endif
 
+# lib.mk defaults OUTPUT to this directory only when make is not nested
+# (MAKELEVEL 0); run from another make ("make check" runs scripts/check.sh,
+# which runs make -C here) it would leave OUTPUT empty and build the
+# helper programs in "/". The kselftest top-level Makefile passes OUTPUT.
+ifeq ($(OUTPUT),)
+OUTPUT := $(CURDIR)
+endif
+
 ifeq ($(wildcard $(KSFT_DIR)/lib.mk),)
 $(error no kselftest lib.mk in "$(KSFT_DIR)": set KSFT_DIR to a 6.12 tools/testing/selftests)
 endif
