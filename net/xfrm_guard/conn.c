@@ -9,6 +9,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/jhash.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <net/inet_connection_sock.h>
 #include <net/sock.h>
@@ -111,6 +112,73 @@ struct xfrm_guard_conn *xg_conn_lookup(struct xg_net *xn,
 }
 
 /**
+ * xg_conn_insert() - make a connection visible to the hooks
+ * @xn: namespace state
+ * @c: the connection, with its tuple, not yet in xg_net::conns
+ *
+ * Its local port is in the namespace's port filter, and the hooks are in
+ * place, before a segment can find it (see xg_net).
+ *
+ * Context: process context; sleeps.
+ *
+ * Return: 0, -EEXIST (a connection with the same tuple is there), or the
+ * error of xg_net_hooks_get(); on error nothing the hooks see changed.
+ */
+VISIBLE_IF_KUNIT int xg_conn_insert(struct xg_net *xn,
+				    struct xfrm_guard_conn *c)
+{
+	bool exists;
+	int err;
+
+	mutex_lock(&xn->hooks_lock);
+	err = xg_net_hooks_get(xn, c->t.lport);
+	if (err)
+		goto out;
+	rcu_read_lock();
+	exists = xg_conn_lookup(xn, &c->t);
+	rcu_read_unlock();
+	if (exists) {
+		xg_net_hooks_put(xn);
+		err = -EEXIST;
+		goto out;
+	}
+	hash_add_rcu(xn->conns, &c->hnode, xg_tuple_hash(&c->t));
+out:
+	mutex_unlock(&xn->hooks_lock);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_conn_insert);
+
+/**
+ * xg_conn_remove() - take a connection out of the hooks' sight
+ * @c: the connection, in xg_net::conns
+ *
+ * Its local port leaves the port filter after it left the table, unless
+ * another connection or a portal rule still needs it; the last connection
+ * or portal rule unhooks the namespace. Hooks already in a lookup may still
+ * find @c until an RCU grace period passed.
+ *
+ * Context: process context; sleeps.
+ */
+VISIBLE_IF_KUNIT void xg_conn_remove(struct xfrm_guard_conn *c)
+{
+	struct xg_net *xn = c->xn;
+	unsigned int noio;
+
+	/*
+	 * Storage owners detach from their reclaim-safe teardown work: the
+	 * new port filter must not wait for I/O to what is torn down.
+	 */
+	noio = memalloc_noio_save();
+	mutex_lock(&xn->hooks_lock);
+	hash_del_rcu(&c->hnode);
+	xg_net_hooks_put(xn);
+	mutex_unlock(&xn->hooks_lock);
+	memalloc_noio_restore(noio);
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_conn_remove);
+
+/**
  * xfrm_guard_attach() - put a connected TCP socket under the guard
  * @sk: the socket, connected (ESTABLISHED)
  * @owner: %XFRM_GUARD_OWNER_ISCSI or %XFRM_GUARD_OWNER_IWARP
@@ -139,7 +207,7 @@ struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
 					  void *priv,
 					  struct xfrm_guard_status *status)
 {
-	struct xfrm_guard_conn *c, *other;
+	struct xfrm_guard_conn *c;
 	struct xg_judgement j;
 	struct xg_verdict v;
 	struct xg_net *xn;
@@ -206,23 +274,12 @@ struct xfrm_guard_conn *xfrm_guard_attach(struct sock *sk,
 				    xg_owner_name(owner), v.warn_alg);
 	}
 
-	/* The hooks are in place before a segment can find the connection. */
-	err = xg_net_hooks_get(xn);
-	if (err) {
-		kfree(c);
-		return ERR_PTR(err);
-	}
 	sock_hold(sk);
-	spin_lock_bh(&xn->conn_lock);
-	other = xg_conn_lookup(xn, &c->t);
-	if (!other)
-		hash_add_rcu(xn->conns, &c->hnode, xg_tuple_hash(&c->t));
-	spin_unlock_bh(&xn->conn_lock);
-	if (other) {
+	err = xg_conn_insert(xn, c);
+	if (err) {
 		sock_put(sk);
 		kfree(c);
-		xg_net_hooks_put(xn);
-		return ERR_PTR(-EEXIST);
+		return ERR_PTR(err);
 	}
 	xg_stat_add(xn, XG_STAT_ATTACHED, 1);
 	if (status)
@@ -250,12 +307,7 @@ static void xg_conn_free_rcu(struct rcu_head *head)
  */
 void xfrm_guard_detach(struct xfrm_guard_conn *c)
 {
-	struct xg_net *xn = c->xn;
-
-	spin_lock_bh(&xn->conn_lock);
-	hash_del_rcu(&c->hnode);
-	spin_unlock_bh(&xn->conn_lock);
-
+	xg_conn_remove(c);
 	spin_lock_bh(&c->lock);
 	c->dead = true;
 	spin_unlock_bh(&c->lock);
@@ -263,8 +315,6 @@ void xfrm_guard_detach(struct xfrm_guard_conn *c)
 	cancel_delayed_work_sync(&c->hold_work);
 	/* The hooks and the re-evaluation may still hold @c under RCU. */
 	call_rcu(&c->rcu, xg_conn_free_rcu);
-	/* The last connection or portal rule unhooks the namespace. */
-	xg_net_hooks_put(xn);
 }
 EXPORT_SYMBOL_GPL(xfrm_guard_detach);
 

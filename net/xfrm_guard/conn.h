@@ -69,7 +69,7 @@ struct xg_conn_sas {
  * @enforced: the profile was in enforce mode. Read lock-free.
  * @crc: the CRC decision. Read lock-free.
  * @xn: namespace state.
- * @hnode: in xg_net::conns, under xg_net::conn_lock; RCU readers.
+ * @hnode: in xg_net::conns, under xg_net::hooks_lock; RCU readers.
  * @t: addresses and ports.
  * @sk: the socket; the guard holds a reference until the RCU callback.
  * @owner: who attached it.
@@ -167,5 +167,10 @@ void xg_tuple_flow(const struct xg_tuple *t, enum xfrm_guard_owner owner,
 struct xfrm_guard_conn *xg_conn_lookup(struct xg_net *xn,
 				       const struct xg_tuple *t);
 void xg_conn_net_exit(struct xg_net *xn);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+int xg_conn_insert(struct xg_net *xn, struct xfrm_guard_conn *c);
+void xg_conn_remove(struct xfrm_guard_conn *c);
+#endif
 
 #endif /* _XG_CONN_H */

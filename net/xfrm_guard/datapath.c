@@ -12,8 +12,10 @@
  * or allocates.
  *
  * A namespace has the hooks only while it has something to guard: an
- * attached connection or a portal rule (xg_net_hooks_get()). Elsewhere a
- * segment never enters them.
+ * attached connection or a portal rule (see xg_net). Elsewhere a segment
+ * never enters them. Where it does, a segment whose local port nothing
+ * guards leaves them on the port filter's word (xg_skb_filter()), before
+ * a tuple is built or anything is looked up.
  */
 #include <kunit/visibility.h>
 #include <linux/ip.h>
@@ -87,28 +89,196 @@ static const struct xg_profile *xg_segment_profile(struct xg_net *xn,
 	return p && p->mode == XFRM_GUARD_MODE_ENFORCE ? p : NULL;
 }
 
+/*
+ * The TCP header of a segment, or NULL for anything that is not TCP; a
+ * segment too short to carry its ports is TCP's to drop. Part of
+ * xg_skb_filter(), inlined with it.
+ */
+static __always_inline const struct tcphdr *
+xg_skb_tcphdr(struct sk_buff *skb, u8 pf, struct tcphdr *buf)
+{
+	unsigned int thoff;
+
+	/* The hook's family, not skb->protocol, which local output may not set. */
+	if (pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if (iph->protocol != IPPROTO_TCP)
+			return NULL;
+		/* LOCAL_IN sees reassembled datagrams; POST_ROUTING whole ones. */
+		thoff = skb_network_offset(skb) + iph->ihl * 4;
+	} else {
+		/*
+		 * Walks extension headers, so a segment cannot hide behind
+		 * one. A later fragment has no TCP header and is left alone:
+		 * the first fragment carries the ports (RFC 7112), and
+		 * dropping it kills the datagram.
+		 */
+		if (ipv6_find_hdr(skb, &thoff, IPPROTO_TCP, NULL, NULL) !=
+		    IPPROTO_TCP)
+			return NULL;
+	}
+	return skb_header_pointer(skb, thoff, sizeof(*buf), buf);
+}
+
+/* The tuple of a TCP segment with header @th, from this host's side. */
+static void xg_skb_tuple(const struct sk_buff *skb, u8 pf, bool out,
+			 const struct tcphdr *th, struct xg_tuple *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		t->family = AF_INET;
+		t->laddr.ip = out ? iph->saddr : iph->daddr;
+		t->raddr.ip = out ? iph->daddr : iph->saddr;
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		t->family = AF_INET6;
+		t->laddr.in6 = out ? ip6h->saddr : ip6h->daddr;
+		t->raddr.in6 = out ? ip6h->daddr : ip6h->saddr;
+	}
+	t->lport = out ? th->source : th->dest;
+	t->rport = out ? th->dest : th->source;
+}
+
+/*
+ * At POST_ROUTING the headers may carry NAT's addresses and ports. A segment
+ * this host made names its connection through its socket instead: a full,
+ * request or time-wait socket keeps the connection's tuple in sock_common.
+ * TCP's control sockets (resets and ACKs for no socket) are raw sockets,
+ * and a listener answering with a SYN cookie has no peer: their segments
+ * are named by their headers.
+ */
+static bool xg_sk_tuple(const struct sock *sk, u8 pf, struct xg_tuple *t)
+{
+	if (!sk || !sk->sk_dport)
+		return false;
+	if (sk_fullsock(sk) &&
+	    (sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP))
+		return false;
+
+	memset(t, 0, sizeof(*t));
+	t->lport = htons(sk->sk_num);
+	t->rport = sk->sk_dport;
+	if (pf == NFPROTO_IPV4) {
+		/* also an IPv6 socket's IPv4-mapped connection */
+		t->family = AF_INET;
+		t->laddr.ip = sk->sk_rcv_saddr;
+		t->raddr.ip = sk->sk_daddr;
+		return true;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family != AF_INET6)
+		return false;
+	t->family = AF_INET6;
+	t->laddr.in6 = sk->sk_v6_rcv_saddr;
+	t->raddr.in6 = sk->sk_v6_daddr;
+	return true;
+#else
+	return false;
+#endif
+}
+
+/**
+ * xg_skb_filter() - may anything guard this segment?
+ * @xn: namespace state
+ * @skb: the segment
+ * @pf: %NFPROTO_IPV4 or %NFPROTO_IPV6, the hook's family
+ * @out: leaving this host (LOCAL_OUT, POST_ROUTING), not arriving
+ * @buf: room for a copy of the TCP header
+ *
+ * The hooks' first question, asked before a tuple is built or anything is
+ * looked up. The local port a segment is looked up by is its destination
+ * port on the way in; on the way out it is its socket's (xg_sk_tuple()) or,
+ * where the socket does not name the connection, its source port. Where
+ * the port filter (xg_port_guarded()) holds none of these, no connection
+ * and no portal rule guards the segment, and the hook lets it go.
+ *
+ * Inlined in the hooks, so that such a segment meets no call of ours.
+ *
+ * Context: netfilter hook, inside rcu_read_lock().
+ *
+ * Return: the segment's TCP header, or NULL when there is nothing to check:
+ * not TCP, or a local port nothing guards.
+ */
+static __always_inline const struct tcphdr *
+xg_skb_filter(struct xg_net *xn, struct sk_buff *skb, u8 pf, bool out,
+	      struct tcphdr *buf)
+{
+	const struct tcphdr *th = xg_skb_tcphdr(skb, pf, buf);
+	const struct sock *sk;
+
+	if (!th)
+		return NULL;
+	if (!out)
+		return xg_port_guarded(xn, th->dest) ? th : NULL;
+	if (xg_port_guarded(xn, th->source))
+		return th;
+	/* Source NAT may have rewritten the port the socket still has. */
+	sk = skb->sk;
+	return sk && xg_port_guarded(xn, htons(sk->sk_num)) ? th : NULL;
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * xg_skb_filter_test() - xg_skb_filter(), out of line for KUnit
+ * @xn: namespace state
+ * @skb: the segment
+ * @pf: %NFPROTO_IPV4 or %NFPROTO_IPV6
+ * @out: leaving this host, not arriving
+ * @buf: room for a copy of the TCP header
+ *
+ * Context: inside rcu_read_lock().
+ *
+ * Return: what xg_skb_filter() returns.
+ */
+const struct tcphdr *xg_skb_filter_test(struct xg_net *xn,
+					struct sk_buff *skb, u8 pf, bool out,
+					struct tcphdr *buf)
+{
+	return xg_skb_filter(xn, skb, pf, out, buf);
+}
+EXPORT_SYMBOL_IF_KUNIT(xg_skb_filter_test);
+#endif
+
+/*
+ * The full checks, for what the port filter let through, are not inlined in
+ * the hooks: their SA descriptions and verdict take some 700 bytes of
+ * stack, which the kernel may zero on entry (CONFIG_INIT_STACK_ALL_ZERO),
+ * and only a segment of a guarded port should pay for that.
+ */
+
 /**
  * xg_conn_check_out() - may this outgoing TCP segment leave?
  * @xn: namespace state
  * @skb: the segment, at POST_ROUTING, after source NAT
- * @t: its tuple from this host's side
+ * @pf: the hook's family
+ * @th: its TCP header, from xg_skb_filter()
  *
  * Context: netfilter hook, inside rcu_read_lock().
  *
  * Return: NF_ACCEPT or NF_DROP.
  */
-static unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
-				      const struct xg_tuple *t)
+static noinline unsigned int xg_conn_check_out(struct xg_net *xn,
+					       struct sk_buff *skb, u8 pf,
+					       const struct tcphdr *th)
 {
 	struct xg_sa_desc out[XFRM_MAX_DEPTH];
 	const struct xg_profile *p;
 	struct xfrm_guard_conn *c;
+	struct xg_tuple t, st;
 	struct sock *sk;
 	struct xg_verdict v;
 	unsigned int n;
 	u32 id;
 
-	p = xg_segment_profile(xn, t, &c, &id);
+	xg_skb_tuple(skb, pf, true, th, &t);
+	/* The socket names the connection, whatever NAT wrote. */
+	if (xg_sk_tuple(skb->sk, pf, &st))
+		t = st;
+	p = xg_segment_profile(xn, &t, &c, &id);
 	if (!p)
 		return NF_ACCEPT;
 
@@ -128,7 +298,7 @@ static unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
 	}
 	v.profile = id;
 
-	trace_xfrm_guard_drop(t, "out", xg_reason_name(v.reason));
+	trace_xfrm_guard_drop(&t, "out", xg_reason_name(v.reason));
 	if (c) {
 		atomic64_inc(&c->tx_dropped);
 		xg_stat_add(xn, XG_STAT_TX_HELD, 1);
@@ -146,7 +316,7 @@ static unsigned int xg_conn_check_out(struct xg_net *xn, struct sk_buff *skb,
 	} else {
 		xg_stat_add(xn, XG_STAT_PORTAL_DROPPED, 1);
 		xg_conn_report(xn, XFRM_GUARD_EVENT_DROPPED,
-			       XFRM_GUARD_OWNER_ANY, t, &v);
+			       XFRM_GUARD_OWNER_ANY, &t, &v);
 	}
 	/*
 	 * Make TCP look the route up again for its retransmission: a cached
@@ -276,7 +446,8 @@ static bool xg_secpath_is_conn(const struct sec_path *sp,
  * @xn: namespace state
  * @skb: the segment, at LOCAL_IN, with the secpath of the SAs it came
  *	through (none if it arrived in the clear)
- * @t: its tuple from this host's side
+ * @pf: the hook's family
+ * @th: its TCP header, from xg_skb_filter()
  *
  * A dropped segment does not mark the connection lost: anyone can inject
  * one, and that must not hold a protected connection.
@@ -285,18 +456,21 @@ static bool xg_secpath_is_conn(const struct sec_path *sp,
  *
  * Return: NF_ACCEPT or NF_DROP.
  */
-static unsigned int xg_conn_check_in(struct xg_net *xn, struct sk_buff *skb,
-				     const struct xg_tuple *t)
+static noinline unsigned int xg_conn_check_in(struct xg_net *xn,
+					      struct sk_buff *skb, u8 pf,
+					      const struct tcphdr *th)
 {
 	struct xg_sa_desc in[XFRM_MAX_DEPTH];
 	const struct xg_profile *p;
 	struct xfrm_guard_conn *c;
 	struct sec_path *sp;
+	struct xg_tuple t;
 	struct xg_verdict v;
 	unsigned int n = 0;
 	u32 id;
 
-	p = xg_segment_profile(xn, t, &c, &id);
+	xg_skb_tuple(skb, pf, false, th, &t);
+	p = xg_segment_profile(xn, &t, &c, &id);
 	if (!p)
 		return NF_ACCEPT;
 
@@ -306,122 +480,39 @@ static unsigned int xg_conn_check_in(struct xg_net *xn, struct sk_buff *skb,
 			xg_sa_desc_from_state(&in[n], sp->xvec[n]);
 	xg_verdict_eval_rx(p, in, n, &v);
 	if (v.action != XG_ACTION_REFUSE) {
-		if (v.action != XG_ACTION_ACCEPT || xg_secpath_is_conn(sp, t, c))
+		if (v.action != XG_ACTION_ACCEPT || xg_secpath_is_conn(sp, &t, c))
 			return NF_ACCEPT;
 		v.action = XG_ACTION_REFUSE;
 		v.reason = XFRM_GUARD_REASON_SA_WRONG_PEER;
 	}
 	v.profile = id;
 
-	trace_xfrm_guard_drop(t, "in", xg_reason_name(v.reason));
+	trace_xfrm_guard_drop(&t, "in", xg_reason_name(v.reason));
 	if (c) {
 		atomic64_inc(&c->rx_dropped);
 		xg_stat_add(xn, XG_STAT_RX_DROPPED, 1);
-		xg_conn_report(xn, XFRM_GUARD_EVENT_DROPPED, c->owner, t,
+		xg_conn_report(xn, XFRM_GUARD_EVENT_DROPPED, c->owner, &t,
 			       &v);
 	} else {
 		xg_stat_add(xn, XG_STAT_PORTAL_DROPPED, 1);
 		xg_conn_report(xn, XFRM_GUARD_EVENT_DROPPED,
-			       XFRM_GUARD_OWNER_ANY, t, &v);
+			       XFRM_GUARD_OWNER_ANY, &t, &v);
 	}
 	return NF_DROP;
-}
-
-/*
- * The tuple of a TCP segment, from this host's side. Return false for
- * anything that is not TCP; a segment too short to carry its ports is TCP's
- * to drop.
- */
-static bool xg_skb_tuple(struct sk_buff *skb, u8 pf, bool out,
-			 struct xg_tuple *t)
-{
-	struct tcphdr _th;
-	const struct tcphdr *th;
-	unsigned int thoff;
-
-	memset(t, 0, sizeof(*t));
-	/* The hook's family, not skb->protocol, which local output may not set. */
-	if (pf == NFPROTO_IPV4) {
-		const struct iphdr *iph = ip_hdr(skb);
-
-		if (iph->protocol != IPPROTO_TCP)
-			return false;
-		/* LOCAL_IN sees reassembled datagrams; POST_ROUTING whole ones. */
-		thoff = skb_network_offset(skb) + iph->ihl * 4;
-		t->family = AF_INET;
-		t->laddr.ip = out ? iph->saddr : iph->daddr;
-		t->raddr.ip = out ? iph->daddr : iph->saddr;
-	} else {
-		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-		int off;
-
-		/*
-		 * Walks extension headers, so a segment cannot hide behind
-		 * one. A later fragment has no TCP header and is left alone:
-		 * the first fragment carries the ports (RFC 7112), and
-		 * dropping it kills the datagram.
-		 */
-		off = ipv6_find_hdr(skb, &thoff, IPPROTO_TCP, NULL, NULL);
-		if (off != IPPROTO_TCP)
-			return false;
-		t->family = AF_INET6;
-		t->laddr.in6 = out ? ip6h->saddr : ip6h->daddr;
-		t->raddr.in6 = out ? ip6h->daddr : ip6h->saddr;
-	}
-	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
-	if (!th)
-		return false;
-	t->lport = out ? th->source : th->dest;
-	t->rport = out ? th->dest : th->source;
-	return true;
 }
 
 static unsigned int xg_nf_in(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
-	struct xg_tuple t;
+	struct xg_net *xn = xg_net(state->net);
+	const struct tcphdr *th;
+	struct tcphdr _th;
 
-	if (!xg_skb_tuple(skb, state->pf, false, &t))
+	/* Most segments of a hooked namespace are nobody's: no lookup. */
+	th = xg_skb_filter(xn, skb, state->pf, false, &_th);
+	if (!th)
 		return NF_ACCEPT;
-	return xg_conn_check_in(xg_net(state->net), skb, &t);
-}
-
-/*
- * At POST_ROUTING the headers may carry NAT's addresses and ports. A segment
- * this host made names its connection through its socket instead: a full,
- * request or time-wait socket keeps the connection's tuple in sock_common.
- * TCP's control sockets (resets and ACKs for no socket) are raw sockets,
- * and a listener answering with a SYN cookie has no peer: their segments
- * are named by their headers.
- */
-static bool xg_sk_tuple(const struct sock *sk, u8 pf, struct xg_tuple *t)
-{
-	if (!sk || !sk->sk_dport)
-		return false;
-	if (sk_fullsock(sk) &&
-	    (sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP))
-		return false;
-
-	memset(t, 0, sizeof(*t));
-	t->lport = htons(sk->sk_num);
-	t->rport = sk->sk_dport;
-	if (pf == NFPROTO_IPV4) {
-		/* also an IPv6 socket's IPv4-mapped connection */
-		t->family = AF_INET;
-		t->laddr.ip = sk->sk_rcv_saddr;
-		t->raddr.ip = sk->sk_daddr;
-		return true;
-	}
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family != AF_INET6)
-		return false;
-	t->family = AF_INET6;
-	t->laddr.in6 = sk->sk_v6_rcv_saddr;
-	t->raddr.in6 = sk->sk_v6_daddr;
-	return true;
-#else
-	return false;
-#endif
+	return xg_conn_check_in(xn, skb, state->pf, th);
 }
 
 static bool xg_skb_forwarded(const struct sk_buff *skb, u8 pf)
@@ -438,14 +529,14 @@ static bool xg_skb_forwarded(const struct sk_buff *skb, u8 pf)
 static unsigned int xg_nf_check_out(struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	struct xg_tuple t, st;
+	struct xg_net *xn = xg_net(state->net);
+	const struct tcphdr *th;
+	struct tcphdr _th;
 
-	if (!xg_skb_tuple(skb, state->pf, true, &t))
+	th = xg_skb_filter(xn, skb, state->pf, true, &_th);
+	if (!th)
 		return NF_ACCEPT;
-	/* The socket names the connection, whatever NAT wrote. */
-	if (xg_sk_tuple(skb->sk, state->pf, &st))
-		t = st;
-	return xg_conn_check_out(xg_net(state->net), skb, &t);
+	return xg_conn_check_out(xn, skb, state->pf, th);
 }
 
 static unsigned int xg_nf_out(void *priv, struct sk_buff *skb,

@@ -4,7 +4,6 @@
  */
 #include <kunit/visibility.h>
 #include <linux/slab.h>
-#include <net/netns/generic.h>
 
 #include "conn.h"
 #include "reeval.h"
@@ -12,7 +11,8 @@
 #include "datapath.h"
 #include "refused.h"
 
-static unsigned int xg_net_id __read_mostly;
+/* Our slot in every namespace's net_generic() array; see xg_net(). */
+unsigned int xg_net_id __read_mostly;
 
 /*
  * The guard's work: re-evaluation, owner callbacks, hold timeouts. Storage
@@ -35,17 +35,6 @@ static const char * const xg_stat_names[__XG_STAT_MAX] = {
 	[XG_STAT_HOLD_EXPIRED]	 = "hold_expired",
 };
 
-/**
- * xg_net() - the xfrm_guard state of a namespace
- * @net: the namespace
- *
- * Return: the state; it exists for as long as @net does.
- */
-struct xg_net *xg_net(const struct net *net)
-{
-	return net_generic(net, xg_net_id);
-}
-
 static void xg_config_free(struct xg_config *cfg)
 {
 	if (cfg->free_rules)
@@ -56,6 +45,140 @@ static void xg_config_free(struct xg_config *cfg)
 static void xg_config_free_rcu(struct rcu_head *head)
 {
 	xg_config_free(container_of(head, struct xg_config, rcu));
+}
+
+/* Every port a portal rule covers: what xg_rules_match_portal() looks at. */
+static void xg_ports_add_portals(struct xg_ports *p,
+				 const struct xg_config *cfg)
+{
+	const struct xg_rule *r;
+	unsigned int i;
+
+	if (!cfg || !cfg->rules)
+		return;
+	for (i = 0; i < cfg->rules->count; i++) {
+		r = &cfg->rules->rules[i];
+		if (xg_rule_is_portal(r))
+			bitmap_set(p->map, r->lport_lo,
+				   r->lport_hi - r->lport_lo + 1);
+	}
+}
+
+/* Replace the port filter; the hooks may read the old one until they leave. */
+static void xg_ports_publish(struct xg_net *xn, struct xg_ports *p)
+{
+	struct xg_ports *old;
+
+	old = rcu_replace_pointer(xn->ports, p,
+				  lockdep_is_held(&xn->hooks_lock));
+	if (old)
+		kfree_rcu_mightsleep(old);
+}
+
+/*
+ * Before something becomes visible to the hooks: the filter as it is, which
+ * holds every port visible now, plus @port (none if negative) and the
+ * portals of @cfg (may be NULL).
+ */
+static int xg_ports_widen(struct xg_net *xn, int port,
+			  const struct xg_config *cfg)
+{
+	const struct xg_ports *cur;
+	struct xg_ports *p;
+
+	cur = rcu_dereference_protected(xn->ports,
+					lockdep_is_held(&xn->hooks_lock));
+	if (cur)
+		p = kmemdup(cur, sizeof(*p), GFP_KERNEL);
+	else
+		p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	if (port >= 0)
+		__set_bit(port, p->map);
+	xg_ports_add_portals(p, cfg);
+	xg_ports_publish(xn, p);
+	return 0;
+}
+
+/*
+ * After something left the hooks' sight: exactly the ports of what is
+ * still in it, so a port that another connection or a portal rule needs
+ * stays. Without memory the filter stays as it is, with more ports than
+ * needed: slower for them, never wrong.
+ */
+static void xg_ports_rebuild(struct xg_net *xn)
+{
+	const struct xg_config *cfg;
+	struct xfrm_guard_conn *c;
+	struct xg_ports *p;
+	int bkt;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return;
+	hash_for_each(xn->conns, bkt, c, hnode)
+		__set_bit(ntohs(c->t.lport), p->map);
+	/* Every publisher of the configuration holds hooks_lock too. */
+	cfg = rcu_dereference_protected(xn->cfg,
+					lockdep_is_held(&xn->hooks_lock));
+	xg_ports_add_portals(p, cfg);
+	xg_ports_publish(xn, p);
+}
+
+/*
+ * Before something becomes visible to the hooks: its ports in the filter
+ * and, if @hold, one more user of the hooks; the first registers them,
+ * after the filter they will consult is in place. On error nothing the
+ * hooks see has changed.
+ */
+static int xg_hooks_take(struct xg_net *xn, int port,
+			 const struct xg_config *cfg, bool hold)
+{
+	int err;
+
+	err = xg_ports_widen(xn, port, cfg);
+	if (err || !hold)
+		return err;
+	if (!xn->hook_users) {
+		if (xn->net)
+			err = xg_nf_net_init(xn->net);
+		if (err) {
+			/* Nothing is hooked, so nothing keeps a filter. */
+			xg_ports_publish(xn, NULL);
+			return err;
+		}
+		xn->hooked = true;
+	}
+	xn->hook_users++;
+	return 0;
+}
+
+/*
+ * Publish @new in place of @old. A portal rule of @new has its ports in
+ * the filter, and the namespace hooked, before the hooks can see it; a
+ * portal only @old had loses its ports after they no longer can.
+ */
+static int xg_config_publish(struct xg_net *xn, struct xg_config *old,
+			     struct xg_config *new)
+{
+	bool had = xg_config_has_portal(old);
+	bool has = xg_config_has_portal(new);
+	int err = 0;
+
+	mutex_lock(&xn->hooks_lock);
+	if (has)
+		err = xg_hooks_take(xn, -1, new, !had);
+	if (!err) {
+		old->free_rules = new->rules != old->rules;
+		rcu_assign_pointer(xn->cfg, new);
+		if (had && !has)
+			xg_net_hooks_put(xn);
+		else if (had)
+			xg_ports_rebuild(xn);
+	}
+	mutex_unlock(&xn->hooks_lock);
+	return err;
 }
 
 /**
@@ -72,7 +195,12 @@ static void xg_config_free_rcu(struct rcu_head *head)
  * the latest configuration and nothing changes underneath it. On error
  * nothing is published: no state changes.
  *
- * Return: 0 or the error @change returned, or -ENOMEM.
+ * The first portal rule hooks the namespace, and every portal rule has its
+ * local ports in the port filter, before the configuration holding it is
+ * published (see xg_net).
+ *
+ * Return: 0 or the error @change returned, -ENOMEM, or the error of
+ * registering the hooks.
  */
 int xg_config_update(struct xg_net *xn,
 		     int (*change)(struct xg_config *cfg, void *arg,
@@ -92,9 +220,8 @@ int xg_config_update(struct xg_net *xn,
 	}
 	new->free_rules = false;
 	err = change(new, arg, extack);
-	/* The first portal rule hooks the namespace before it is published. */
-	if (!err && xg_config_has_portal(new) && !xg_config_has_portal(old))
-		err = xg_net_hooks_get(xn);
+	if (!err)
+		err = xg_config_publish(xn, old, new);
 	if (err) {
 		/* A rule table @change built for the copy dies with it. */
 		if (new->rules != old->rules)
@@ -102,10 +229,6 @@ int xg_config_update(struct xg_net *xn,
 		kfree(new);
 		goto out;
 	}
-	old->free_rules = new->rules != old->rules;
-	rcu_assign_pointer(xn->cfg, new);
-	if (xg_config_has_portal(old) && !xg_config_has_portal(new))
-		xg_net_hooks_put(xn);
 	call_rcu(&old->rcu, xg_config_free_rcu);
 	/* Every connection is judged again under the new configuration. */
 	atomic_inc(&xn->gen);
@@ -136,31 +259,25 @@ bool xg_config_has_portal(const struct xg_config *cfg)
 EXPORT_SYMBOL_IF_KUNIT(xg_config_has_portal);
 
 /**
- * xg_net_hooks_get() - the namespace needs its netfilter hooks
+ * xg_net_hooks_get() - a connection is about to enter xg_net::conns
  * @xn: namespace state
+ * @lport: the connection's local port (network order)
  *
- * The first user registers them; when this returns 0 they are in place, so
- * every segment that reaches them from now on is checked. See xg_net for
- * the locking rule.
+ * Puts @lport in the port filter and takes a reference on the hooks (the
+ * first one registers them): when this returns 0, every segment of the
+ * connection that reaches the hooks once it is in xg_net::conns is
+ * checked. See xg_net for the locking rule.
  *
- * Context: process context; sleeps.
+ * Context: process context; sleeps. Under xg_net::hooks_lock, held until
+ * the connection is in xg_net::conns.
  *
- * Return: 0, or the error of registering the hooks (then nothing changed).
+ * Return: 0, -ENOMEM or the error of registering the hooks (then nothing
+ * the hooks see changed).
  */
-int xg_net_hooks_get(struct xg_net *xn)
+int xg_net_hooks_get(struct xg_net *xn, __be16 lport)
 {
-	int err = 0;
-
-	mutex_lock(&xn->hooks_lock);
-	if (!xn->hook_users) {
-		if (xn->net)
-			err = xg_nf_net_init(xn->net);
-		xn->hooked = !err;
-	}
-	if (!err)
-		xn->hook_users++;
-	mutex_unlock(&xn->hooks_lock);
-	return err;
+	lockdep_assert_held(&xn->hooks_lock);
+	return xg_hooks_take(xn, ntohs(lport), NULL, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(xg_net_hooks_get);
 
@@ -168,19 +285,26 @@ EXPORT_SYMBOL_IF_KUNIT(xg_net_hooks_get);
  * xg_net_hooks_put() - a user of the namespace's hooks is gone
  * @xn: namespace state
  *
- * The last user unregisters them, which waits for segments still in them.
+ * For a connection once it left xg_net::conns, or for the configuration
+ * once its last portal rule is no longer published. The last user
+ * unregisters the hooks, which waits for segments still in them, and drops
+ * the port filter; otherwise the filter is rebuilt from what is left.
  *
- * Context: process context; sleeps.
+ * Context: process context; sleeps. Under xg_net::hooks_lock.
  */
 void xg_net_hooks_put(struct xg_net *xn)
 {
-	mutex_lock(&xn->hooks_lock);
-	if (!WARN_ON_ONCE(!xn->hook_users) && !--xn->hook_users) {
-		if (xn->net)
-			xg_nf_net_exit(xn->net);
-		xn->hooked = false;
+	lockdep_assert_held(&xn->hooks_lock);
+	if (WARN_ON_ONCE(!xn->hook_users))
+		return;
+	if (--xn->hook_users) {
+		xg_ports_rebuild(xn);
+		return;
 	}
-	mutex_unlock(&xn->hooks_lock);
+	if (xn->net)
+		xg_nf_net_exit(xn->net);
+	xn->hooked = false;
+	xg_ports_publish(xn, NULL);
 }
 EXPORT_SYMBOL_IF_KUNIT(xg_net_hooks_put);
 
@@ -291,7 +415,7 @@ const char *xg_stat_name(enum xg_stat stat)
  *	no namespace (then nothing is ever hooked)
  *
  * A new namespace has nothing to guard: its hooks are registered with the
- * first guarded connection or portal rule (xg_net_hooks_get()).
+ * first guarded connection or portal rule (see xg_net).
  *
  * Context: process context; sleeps.
  *
@@ -304,7 +428,6 @@ int xg_net_setup(struct xg_net *xn, struct net *net)
 
 	xn->net = net;
 	mutex_init(&xn->cfg_lock);
-	spin_lock_init(&xn->conn_lock);
 	hash_init(xn->conns);
 	INIT_WORK(&xn->reeval_work, xg_conn_reeval_work);
 	spin_lock_init(&xn->refused_lock);
@@ -369,6 +492,7 @@ void xg_net_teardown(struct xg_net *xn)
 		xg_nf_net_exit(xn->net);
 	xn->hooked = false;
 	xn->hook_users = 0;
+	xg_ports_publish(xn, NULL);
 	mutex_unlock(&xn->hooks_lock);
 	/* No reader is left: the namespace is gone and so are its users. */
 	cfg = rcu_dereference_protected(xn->cfg, true);

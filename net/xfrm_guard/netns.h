@@ -9,19 +9,23 @@
  * copies the current object, lets the caller change the copy, and publishes
  * it; the old object is freed after a grace period. Counters are per-CPU and
  * need no lock. The refused attaches are read and written under
- * xg_net::refused_lock only.
+ * xg_net::refused_lock only. What the netfilter hooks consult to tell
+ * whether a segment is guarded (the connections, the port filter, the
+ * portal rules) changes under xg_net::hooks_lock; see struct xg_net.
  */
 #ifndef _XG_NETNS_H
 #define _XG_NETNS_H
 
 #include <linux/bitops.h>
 #include <linux/hashtable.h>
+#include <linux/limits.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <uapi/linux/xfrm_guard.h>
 
 #include "policy.h"
@@ -104,6 +108,21 @@ struct xg_pcpu_stats {
 	u64_stats_t c[__XG_STAT_MAX];
 };
 
+/* One bit per TCP port. */
+#define XG_PORTS		(U16_MAX + 1)
+
+/**
+ * struct xg_ports - the local TCP ports something may guard
+ * @map: bit n is set if a guarded connection has local port n or a portal
+ *	rule covers port n. A clear bit is a promise that no segment to or
+ *	from local port n is guarded; a set bit only says "look".
+ *
+ * Immutable once published (xg_net::ports): 8 KiB, replaced as a whole.
+ */
+struct xg_ports {
+	DECLARE_BITMAP(map, XG_PORTS);
+};
+
 #define XG_CONN_HASH_BITS	8
 
 /**
@@ -116,8 +135,8 @@ struct xg_pcpu_stats {
  * @cfg: the published configuration; see the locking rules above.
  * @cfg_lock: serialises configuration writers.
  * @stats: per-CPU counters.
- * @conn_lock: serialises changes of @conns; readers use RCU.
- * @conns: guarded connections by address/port tuple (conn.c).
+ * @conns: guarded connections by address/port tuple (conn.c); changed
+ *	under @hooks_lock, read under RCU.
  * @reeval_work: re-evaluates every connection after @gen moved. Disabled
  *	for good when the namespace's teardown begins (xg_net_teardown()).
  * @refused_lock: protects @refused and what it points to: taken with
@@ -126,22 +145,33 @@ struct xg_pcpu_stats {
  *	for a reader long.
  * @refused: the latest attaches refused in this namespace (refused.h);
  *	allocated and freed with the namespace.
- * @hooks_lock: protects @hook_users and @hooked; see below.
+ * @hooks_lock: serialises the writers of @conns, @cfg's publication,
+ *	@hook_users, @hooked and @ports; see below.
  * @hook_users: why the namespace needs the netfilter hooks: one for each
  *	attached connection, from before it is in @conns until after it left,
  *	and one while the published configuration has a portal rule.
  * @hooked: the hooks are registered (or, for a KUnit test's state that
  *	belongs to no namespace, would be).
+ * @ports: the port filter the hooks consult before any lookup
+ *	(xg_port_guarded()); NULL while @hook_users is 0.
  *
  * The netfilter hooks are registered in a namespace only while something
  * there is guarded, so that a namespace with nothing to guard never runs
- * them. Locking rule: @hooks_lock is a mutex, taken in process context
- * only, after xg_net::cfg_lock when both are held and never the other way
- * round; the hooks are registered and unregistered under it, so a get that
- * returns has them in place. A user takes its reference before it becomes
- * visible to the hooks (a connection before it enters @conns, a portal
- * rule before its configuration is published) and drops it after it is
- * gone from there, so no segment it guards passes unchecked.
+ * them; where they run, a segment whose local port @ports does not hold
+ * leaves them after one bit test. Locking rule: @hooks_lock is a mutex,
+ * taken in process context only, after xg_net::cfg_lock when both are held
+ * and never the other way round. Under it, and only under it, a connection
+ * enters or leaves @conns, a configuration is published, the hooks are
+ * registered and unregistered (so a get that returns has them in place),
+ * and @ports is replaced (published with RCU, the old one freed after a
+ * grace period). Whatever is visible to the hooks (a connection in @conns,
+ * a portal rule of the published @cfg) holds a hook reference and has its
+ * local port(s) in @ports: both are taken before it becomes visible and
+ * given up only after it is gone, so no segment it guards passes
+ * unchecked. Taking a port copies @ports with the port added; giving one
+ * up rebuilds @ports from @conns and @cfg, so a port another connection
+ * or rule still needs stays. A rebuild that cannot allocate keeps the old
+ * filter, which only holds more ports than needed.
  */
 struct xg_net {
 	atomic_t gen;
@@ -149,17 +179,30 @@ struct xg_net {
 	struct xg_config __rcu *cfg;
 	struct mutex cfg_lock; /* serialises configuration writers */
 	struct xg_pcpu_stats __percpu *stats;
-	spinlock_t conn_lock; /* serialises @conns writers; readers: RCU */
 	DECLARE_HASHTABLE(conns, XG_CONN_HASH_BITS);
 	struct work_struct reeval_work;
 	spinlock_t refused_lock; /* protects @refused; see above */
 	struct xg_refused_ring *refused;
-	struct mutex hooks_lock; /* protects @hook_users, @hooked; see above */
+	struct mutex hooks_lock; /* see above */
 	unsigned int hook_users;
 	bool hooked;
+	struct xg_ports __rcu *ports;
 };
 
-struct xg_net *xg_net(const struct net *net);
+extern unsigned int xg_net_id;
+
+/**
+ * xg_net() - the xfrm_guard state of a namespace
+ * @net: the namespace
+ *
+ * Inline: it is the first thing every netfilter hook of ours does.
+ *
+ * Return: the state; it exists for as long as @net does.
+ */
+static inline struct xg_net *xg_net(const struct net *net)
+{
+	return net_generic(net, xg_net_id);
+}
 
 /**
  * xg_config_get() - the namespace's current configuration
@@ -184,8 +227,29 @@ u32 xg_config_profile_id(const struct xg_config *cfg,
 const struct xg_profile *xg_config_profile(const struct xg_config *cfg,
 					   const struct xg_flow *flow);
 
+/**
+ * xg_port_guarded() - may a segment of this local port be guarded?
+ * @xn: namespace state
+ * @lport: the segment's local TCP port (network order), as the lookups
+ *	of the connection table and the portal rules take it
+ *
+ * The hooks' first question: false means no guarded connection has
+ * @lport as its local port and no portal rule covers it, so the segment is
+ * nobody's to check. Without a filter (nothing hooked) it answers true.
+ *
+ * Context: inside rcu_read_lock().
+ *
+ * Return: false if the segment needs no lookup.
+ */
+static inline bool xg_port_guarded(struct xg_net *xn, __be16 lport)
+{
+	const struct xg_ports *p = rcu_dereference(xn->ports);
+
+	return !p || test_bit(ntohs(lport), p->map);
+}
+
 bool xg_config_has_portal(const struct xg_config *cfg);
-int xg_net_hooks_get(struct xg_net *xn);
+int xg_net_hooks_get(struct xg_net *xn, __be16 lport);
 void xg_net_hooks_put(struct xg_net *xn);
 
 void xg_stat_add(struct xg_net *xn, enum xg_stat stat, u64 n);
