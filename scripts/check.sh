@@ -16,8 +16,9 @@
 # checks (3) run beside them (sparse in the base tree before any base
 # boot, as C=2 relinks the .ko files). The VM work is split into boots over
 # SANGUARD_VM_LANES lanes (two boots at a time), balanced by how long each
-# suite took last time (a durations file in the kernel cache; the
-# "# sanguard-timeout:" lines stand in for suites never measured). The
+# suite took last time (a durations file in the kernel cache, else the
+# committed tools/testing/vm/durations.tsv; the "# sanguard-timeout:"
+# lines stand in for suites never measured). The
 # base kernel's functional selftests are one boot in a lane too; its
 # benchmarks (bench_*.sh, or "# sanguard-alone: yes") boot last, alone.
 #
@@ -201,7 +202,7 @@ build_tools() {
 selftest_dirs() { grep -v '^#' "$SELFTESTS/sanguard/targets"; }
 
 # selftest_path NAME: the script of selftest NAME.
-declare -A SELFTEST_PATH
+declare -A SELFTEST_PATH=()
 selftest_path() {
 	local d t
 	if [ ${#SELFTEST_PATH[@]} -eq 0 ]; then
@@ -237,13 +238,22 @@ selftests_for() {
 
 # Durations of the last runs: "FLAVOUR NAME SECONDS", NAME a selftest,
 # kunit:MODULE or @boot (a boot's own cost: boot, module loads, shutdown).
+# A machine that never ran the suites (an empty cache) plans with the
+# durations committed in tools/testing/vm/durations.tsv, measured on a
+# two-core TCG machine; this machine's own measurements override them.
+# Without either, the time limits (scaled) stand in, which balances the
+# lanes badly: on a machine with an empty cache one debug lane took
+# 1,575 s and the other 2,908 s.
+DURATIONS_SEED=$TOP/tools/testing/vm/durations.tsv
 declare -A DUR
 load_durations() {
-	local f n s
-	[ -f "$DURATIONS" ] || return 0
-	while read -r f n s; do
-		[[ "$s" =~ ^[0-9]+$ ]] && DUR[$f/$n]=$s
-	done <"$DURATIONS"
+	local f n s file
+	for file in "$DURATIONS_SEED" "$DURATIONS"; do
+		[ -f "$file" ] || continue
+		while read -r f n s; do
+			[[ "$s" =~ ^[0-9]+$ ]] && DUR[$f/$n]=$s
+		done <"$file"
+	done
 }
 
 # SCALE: measured seconds per second of time limit, over the selftests
@@ -358,7 +368,9 @@ plan_vm() {
 		done
 		BOOT_LOAD[base-alone]=$bw
 	fi
-	echo "VM plan ($LANES lanes; estimated seconds from $DURATIONS," \
+	local from=$DURATIONS
+	[ -f "$DURATIONS" ] || from=$DURATIONS_SEED
+	echo "VM plan ($LANES lanes; estimated seconds from $from," \
 		"time limits x $SCALE% where never measured):"
 	for ((i = 0; i < LANES; i++)); do
 		[ -n "${LANE_BOOTS[i]}" ] || continue
