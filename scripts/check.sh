@@ -6,7 +6,7 @@
 #   1. the pinned test kernels, debug and base (cached; built when missing)
 #   2. our modules against each, W=1, warnings are failures
 #   3. sparse (C=2, base kernel), checkpatch --strict, kernel-doc -Wall,
-#      ynl-check and selftests-check on our sources
+#      ynl-check, selftests-check and xguard-man-check on our sources
 #   4. debug kernel in the VM: every KUnit suite, every functional selftest
 #   5. base kernel in the VM: the selftests tagged for it (data volume,
 #      faults during I/O, demo, benchmarks)
@@ -582,7 +582,7 @@ done
 
 # Beside the VMs: the base kernel and modules, then the static checks.
 in_flavours base && build_flavour base
-# --- 3. checkpatch, kernel-doc, ynl-check, selftests-check (sparse ran in
+# --- 3. checkpatch, kernel-doc, ynl-check, selftests-check, xguard-man-check (sparse ran in
 # build_flavour) ---
 say "checkpatch --strict"
 t=$SECONDS
@@ -620,6 +620,14 @@ if "$TOP/scripts/selftests-check.sh" "${kdirs[@]}"; then
 	record "selftests-check" "-" 1 0 0 $((SECONDS - t))
 else
 	record "selftests-check" "-" 0 1 0 $((SECONDS - t))
+fi
+
+say "xguard-man-check (xguard(8) vs xguard help)"
+t=$SECONDS
+if "$TOP/scripts/xguard-man-check.sh" "$TOP/tools/xguard/xguard"; then
+	record "xguard-man-check" "-" 1 0 0 $((SECONDS - t))
+else
+	record "xguard-man-check" "-" 0 1 0 $((SECONDS - t))
 fi
 
 # Each driver's .kunitconfig still resolves to the options it names, in a

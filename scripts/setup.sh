@@ -20,6 +20,8 @@ PKGS=(
 	strongswan-charon strongswan-swanctl
 	# xguard CLI
 	libmnl-dev pkg-config
+	# xguard(8) against "xguard help" (scripts/xguard-man-check.sh)
+	groff-base
 	# YNL spec check (scripts/ynl-check.py) and the kernel's YNL cli.py
 	python3-yaml python3-jsonschema
 )
