@@ -48,10 +48,15 @@ struct ahash_request;
  * @hold_reason: why protection was lost, for the log.
  * @holds: how many times transmission held.
  * @held_pdus: transmit attempts refused while holding.
- * @refused: the login shim refused this connection; nothing more is sent.
+ * @refused: the guard refused this connection at bind, or the login shim
+ *	refused it; nothing more is sent or received.
  * @refuse_work: reports a refusal made in the receive path, which cannot
  *	sleep, to the guard; see ix_refuse_rx().
  * @rx_refusal: the reason @refuse_work reports.
+ * @reject_work: gives iscsid @reject; see ix_refuse_login().
+ * @reject: the Login Response that ends a refused first login.
+ * @started: the connection has reached full feature phase; a later login
+ *	on it is recovery, not a first login.
  * @rx_login: the data segment of the Login Response being received,
  *	%ISCSI_DEF_MAX_RECV_SEG_LEN bytes. It is received here instead of
  *	into libiscsi's conn->data, which iscsid's next Login Request is
@@ -90,6 +95,9 @@ struct ix_conn {
 	bool refused;
 	struct work_struct refuse_work;
 	const char *rx_refusal;
+	struct work_struct reject_work;
+	struct iscsi_login_rsp reject;
+	bool started;
 	char *rx_login;
 	bool fatal;
 };
@@ -114,6 +122,7 @@ extern struct ix_chap_table *ix_chap;
 extern struct workqueue_struct *ix_wq;
 void ix_refuse(struct ix_conn *ixc, const char *reason);
 void ix_refuse_rx(struct ix_conn *ixc, const char *reason);
+int ix_refuse_login(struct ix_conn *ixc, const struct iscsi_hdr *req);
 
 /* transport.c: registration of the transport, for main.c. */
 int ix_transport_init(void);

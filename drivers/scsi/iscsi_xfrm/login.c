@@ -13,6 +13,8 @@
  *   reflect our own challenge back at us (RFC 3723 2.4.1, Alice/Storage):
  *   chap.c.
  * - CHAP may be refused over SAs that do not encrypt (RFC 3723 2.4.1).
+ * - A refused login is answered with a final Login Response, so iscsid
+ *   gives up at once instead of retrying into a timeout.
  *
  * The functions here only look at bytes; wiring them to .send_pdu, the
  * receive path and set_param is the transport's business.
@@ -386,3 +388,42 @@ int ix_login_chap_confidentiality(const char *buf, size_t len, bool required,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(ix_login_chap_confidentiality);
+
+/* ---- (c) a refusal answered on the target's behalf -------------------- */
+
+/**
+ * ix_login_reject() - the Login Response that ends a refused login at once
+ * @req: the Login Request iscsid asked us to send, which is not sent
+ * @rsp: filled with the answer iscsid gets instead
+ *
+ * iscsid retries a login whose connection failed, or whose bind or send
+ * failed, until its initial login time (retries x login timeout) runs
+ * out, then reports a timeout. A Login Response with status class
+ * "initiator error" is final: iscsid gives up at once and iscsiadm shows
+ * the error. Detail 0x02, "authorization failure: the initiator is not
+ * allowed access" (RFC 7143 11.13.5), is what a guard refusal is: the
+ * security policy does not allow this connection; iscsiadm reports it as
+ * "iSCSI login failed due to authorization failure" (its error 24).
+ *
+ * The answer mirrors what the request identifies (ITT, ISID, TSIH, CSG,
+ * version) the way a target would, carries no data and no transit, and
+ * acknowledges the request's CmdSN without opening the window.
+ */
+void ix_login_reject(const struct iscsi_login_req *req,
+		     struct iscsi_login_rsp *rsp)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->opcode = ISCSI_OP_LOGIN_RSP;
+	rsp->flags = req->flags & ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK;
+	rsp->max_version = req->max_version;
+	rsp->active_version = req->max_version;
+	memcpy(rsp->isid, req->isid, sizeof(rsp->isid));
+	rsp->tsih = req->tsih;
+	rsp->itt = req->itt;
+	rsp->statsn = req->exp_statsn;
+	rsp->exp_cmdsn = req->cmdsn;
+	rsp->max_cmdsn = req->cmdsn;
+	rsp->status_class = ISCSI_STATUS_CLS_INITIATOR_ERR;
+	rsp->status_detail = ISCSI_LOGIN_STATUS_TGT_FORBIDDEN;
+}
+EXPORT_SYMBOL_IF_KUNIT(ix_login_reject);

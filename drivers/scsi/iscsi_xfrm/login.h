@@ -17,6 +17,7 @@
 #include <linux/jiffies.h>
 #include <linux/types.h>
 #include <net/xfrm_guard.h>
+#include <scsi/iscsi_proto.h>
 
 /* DataSegmentLength is 24 bits (RFC 7143 11.2.1.6). */
 #define IX_LOGIN_SEG_MAX	((1U << 24) - 1)
@@ -109,5 +110,8 @@ int ix_login_chap_rx(struct ix_chap_table *t, u64 conn, const char *buf,
 
 int ix_login_chap_confidentiality(const char *buf, size_t len, bool required,
 				  bool encrypted, const char **reason);
+
+void ix_login_reject(const struct iscsi_login_req *req,
+		     struct iscsi_login_rsp *rsp);
 
 #endif /* _IX_LOGIN_H */

@@ -719,7 +719,94 @@ static struct kunit_suite ix_login_chap_suite = {
 	.test_cases = ix_login_chap_cases,
 };
 
-kunit_test_suites(&ix_login_digest_suite, &ix_login_chap_suite);
+/* ---- the local answer to a refused login ------------------------------ */
+
+struct ix_t_reject {
+	const char *name;
+	u8 flags;	/* the request's T, C, CSG and NSG */
+	u8 csg;		/* the CSG the answer must keep */
+};
+
+static const struct ix_t_reject ix_reject_cases[] = {
+	{ "security negotiation, transit to operational",
+	  ISCSI_FLAG_LOGIN_TRANSIT | (ISCSI_SECURITY_NEGOTIATION_STAGE << 2) |
+	  ISCSI_OP_PARMS_NEGOTIATION_STAGE,
+	  ISCSI_SECURITY_NEGOTIATION_STAGE << 2 },
+	{ "operational, transit to full feature",
+	  ISCSI_FLAG_LOGIN_TRANSIT | (ISCSI_OP_PARMS_NEGOTIATION_STAGE << 2) |
+	  ISCSI_FULL_FEATURE_PHASE,
+	  ISCSI_OP_PARMS_NEGOTIATION_STAGE << 2 },
+	{ "security negotiation, continue bit, no transit",
+	  ISCSI_FLAG_LOGIN_CONTINUE | (ISCSI_SECURITY_NEGOTIATION_STAGE << 2),
+	  ISCSI_SECURITY_NEGOTIATION_STAGE << 2 },
+};
+
+static void ix_reject_desc(const struct ix_t_reject *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ix_reject, ix_reject_cases, ix_reject_desc);
+
+/*
+ * What iscsid reads of the answer: a Login Response, final (class 2 is
+ * not retried), "authorization failure", for the request it sent, with
+ * no data, no transit and no stage it did not ask for.
+ */
+static void refused_login_answered_with_final_reject(struct kunit *test)
+{
+	const struct ix_t_reject *c = test->param_value;
+	static const u8 isid[6] = { 0x00, 0x02, 0x3d, 0x01, 0x00, 0x00 };
+	struct iscsi_login_req req = {};
+	struct iscsi_login_rsp rsp;
+
+	memset(&rsp, 0xa5, sizeof(rsp));
+	req.opcode = ISCSI_OP_LOGIN | ISCSI_OP_IMMEDIATE;
+	req.flags = c->flags;
+	req.max_version = ISCSI_DRAFT20_VERSION;
+	req.min_version = ISCSI_DRAFT20_VERSION;
+	hton24(req.dlength, 200);
+	memcpy(req.isid, isid, sizeof(isid));
+	req.tsih = cpu_to_be16(7);
+	req.itt = (__force itt_t)cpu_to_be32(0x1234);
+	req.cid = cpu_to_be16(0);
+	req.cmdsn = cpu_to_be32(42);
+	req.exp_statsn = cpu_to_be32(9);
+
+	ix_login_reject(&req, &rsp);
+
+	KUNIT_EXPECT_EQ(test, rsp.opcode, ISCSI_OP_LOGIN_RSP);
+	KUNIT_EXPECT_EQ(test, rsp.status_class, ISCSI_STATUS_CLS_INITIATOR_ERR);
+	KUNIT_EXPECT_EQ(test, rsp.status_detail,
+			ISCSI_LOGIN_STATUS_TGT_FORBIDDEN);
+	KUNIT_EXPECT_EQ(test, rsp.flags, c->csg);
+	KUNIT_EXPECT_EQ(test, rsp.max_version, ISCSI_DRAFT20_VERSION);
+	KUNIT_EXPECT_EQ(test, rsp.active_version, ISCSI_DRAFT20_VERSION);
+	KUNIT_EXPECT_EQ(test, rsp.hlength, 0);
+	KUNIT_EXPECT_EQ(test, ntoh24(rsp.dlength), 0);
+	KUNIT_EXPECT_MEMEQ(test, rsp.isid, isid, sizeof(isid));
+	KUNIT_EXPECT_EQ(test, be16_to_cpu(rsp.tsih), 7);
+	KUNIT_EXPECT_EQ(test, be32_to_cpu((__force __be32)rsp.itt), 0x1234);
+	KUNIT_EXPECT_EQ(test, be32_to_cpu(rsp.statsn), 9);
+	KUNIT_EXPECT_EQ(test, be32_to_cpu(rsp.exp_cmdsn), 42);
+	KUNIT_EXPECT_EQ(test, be32_to_cpu(rsp.max_cmdsn), 42);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(rsp.rsvd4, 0, sizeof(rsp.rsvd4)));
+	KUNIT_EXPECT_EQ(test, be32_to_cpu(rsp.rsvd3), 0U);
+}
+
+static struct kunit_case ix_login_reject_cases[] = {
+	KUNIT_CASE_PARAM(refused_login_answered_with_final_reject,
+			 ix_reject_gen_params),
+	{}
+};
+
+static struct kunit_suite ix_login_reject_suite = {
+	.name = "ix_login_reject",
+	.test_cases = ix_login_reject_cases,
+};
+
+kunit_test_suites(&ix_login_digest_suite, &ix_login_chap_suite,
+		  &ix_login_reject_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for the iscsi_xfrm login shim");

@@ -59,6 +59,21 @@ static void ix_rx_failed(struct ix_conn *ixc, bool was_hdr)
 }
 
 /*
+ * Turn the target's Login Response, whose text was refused, into the final
+ * refusal iscsid gets instead (see ix_refuse_login()): the status of
+ * ix_login_reject(), no transit, no data. The tags stay the target's.
+ */
+static void ix_rx_reject(struct iscsi_hdr *hdr)
+{
+	struct iscsi_login_rsp *rsp = (struct iscsi_login_rsp *)hdr;
+
+	rsp->flags &= ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK;
+	rsp->status_class = ISCSI_STATUS_CLS_INITIATOR_ERR;
+	rsp->status_detail = ISCSI_LOGIN_STATUS_TGT_FORBIDDEN;
+	hton24(rsp->dlength, 0);
+}
+
+/*
  * The data segment of a Login Response is in (pad and digest included) and
  * nothing of the PDU has reached iscsid yet. Check its CHAP challenge now:
  * a reflected one (RFC 3723 2.4.1) must never reach iscsid, which would
@@ -86,7 +101,11 @@ static int ix_login_rsp_done(struct iscsi_tcp_conn *tcp_conn,
 	if (ix_login_chap_rx(ix_chap, ixc->id, ixc->rx_login, len, jiffies,
 			     &reason)) {
 		ix_refuse_rx(ixc, reason ?: IX_REASON_MALFORMED);
-		return ISCSI_ERR_CONN_FAILED;
+		/* In recovery iscsid would reconnect at once: fail instead. */
+		if (READ_ONCE(ixc->started))
+			return ISCSI_ERR_CONN_FAILED;
+		ix_rx_reject(tcp_conn->in.hdr);
+		len = 0;
 	}
 	rc = iscsi_complete_pdu(ixc->iconn, tcp_conn->in.hdr, ixc->rx_login,
 				len);
@@ -128,6 +147,9 @@ static int ix_recv(read_descriptor_t *rd_desc, struct sk_buff *skb,
 	unsigned int consumed, total = 0;
 	int status;
 
+	/* Nothing more is taken in from a refused connection. */
+	if (READ_ONCE(ixc->refused))
+		return len;
 	do {
 		bool was_hdr = iscsi_tcp_recv_segment_is_hdr(tcp_conn);
 		bool fresh = !seg->total_copied;

@@ -8,9 +8,10 @@
  * machine, R2T handling). What it adds to a plain TCP transport:
  *
  *  - bind (here): the socket iscsid connected is put under the xfrm guard
- *    and refused (-EACCES) unless the guard finds it protected by IPsec
- *    ESP that meets the namespace's policy; nothing, not even a Login PDU,
- *    is sent before that.
+ *    and refused unless the guard finds it protected by IPsec ESP that
+ *    meets the namespace's policy; nothing, not even a Login PDU, is sent
+ *    before that, and nothing at all on a refused connection, whose login
+ *    is answered here with a final refusal (ix_refuse_login()).
  *  - transmit (tx.c): every PDU asks xfrm_guard_tx_ok() first. While the
  *    guard reports protection lost, transmission holds (the task stays
  *    queued, the connection stays up, RFC 3723 3.5) and resumes when it
@@ -99,6 +100,47 @@ void ix_refuse(struct ix_conn *ixc, const char *reason)
 		xfrm_guard_owner_refused(ixc->guard, reason);
 }
 
+/* Tell iscsid that its refused login is over; see ix_refuse_login(). */
+static void ix_reject_work(struct work_struct *work)
+{
+	struct ix_conn *ixc = container_of(work, struct ix_conn, reject_work);
+	int err;
+
+	err = iscsi_recv_pdu(ixc->iconn->cls_conn,
+			     (struct iscsi_hdr *)&ixc->reject, NULL, 0);
+	if (err)
+		iscsi_conn_printk(KERN_ERR, ixc->iconn,
+				  "cannot tell iscsid the login is refused (%d); it will time out\n",
+				  err);
+}
+
+/**
+ * ix_refuse_login() - consume a Login Request of a refused connection
+ * @ixc: the connection, refused
+ * @req: the Login Request from iscsid; it is not sent
+ *
+ * On a first login, iscsid is answered, once its send has returned as it
+ * would for a real target, with the final Login Response of
+ * ix_login_reject(): it gives up at once and iscsiadm reports an
+ * authorization failure, instead of retrying until its login time runs
+ * out and reporting a timeout. A connection that has been in full feature
+ * phase is in recovery, where iscsid reconnects at once after any failed
+ * login: there nothing is answered, and iscsid's login timeout paces its
+ * attempts until protection returns or the session's replacement timeout
+ * fails it.
+ *
+ * Context: process (iscsid's netlink request).
+ * Return: 0; the request is consumed.
+ */
+int ix_refuse_login(struct ix_conn *ixc, const struct iscsi_hdr *req)
+{
+	if (READ_ONCE(ixc->started))
+		return 0;
+	ix_login_reject((const struct iscsi_login_req *)req, &ixc->reject);
+	queue_work(ix_wq, &ixc->reject_work);
+	return 0;
+}
+
 /* The report of ix_refuse_rx(); ix_release_conn() flushes it. */
 static void ix_refuse_work(struct work_struct *work)
 {
@@ -151,6 +193,7 @@ ix_conn_create(struct iscsi_cls_session *cls_sess, u32 conn_idx)
 	INIT_WORK(&conn->recvwork, ix_recv_work);
 	INIT_DELAYED_WORK(&ixc->hold_work, ix_hold_work);
 	INIT_WORK(&ixc->refuse_work, ix_refuse_work);
+	INIT_WORK(&ixc->reject_work, ix_reject_work);
 	ix_digest_conn_init(&ixc->dg);
 
 	ixc->rx_login = kmalloc(ISCSI_DEF_MAX_RECV_SEG_LEN, GFP_KERNEL);
@@ -192,10 +235,14 @@ static void ix_release_conn(struct ix_conn *ixc)
 	if (!sock)
 		return;
 	kernel_sock_shutdown(sock, SHUT_RDWR);
-	sock_hold(sock->sk);
-	ix_restore_callbacks(ixc);
-	sock_put(sock->sk);
+	/* A refused connection was bound without our callbacks. */
+	if (ixc->guard) {
+		sock_hold(sock->sk);
+		ix_restore_callbacks(ixc);
+		sock_put(sock->sk);
+	}
 	iscsi_suspend_rx(ixc->iconn);
+	cancel_work_sync(&ixc->reject_work);
 	/* The receive path is done: report its refusal while attached. */
 	flush_work(&ixc->refuse_work);
 
@@ -206,7 +253,8 @@ static void ix_release_conn(struct ix_conn *ixc)
 	mutex_unlock(&ixc->sock_lock);
 
 	/* No more guard callbacks after this; then stop their work. */
-	xfrm_guard_detach(guard);
+	if (guard)
+		xfrm_guard_detach(guard);
 	WRITE_ONCE(ixc->held, false);
 	cancel_delayed_work_sync(&ixc->hold_work);
 	ix_chap_forget(ix_chap, ixc->id);
@@ -272,30 +320,37 @@ static int ix_conn_bind(struct iscsi_cls_session *cls_session,
 	if (kernel_getpeername(sock, (struct sockaddr *)&peer) < 0)
 		memset(&peer, 0, sizeof(peer));
 
-	/* The verdict comes before a single byte of iSCSI. */
+	/*
+	 * The verdict comes before a single byte of iSCSI. A refused
+	 * connection is still bound, without our socket callbacks, so that
+	 * its login can be answered (ix_refuse_login()) rather than failed
+	 * here, which iscsid would retry until its login time runs out.
+	 */
 	guard = xfrm_guard_attach(sock->sk, XFRM_GUARD_OWNER_ISCSI,
 				  &ix_guard_ops, ixc, &st);
 	if (IS_ERR(guard)) {
 		err = PTR_ERR(guard);
-		if (err == -EACCES)
-			iscsi_conn_printk(KERN_WARNING, conn,
-					  "refusing connection to %pISpc: %s%s%s\n",
-					  &peer, xfrm_guard_reason_name(st.reason),
-					  st.alg[0] ? ": " : "", st.alg);
-		else
+		if (err != -EACCES) {
 			iscsi_conn_printk(KERN_ERR, conn,
 					  "cannot guard connection to %pISpc (%d)\n",
 					  &peer, err);
-		goto put;
-	}
-	if (!st.enforced || st.reason != XFRM_GUARD_REASON_PROTECTED)
+			goto put;
+		}
+		iscsi_conn_printk(KERN_WARNING, conn,
+				  "refusing connection to %pISpc: %s%s%s\n",
+				  &peer, xfrm_guard_reason_name(st.reason),
+				  st.alg[0] ? ": " : "", st.alg);
+		guard = NULL;
+	} else if (!st.enforced || st.reason != XFRM_GUARD_REASON_PROTECTED) {
 		iscsi_conn_printk(KERN_WARNING, conn,
 				  "connection to %pISpc is not protected (%s); policy lets it through\n",
 				  &peer, xfrm_guard_reason_name(st.reason));
+	}
 
 	err = iscsi_conn_bind(cls_session, cls_conn, is_leading);
 	if (err) {
-		xfrm_guard_detach(guard);
+		if (guard)
+			xfrm_guard_detach(guard);
 		goto put;
 	}
 
@@ -303,9 +358,11 @@ static int ix_conn_bind(struct iscsi_cls_session *cls_session,
 	ixc->sock = sock;
 	ixc->guard = guard;
 	mutex_unlock(&ixc->sock_lock);
-	WRITE_ONCE(ixc->refused, false);
+	WRITE_ONCE(ixc->refused, !guard);
 	WRITE_ONCE(ixc->held, false);
 	memset(&ixc->out, 0, sizeof(ixc->out));
+	if (!guard)
+		return 0;
 
 	sk = sock->sk;
 	sk->sk_reuse = SK_CAN_REUSE;
@@ -330,6 +387,7 @@ static int ix_conn_start(struct iscsi_cls_conn *cls_conn)
 	struct iscsi_conn *conn = cls_conn->dd_data;
 	struct ix_conn *ixc = ix_conn(conn);
 	enum xfrm_guard_crc crc;
+	int err;
 
 	if (!ixc->guard)
 		return -ENOTCONN;
@@ -342,7 +400,10 @@ static int ix_conn_start(struct iscsi_cls_conn *cls_conn)
 			  conn->hdrdgst_en ? "CRC32C" : "None",
 			  conn->datadgst_en ? "CRC32C" : "None",
 			  xfrm_guard_crc_name(crc));
-	return iscsi_conn_start(cls_conn);
+	err = iscsi_conn_start(cls_conn);
+	if (!err)
+		WRITE_ONCE(ixc->started, true);
+	return err;
 }
 
 static int ix_digest_param(struct ix_conn *ixc, char *buf)
@@ -370,11 +431,12 @@ static int ix_conn_set_param(struct iscsi_cls_conn *cls_conn,
 	case ISCSI_PARAM_HDRDGST_EN:
 	case ISCSI_PARAM_DATADGST_EN:
 		mutex_lock(&ixc->sock_lock);
-		if (!ixc->guard) {
+		if (!ixc->sock) {
 			mutex_unlock(&ixc->sock_lock);
 			return -ENOTCONN;
 		}
-		err = ix_digest_param(ixc, buf);
+		/* A refused connection sends nothing: no rule to apply. */
+		err = ixc->guard ? ix_digest_param(ixc, buf) : 0;
 		if (!err)
 			err = iscsi_set_param(cls_conn, param, buf, buflen);
 		mutex_unlock(&ixc->sock_lock);

@@ -362,7 +362,7 @@ static int ix_send_login(struct ix_conn *ixc, struct iscsi_hdr *hdr,
 refuse:
 	kfree(buf);
 	ix_refuse(ixc, reason ? reason : IX_REASON_MALFORMED);
-	return -EACCES;
+	return ix_refuse_login(ixc, hdr);
 }
 
 /**
@@ -372,9 +372,12 @@ refuse:
  * @data: its data segment
  * @size: bytes in @data
  *
+ * Nothing is sent on a refused connection. A Login Request there, or one
+ * the shim refuses, is answered locally (ix_refuse_login()).
+ *
  * Context: process (iscsid's netlink request); may sleep.
- * Return: 0, -ENOTCONN when not bound, -EACCES when the connection or this
- * PDU is refused, -EINVAL for login text over
+ * Return: 0, -ENOTCONN when not bound, -EACCES when a PDU other than a
+ * Login Request is refused, -EINVAL for login text over
  * %ISCSI_DEF_MAX_RECV_SEG_LEN bytes, -ENOMEM, or libiscsi's error.
  */
 int ix_send_pdu(struct iscsi_cls_conn *cls_conn, struct iscsi_hdr *hdr,
@@ -382,12 +385,13 @@ int ix_send_pdu(struct iscsi_cls_conn *cls_conn, struct iscsi_hdr *hdr,
 {
 	struct iscsi_conn *conn = cls_conn->dd_data;
 	struct ix_conn *ixc = ix_conn(conn);
+	bool login = (hdr->opcode & ISCSI_OPCODE_MASK) == ISCSI_OP_LOGIN;
 
-	if (!ixc->guard)
+	if (!ixc->sock)
 		return -ENOTCONN;
 	if (READ_ONCE(ixc->refused))
-		return -EACCES;
-	if ((hdr->opcode & ISCSI_OPCODE_MASK) == ISCSI_OP_LOGIN)
+		return login ? ix_refuse_login(ixc, hdr) : -EACCES;
+	if (login)
 		return ix_send_login(ixc, hdr, data, size);
 	return iscsi_conn_send_pdu(cls_conn, hdr, data, size);
 }

@@ -202,7 +202,8 @@ MON=$!
 at_exit "kill $MON"
 wait_monitor $MON
 ix_dmesg_mark
-check_fails "CHAP over NULL encryption, chap-conf on: login refused" ix_login 90
+check "CHAP over NULL encryption, chap-conf on: login refused at once (iscsiadm error 24)" \
+	ix_login_refused_at_once
 check_fails "CHAP over NULL encryption: no session" ix_sid
 check_eq "CHAP over NULL encryption: no Login PDU reached LIO" "$logins" "$(ix_logins)"
 check "CHAP over NULL encryption: dmesg: login refused: chap_requires_confidentiality" \

@@ -305,7 +305,8 @@ dg_session "software ESP, crc always" CRC32C forced 1
 step "node offers HeaderDigest and DataDigest None" ix_node_digests None None
 ix_dmesg_mark
 accepts=$(ix_login_accepts)
-check_fails "crc always, node None: login refused" ix_login 90
+check "crc always, node None: login refused at once (iscsiadm error 24)" \
+	ix_login_refused_at_once
 check_fails "crc always, node None: no session" ix_sid
 check_eq "crc always, node None: no login reached LIO" "$accepts" "$(ix_login_accepts)"
 check "crc always, node None: dmesg: login refused: crc_required" \

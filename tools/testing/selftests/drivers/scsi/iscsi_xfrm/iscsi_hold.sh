@@ -348,6 +348,12 @@ hold_round() {
 
 	step "$how: SAs and policies back" ix_sa_up gcm
 	check "$how: the session logs in again" wait_until $BOUND sess_is "$sid" LOGGED_IN
+	# In recovery iscsid reconnects at once after a failed login; a
+	# refused one is not answered, so its login timeout (15 s) paces it.
+	secs=$(ix_secs_since "$t0")
+	refusals=$(ix_dmesg_since | grep -c "connection$sid:0: refusing connection to")
+	check "$how: paced reconnects, no storm ($refusals refused in $secs s, login_timeout 15 s)" \
+		awk -v n="$refusals" -v s="$secs" 'BEGIN { exit !(n >= 1 && n <= s / 10 + 3) }'
 	check "$how: with a new login at the target" \
 		test "$(ix_login_accepts)" -gt "$accepts"
 	check "$how: the disk is back (running)" wait_until 30 dev_is running

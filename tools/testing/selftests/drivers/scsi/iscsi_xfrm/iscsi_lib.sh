@@ -676,6 +676,20 @@ ix_login() {
 	timeout "${1:-120}" iscsiadm "${IX_NODE[@]}" --login 2>&1
 }
 
+# ix_login_refused_at_once: a login that must be refused ends with the
+# final answer iscsi_xfrm gives a refused login (iscsiadm error 24), not
+# with iscsid's retries running into a timeout.
+ix_login_refused_at_once() {
+	local out
+	if out=$(ix_login 90); then
+		echo "login succeeded: $out"
+		return 1
+	fi
+	echo "$out" | grep -q "(24 - iSCSI login failed due to authorization failure)" && return 0
+	echo "iscsiadm: $out"
+	return 1
+}
+
 ix_logout() {
 	timeout 60 iscsiadm "${IX_NODE[@]}" --logout 2>&1
 }

@@ -7,8 +7,10 @@
 # encryption while the guard's profile requires confidentiality. With
 # iscsi_xfrm each is refused before anything is sent: the target's login
 # counters do not move, no iSCSI byte crosses the wire in the clear (the
-# TCP handshake iscsid makes itself is all the target sees), and the
-# kernel log names the reason. A login over AES-GCM is the positive
+# TCP handshake iscsid makes itself is all the target sees), the login
+# fails at once (one connection, iscsiadm error 24: authorization
+# failure) instead of being retried into a timeout, and the kernel log
+# names the reason. A login over AES-GCM is the positive
 # control, before and after, for both transports.
 #
 # Runs with both transports (IX_MODULE= one of them to run one). With the
@@ -54,11 +56,7 @@ control() {
 # attempt NAME REASON: log in with whatever protection is in place now.
 # iscsi_xfrm must refuse with the guard's REASON; iscsi_tcp is watched.
 attempt() {
-	local name=$1 reason=$2 before out rc to syns esp line
-	# iscsid retries a failed login for retries x login timeout; a
-	# refusal needs no second chance (the controls keep the defaults)
-	ix_is_xfrm && ix_node_set node.session.initial_login_retry_max 1 \
-		node.conn[0].timeo.login_timeout 8
+	local name=$1 reason=$2 before out rc to syns esp line tries
 	before=$(ix_logins)
 	ix_dmesg_mark
 	ix_capture_start
@@ -68,8 +66,7 @@ attempt() {
 	to=$(ix_cap_payload to)
 	syns=$(ix_cap_syns)
 	esp=$(ix_cap_esp to)
-	ix_node_set node.session.initial_login_retry_max 2 \
-		node.conn[0].timeo.login_timeout 15
+	tries=$(ix_dmesg_since | grep -c "refusing connection to $IX_LOG_T:$IX_PORT: $reason")
 	line=$(ix_dmesg_since | grep -E "refused [a-z_]+ $IX_LOG_I:[0-9]+ -> $IX_LOG_T:$IX_PORT: $reason" | head -n 1)
 	if ! ix_is_xfrm; then
 		diag "$name with $IX_MODULE: login $([ $rc -eq 0 ] && echo succeeded || echo "failed ($rc)"):" \
@@ -85,6 +82,15 @@ attempt() {
 		not_ok "$name: login refused" "$out"
 		ix_logout >/dev/null
 	fi
+	# iscsid gives up at once only on a final Login Response; anything
+	# else it retries for initial_login_retry_max x login_timeout
+	# (2 x 15 s here) and then reports a timeout (error 8).
+	if echo "$out" | grep -q "(24 - iSCSI login failed due to authorization failure)"; then
+		ok "$name: iscsiadm reports an authorization failure (error 24)"
+	else
+		not_ok "$name: iscsiadm reports an authorization failure (error 24)" "$out"
+	fi
+	check_eq "$name: one connection refused, no retry" 1 "$tries"
 	check_fails "$name: no session left" ix_sid
 	check_eq "$name: LIO saw no Login request" "$before" "$(ix_logins)"
 	check "$name: capture complete" ix_capture_complete
@@ -120,8 +126,6 @@ ix_sa_down
 step "ESP NULL encryption with hmac(sha256)" ix_sa_up null
 if ix_is_xfrm; then
 	# the default profile asks for integrity only: NULL encryption passes
-	ix_node_set node.session.initial_login_retry_max 2 \
-		node.conn[0].timeo.login_timeout 15
 	out=$(ix_login 90)
 	rc=$?
 	if [ $rc -eq 0 ]; then
