@@ -36,6 +36,10 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+# The flavour, for a test that splits its work between kernels (an
+# anchor's comparison run on the base kernel, for instance).
+export SANGUARD_FLAVOUR=$FLAVOUR
+
 selected() {
 	local n
 	[ ${#ONLY[@]} -eq 0 ] && return 0

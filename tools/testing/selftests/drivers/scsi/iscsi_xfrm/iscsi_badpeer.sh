@@ -14,12 +14,15 @@
 # (IX_MODULE= one of them to run one). Topology from iscsi_lib.sh: iscsid
 # in the initial namespace, the fake target in namespace t, veth, ESP
 # (AES-GCM, transport mode) since iscsi_xfrm refuses anything unprotected.
-# sanguard-flavours: debug
+# Under make check the debug kernel runs iscsi_xfrm and the base kernel the
+# anchor (IX_FLAVOUR_MODULES, iscsi_lib.sh).
+# sanguard-flavours: debug base
 # sanguard-timeout: 1800
 
 . "$(dirname "$0")/../../../sanguard/lib.sh"
 . "$(dirname "$0")/iscsi_lib.sh"
 
+IX_FLAVOUR_MODULES=${IX_FLAVOUR_MODULES:-"debug:iscsi_xfrm base:iscsi_tcp"}
 ix_each_transport iscsi_tcp iscsi_xfrm
 
 HERE=$(cd "$(dirname "$0")" && pwd)
