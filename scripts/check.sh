@@ -25,7 +25,8 @@
 # Prints one table row per suite, a table of phases (start, end, seconds
 # since the start) and ends with "N passed, N failed, N skipped"; exits
 # non-zero if anything failed. Options (environment):
-#   SANGUARD_FLAVOURS="debug base"   which kernels to run the VM part on
+#   SANGUARD_FLAVOURS="debug base distro"
+#                                    which kernels to run the VM part on
 #   SANGUARD_ONLY="name ..."         only these selftests/KUnit modules
 #   SANGUARD_VM_TIMEOUT=seconds      per VM boot (default 3000)
 #   SANGUARD_VM_LANES=n              VM boots at a time (default 2)
@@ -37,7 +38,7 @@ set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${SANGUARD_BUILD:-$TOP/.build}
-FLAVOURS=${SANGUARD_FLAVOURS:-debug base}
+FLAVOURS=${SANGUARD_FLAVOURS:-debug base distro}
 VM_TIMEOUT=${SANGUARD_VM_TIMEOUT:-3000}
 LANES=${SANGUARD_VM_LANES:-2}
 CACHE=${SANGUARD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sanguard}
@@ -110,10 +111,19 @@ SPARSE_FLAVOUR=${FLAVOURS%% *}
 # build_flavour F: the kernel, then our modules against it. Leaves
 # $BUILD/F.built ("ok" or "failed") for the VM lanes that wait for it.
 build_flavour() {
-	local f=$1 t k src log missing m
+	local f=$1 t k src log missing m strict=1 kcmd
 	say "kernel: $f"
 	t=$SECONDS
-	if k=$("$TOP/scripts/kernel.sh" build "$f"); then
+	kcmd=("$TOP/scripts/kernel.sh" build "$f")
+	# The distro kernel is Debian's newest 6.12 package, fetched and
+	# unpacked, not built; the modules build against its headers as dkms
+	# would. It has no KUnit, so the suites are left out there.
+	if [ "$f" = distro ]; then
+		kcmd=("$TOP/scripts/distro-kernel.sh" prepare)
+		strict=
+	fi
+	if k=$("${kcmd[@]}"); then
+		[ "$f" != distro ] || k=$k/kdir
 		KDIR[$f]=$k
 		echo "$k"
 		record "kernel" "$f" 1 0 0 $((SECONDS - t))
@@ -128,7 +138,7 @@ build_flavour() {
 	src=$BUILD/$f/src
 	copy_tree "$src"
 	log=$BUILD/$f/build.log
-	if SANGUARD_STRICT_BUILD=1 "$TOP/scripts/build-modules.sh" --src "$src" \
+	if SANGUARD_STRICT_BUILD=$strict "$TOP/scripts/build-modules.sh" --src "$src" \
 		"${KDIR[$f]}" W=1 -j"$(nproc)" >"$log" 2>&1 &&
 		! grep -E 'warning:|error:' "$log"; then
 		missing=
@@ -302,6 +312,7 @@ declare -A BOOT_LOAD
 # (together), or the base kernel's functional selftests (one boot).
 plan_vm() {
 	local items=() tmo alone name w f i best kunits=() m base=() bench=() kw=0 bw=0 boot
+	local distro=() dw=0
 	for ((i = 0; i < LANES; i++)); do
 		LANE_LOAD[i]=0
 		LANE_BOOTS[i]=
@@ -330,6 +341,16 @@ plan_vm() {
 		[ ${#base[@]} -eq 0 ] ||
 			items+=("$((bw + ${DUR[base/@boot]:-60})) base @base")
 	fi
+	if in_flavours distro; then
+		# One boot, no benchmarks: what users run, not how fast.
+		while read -r tmo alone name; do
+			[ "$alone" = 1 ] && continue
+			distro+=("$name")
+			dw=$((dw + $(weight distro "$name" "$tmo")))
+		done < <(selftests_for distro)
+		[ ${#distro[@]} -eq 0 ] ||
+			items+=("$((dw + ${DUR[distro/@boot]:-60})) distro @distro")
+	fi
 
 	rm -f "$BUILD"/*.boot
 	while read -r w f name; do
@@ -344,6 +365,10 @@ plan_vm() {
 			boot=base
 			printf 'base 0 %s\n' "${base[*]}" >"$BUILD/$boot.boot"
 			;;
+		@distro)
+			boot=distro
+			printf 'distro 0 %s\n' "${distro[*]}" >"$BUILD/$boot.boot"
+			;;
 		*)
 			boot=debug-${LETTERS:best:1}
 			if [ ! -f "$BUILD/$boot.boot" ]; then
@@ -357,7 +382,9 @@ plan_vm() {
 			fi
 			;;
 		esac
-		[ "$boot" = base ] && LANE_BOOTS[best]="${LANE_BOOTS[best]} base"
+		case "$boot" in
+		base | distro) LANE_BOOTS[best]="${LANE_BOOTS[best]} $boot" ;;
+		esac
 		BOOT_LOAD[$boot]=$((${BOOT_LOAD[$boot]:-0} + w))
 	done < <(printf '%s\n' "${items[@]}" | sort -k1,1nr -k3)
 	if [ ${#bench[@]} -gt 0 ]; then
@@ -582,6 +609,7 @@ done
 
 # Beside the VMs: the base kernel and modules, then the static checks.
 in_flavours base && build_flavour base
+in_flavours distro && build_flavour distro
 # --- 3. checkpatch, kernel-doc, ynl-check, selftests-check, xguard-man-check (sparse ran in
 # build_flavour) ---
 say "checkpatch --strict"
@@ -614,6 +642,9 @@ say "selftests-check (Makefile, settings and config of each directory)"
 t=$SECONDS
 kdirs=()
 for f in $FLAVOURS; do
+	# The config files name what our test kernels must have; the distro
+	# kernel is what Debian ships.
+	[ "$f" = distro ] && continue
 	[ -n "${KDIR[$f]:-}" ] && kdirs+=("${KDIR[$f]}")
 done
 if "$TOP/scripts/selftests-check.sh" "${kdirs[@]}"; then

@@ -4,7 +4,7 @@
 # The selftest world every end-to-end test builds on: two network
 # namespaces joined by a veth pair carry IPv4 and IPv6 between them, are
 # isolated from the initial namespace, and are gone after cleanup.
-# sanguard-flavours: debug
+# sanguard-flavours: debug distro
 
 . "$(dirname "$0")/../../sanguard/lib.sh"
 

@@ -8,7 +8,7 @@
 # identity and siw itself never exist together, and the srnic identity runs
 # beside siw. Every device shows the security counters and is visible to
 # "rdma resource".
-# sanguard-flavours: debug base
+# sanguard-flavours: debug base distro
 # sanguard-timeout: 600
 
 . "$(dirname "$0")/../../../sanguard/lib.sh"

@@ -11,7 +11,7 @@
 # the rdma cgroup's limits apply as with any RDMA device.
 # srnic does not yet map user queues: a user CQ, QP or SRQ is refused
 # with EOPNOTSUPP.
-# sanguard-flavours: debug
+# sanguard-flavours: debug distro
 # sanguard-timeout: 600
 
 . "$(dirname "$0")/../../../sanguard/lib.sh"

@@ -13,15 +13,15 @@
 #
 # IX_MIB overrides the data size: 64 MiB on the base kernel, 4 MiB on the
 # debug kernel (15-20 times slower under TCG).
-# Under make check the debug kernel runs iscsi_xfrm only, the base kernel
-# both (IX_FLAVOUR_MODULES, iscsi_lib.sh).
-# sanguard-flavours: debug base
+# Under make check the debug and distro kernels run iscsi_xfrm only, the
+# base kernel both (IX_FLAVOUR_MODULES, iscsi_lib.sh).
+# sanguard-flavours: debug base distro
 # sanguard-timeout: 900
 
 . "$(dirname "$0")/../../../sanguard/lib.sh"
 . "$(dirname "$0")/iscsi_lib.sh"
 
-IX_FLAVOUR_MODULES=${IX_FLAVOUR_MODULES:-debug:iscsi_xfrm}
+IX_FLAVOUR_MODULES=${IX_FLAVOUR_MODULES:-"debug:iscsi_xfrm distro:iscsi_xfrm"}
 ix_each_transport iscsi_tcp iscsi_xfrm
 
 if [ -e /sys/kernel/debug/kmemleak ] || [ -e /proc/lockdep ]; then

@@ -16,15 +16,15 @@
 # Runs with both transports (IX_MODULE= one of them to run one). With the
 # anchor, iscsi_tcp, the same attempts succeed; that is what iscsi_xfrm is
 # for, so they are reported as TAP diagnostics rather than judged.
-# Under make check the debug kernel runs iscsi_xfrm and the base kernel the
-# anchor (IX_FLAVOUR_MODULES, iscsi_lib.sh).
-# sanguard-flavours: debug base
+# Under make check the debug and distro kernels run iscsi_xfrm and the base
+# kernel the anchor (IX_FLAVOUR_MODULES, iscsi_lib.sh).
+# sanguard-flavours: debug base distro
 # sanguard-timeout: 900
 
 . "$(dirname "$0")/../../../sanguard/lib.sh"
 . "$(dirname "$0")/iscsi_lib.sh"
 
-IX_FLAVOUR_MODULES=${IX_FLAVOUR_MODULES:-"debug:iscsi_xfrm base:iscsi_tcp"}
+IX_FLAVOUR_MODULES=${IX_FLAVOUR_MODULES:-"debug:iscsi_xfrm base:iscsi_tcp distro:iscsi_xfrm"}
 ix_each_transport iscsi_tcp iscsi_xfrm
 
 ix_transport_up || done_testing
