@@ -128,20 +128,22 @@ man_sections=$(printf '%s\n' "$text" | sed -n 's/^   xguard //p')
 
 # --- compare ---------------------------------------------------------------
 declare -A help_cmd=() help_kw=() man_cmd=() man_kw=() man_ss=()
-while IFS=$'\t' read -r kind cmd word; do
-	case "$kind" in
-	C) help_cmd[$cmd]=1 ;;
-	K) help_kw[$cmd/$word]=1 ;;
-	X) problem "xguard help: cannot read \"$word\" in the grammar of \"$cmd\"" ;;
-	esac
-done <<<"$help_grammar"
-while IFS=$'\t' read -r kind cmd word; do
-	case "$kind" in
-	C) man_cmd[$cmd]=1 ;;
-	K) man_kw[$cmd/$word]=1 ;;
-	X) problem "man page: cannot read \"$word\" in the SYNOPSIS of \"$cmd\"" ;;
-	esac
-done <<<"$man_grammar"
+# load_grammar WHERE CMDS KWS: the commands and keywords of a grammar
+# listing (stdin) into the associative arrays named CMDS and KWS.
+load_grammar() {
+	# shellcheck disable=SC2034 # namerefs: filled for the caller
+	local -n cmds=$2 kws=$3
+	local kind cmd word
+	while IFS=$'\t' read -r kind cmd word; do
+		case "$kind" in
+		C) cmds[$cmd]=1 ;;
+		K) kws[$cmd/$word]=1 ;;
+		X) problem "$1: cannot read \"$word\" for \"$cmd\"" ;;
+		esac
+	done
+}
+load_grammar "xguard help" help_cmd help_kw <<<"$help_grammar"
+load_grammar "man page SYNOPSIS" man_cmd man_kw <<<"$man_grammar"
 while read -r cmd; do
 	[ -n "$cmd" ] && man_ss[$cmd]=1
 done <<<"$man_sections"
