@@ -120,6 +120,9 @@ struct ix_chap_table;
 /* transport.c: what the data path shares with connection setup. */
 extern struct ix_chap_table *ix_chap;
 extern struct workqueue_struct *ix_wq;
+
+/* refuse.c */
+void ix_refuse_init(struct ix_conn *ixc);
 void ix_refuse(struct ix_conn *ixc, const char *reason);
 void ix_refuse_rx(struct ix_conn *ixc, const char *reason);
 int ix_refuse_login(struct ix_conn *ixc, const struct iscsi_hdr *req);

@@ -11,7 +11,7 @@
  *    and refused unless the guard finds it protected by IPsec ESP that
  *    meets the namespace's policy; nothing, not even a Login PDU, is sent
  *    before that, and nothing at all on a refused connection, whose login
- *    is answered here with a final refusal (ix_refuse_login()).
+ *    is answered with a final refusal (ix_refuse_login(), refuse.c).
  *  - transmit (tx.c): every PDU asks xfrm_guard_tx_ok() first. While the
  *    guard reports protection lost, transmission holds (the task stays
  *    queued, the connection stays up, RFC 3723 3.5) and resumes when it
@@ -61,7 +61,7 @@ static struct iscsi_transport ix_transport;
 /* CHAP challenges seen on every connection, for reflection detection. */
 struct ix_chap_table *ix_chap;
 /*
- * Runs ix_refuse_work() and ix_hold_work(). WQ_MEM_RECLAIM:
+ * Runs the refusal reports (refuse.c) and ix_hold_work(). WQ_MEM_RECLAIM:
  * ix_release_conn() flushes or cancels them from the transport class's
  * connection cleanup, which runs on a WQ_MEM_RECLAIM workqueue itself.
  */
@@ -71,104 +71,6 @@ static atomic64_t ix_conn_ids = ATOMIC64_INIT(0);
 struct ix_host {
 	struct iscsi_session *session;
 };
-
-/* --- refusals of the login shim --------------------------------------- */
-
-/* Any context: nothing more is sent on the connection, and the log says why. */
-static void ix_refuse_mark(struct ix_conn *ixc, const char *reason)
-{
-	WRITE_ONCE(ixc->refused, true);
-	iscsi_conn_printk(KERN_WARNING, ixc->iconn, "login refused: %s\n",
-			  reason);
-}
-
-/**
- * ix_refuse() - refuse a connection in login, and report it
- * @ixc: the connection
- * @reason: the refusal reason, one of IX_REASON_*
- *
- * Nothing more is sent on the connection. The refusal is the guard's to
- * report like its own (dmesg, audit, event, counter):
- * xfrm_guard_owner_refused(), which may sleep.
- *
- * Context: process, with the guard attached (bind to release).
- */
-void ix_refuse(struct ix_conn *ixc, const char *reason)
-{
-	ix_refuse_mark(ixc, reason);
-	if (ixc->guard)
-		xfrm_guard_owner_refused(ixc->guard, reason);
-}
-
-/* Tell iscsid that its refused login is over; see ix_refuse_login(). */
-static void ix_reject_work(struct work_struct *work)
-{
-	struct ix_conn *ixc = container_of(work, struct ix_conn, reject_work);
-	int err;
-
-	err = iscsi_recv_pdu(ixc->iconn->cls_conn,
-			     (struct iscsi_hdr *)&ixc->reject, NULL, 0);
-	if (err)
-		iscsi_conn_printk(KERN_ERR, ixc->iconn,
-				  "cannot tell iscsid the login is refused (%d); it will time out\n",
-				  err);
-}
-
-/**
- * ix_refuse_login() - consume a Login Request of a refused connection
- * @ixc: the connection, refused
- * @req: the Login Request from iscsid; it is not sent
- *
- * On a first login, iscsid is answered, once its send has returned as it
- * would for a real target, with the final Login Response of
- * ix_login_reject(): it gives up at once and iscsiadm reports an
- * authorization failure, instead of retrying until its login time runs
- * out and reporting a timeout. A connection that has been in full feature
- * phase is in recovery, where iscsid reconnects at once after any failed
- * login: there nothing is answered, and iscsid's login timeout paces its
- * attempts until protection returns or the session's replacement timeout
- * fails it.
- *
- * Context: process (iscsid's netlink request).
- * Return: 0; the request is consumed.
- */
-int ix_refuse_login(struct ix_conn *ixc, const struct iscsi_hdr *req)
-{
-	if (READ_ONCE(ixc->started))
-		return 0;
-	ix_login_reject((const struct iscsi_login_req *)req, &ixc->reject);
-	queue_work(ix_wq, &ixc->reject_work);
-	return 0;
-}
-
-/* The report of ix_refuse_rx(); ix_release_conn() flushes it. */
-static void ix_refuse_work(struct work_struct *work)
-{
-	struct ix_conn *ixc = container_of(work, struct ix_conn, refuse_work);
-
-	mutex_lock(&ixc->sock_lock);
-	if (ixc->guard)
-		xfrm_guard_owner_refused(ixc->guard,
-					 READ_ONCE(ixc->rx_refusal));
-	mutex_unlock(&ixc->sock_lock);
-}
-
-/**
- * ix_refuse_rx() - refuse a connection from the receive path
- * @ixc: the connection
- * @reason: the refusal reason, one of IX_REASON_*
- *
- * The receive path cannot sleep: the guard hears of the refusal from
- * ix_refuse_work(). The caller fails the connection.
- *
- * Context: softirq, or the receive work under the socket lock.
- */
-void ix_refuse_rx(struct ix_conn *ixc, const char *reason)
-{
-	ix_refuse_mark(ixc, reason);
-	WRITE_ONCE(ixc->rx_refusal, reason);
-	queue_work(ix_wq, &ixc->refuse_work);
-}
 
 /* --- connections ------------------------------------------------------ */
 
@@ -192,8 +94,7 @@ ix_conn_create(struct iscsi_cls_session *cls_sess, u32 conn_idx)
 	mutex_init(&ixc->sock_lock);
 	INIT_WORK(&conn->recvwork, ix_recv_work);
 	INIT_DELAYED_WORK(&ixc->hold_work, ix_hold_work);
-	INIT_WORK(&ixc->refuse_work, ix_refuse_work);
-	INIT_WORK(&ixc->reject_work, ix_reject_work);
+	ix_refuse_init(ixc);
 	ix_digest_conn_init(&ixc->dg);
 
 	ixc->rx_login = kmalloc(ISCSI_DEF_MAX_RECV_SEG_LEN, GFP_KERNEL);
