@@ -176,6 +176,13 @@ static int ix_recv(read_descriptor_t *rd_desc, struct sk_buff *skb,
 			ix_rx_failed(ixc, was_hdr);
 			break;
 		}
+		/*
+		 * A refusal in this segment (ix_login_rsp_done()) ends the
+		 * taking in at once: the PDUs behind it in the same skb must
+		 * not reach iscsid either. The rest is consumed, unread.
+		 */
+		if (READ_ONCE(ixc->refused))
+			return len;
 		if (was_hdr && status == ISCSI_TCP_SEGMENT_DONE &&
 		    !iscsi_tcp_recv_segment_is_hdr(tcp_conn))
 			ix_rx_data_begins(ixc);

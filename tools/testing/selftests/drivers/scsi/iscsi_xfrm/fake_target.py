@@ -16,9 +16,12 @@ Management, Text and Logout; any other SCSI command gets CHECK CONDITION.
 
 Scenarios (variant in brackets, the first is the default):
   normal          clean login; CHAP checked when --chap/--mutual are given
-  reflect         RFC 3723 2.4.1 reflection: the challenge the initiator
-                  sends on connection 1 becomes our CHAP_C on connection 2;
-                  the response it gets there is replayed on connection 1
+  reflect         [plain|trailing] RFC 3723 2.4.1 reflection: the
+                  challenge the initiator sends on connection 1 becomes our
+                  CHAP_C on connection 2; the response it gets there is
+                  replayed on connection 1. [trailing] puts an Async
+                  Message with the event data "trailing-after-reflection"
+                  in the same write as the reflected challenge
   bad-length      [login] DataSegmentLength 0xffffff in a login response
                   [short] DataSegmentLength 1000, 100 bytes follow, close
                   [ffp]   NOP-In with DataSegmentLength 0xffffff
@@ -83,6 +86,7 @@ OP_LOGIN_RSP = 0x23
 OP_TEXT_RSP = 0x24
 OP_DATA_IN = 0x25
 OP_LOGOUT_RSP = 0x26
+OP_ASYNC_MSG = 0x32
 OP_REJECT = 0x3F
 OP_UNASSIGNED = 0x3C
 
@@ -94,6 +98,8 @@ RSV = 0xFFFFFFFF
 BHS_LEN = 48
 # The most data we accept in one PDU; iscsid offers 262144 by default.
 OUR_MAX_RECV = 262144
+# reflect/trailing: the event data of the PDU behind the reflected one.
+TRAILING_ALIAS = "trailing-after-reflection"
 
 # CHAP_A values (RFC 7143 12.1.3 and the IANA PPP authentication
 # algorithm registry that it points to).
@@ -299,6 +305,7 @@ class Conn:
         self.chap_chal = None
         self.role = None        # reflect: 1 (impersonated) or 2 (oracle)
         self.first_login = True
+        self.responded = False  # the scenario sent this request's answer
         self.bad_at = None
         self.cmds = 0
         self.tsih = 0
@@ -493,6 +500,10 @@ class Conn:
         else:
             self.fail_login(req, 0x0200, "bad-stage")
         transit = transit and tbit
+        if self.responded:
+            # The scenario has answered this request itself.
+            self.responded = False
+            return
         if transit and nsg == STAGE_FFP:
             self.send_login_rsp(req, out, True)
             self.ffp = True
@@ -589,7 +600,15 @@ class Conn:
                 self.chap_id = int(ident)
                 self.chap_chal = decode_binary(chal)
                 out += [("CHAP_I", ident), ("CHAP_C", chal)]
-                self.event("reflect-sent", chap_i=ident, from_conn=t.alice_conn)
+                if self.a.variant == "trailing":
+                    # One write: both PDUs reach the initiator in one
+                    # segment, so one receive call sees them both.
+                    b, data = self.login_rsp(req, out, False)
+                    self.send(bytes(b) + data + b"\0" * pad4(len(data)) +
+                              self.trailing_async())
+                    self.responded = True
+                self.event("reflect-sent", chap_i=ident, from_conn=t.alice_conn,
+                           trailing=int(self.a.variant == "trailing"))
                 return False
             if self.role is None:
                 self.fail_login(req, 0x0201, "reflect-extra-connection")
@@ -663,6 +682,18 @@ class Conn:
         time.sleep(1)
         self.fail_login(req, 0x0201, "oracle-connection-done")
         return False
+
+    def trailing_async(self):
+        """reflect/trailing: an Async Message (vendor specific, RFC 7143
+        11.9) whose event data is TRAILING_ALIAS. It needs no task of the
+        initiator's (ITT reserved), so an initiator that parses it hands
+        it to iscsid."""
+        data = b"\0\0" + TRAILING_ALIAS.encode()
+        b = bhs_new(OP_ASYNC_MSG, 0x80, len(data))
+        put32(b, 16, RSV)
+        self.sn_fields(b)
+        b[36] = 255  # AsyncEvent: vendor specific
+        return bytes(b) + data + b"\0" * pad4(len(data))
 
     def operational(self, req, keys, out):
         self.neg_hdgst = False
@@ -894,6 +925,7 @@ def main():
         "truncated": ("login", "ffp"),
         "garbage-keys": ("no-nul", "long-key", "chap-c"),
         "bad-opcode": ("login", "ffp"),
+        "reflect": ("plain", "trailing"),
     }
     if a.variant and a.variant not in variants.get(a.scenario, ()):
         ap.error("scenario %s has no variant %s" % (a.scenario, a.variant))
