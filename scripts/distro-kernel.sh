@@ -24,7 +24,8 @@
 #   root/        the four packages, unpacked side by side
 #   vmlinuz      the kernel (signed, as booted by a real machine)
 #   kdir         its headers: a KDIR for scripts/build-modules.sh
-#   kmods        its module tree, with modules.dep (depmod run here)
+#   kmods        its module tree, decompressed, with modules.dep
+#                (depmod run here; see plain_modules)
 #   pkgversion   the Debian package version
 #   initrd-*.img the initramfs (tools/testing/vm/initrd/init), one per
 #                content hash, so that checkouts with different init
@@ -117,6 +118,25 @@ find_newest() {
 	echo "$abi"
 }
 
+# plain_modules DIR REL: decompress DIR's module tree in place and run depmod
+# (the package leaves that to its postinst). depmod, which the runner
+# runs per boot and dkms runs in the VM, reads compressed modules ten
+# times slower (measured: 7.2 s against 0.8 s of CPU here, minutes under
+# TCG). The signatures sit inside the compressed data, so the modules
+# load as signed as before, and kmod loads either form.
+plain_modules() {
+	local dir=$1 rel=$2 mods n
+	mods=$dir/root/lib/modules/$rel
+	n=$(find "$mods/kernel" -name '*.ko.xz' | wc -l)
+	log "decompressing $n modules of $rel"
+	find "$mods/kernel" -name '*.ko.xz' -print0 |
+		xargs -0 -r -n 100 -P "$(nproc)" xz -d ||
+		die "decompressing the modules of $rel failed"
+	log "depmod $rel"
+	depmod -b "$dir/root" "$rel"
+	date -u +%FT%TZ >"$dir/.sanguard-plain-modules"
+}
+
 fetch_unpack() {
 	local abi=$1 rel=$1-amd64 tmp deb apt=(apt-get download -q)
 	# As root apt drops to _apt to download, which cannot write here.
@@ -155,9 +175,7 @@ fetch_unpack() {
 	# The same for the module tree's build and source links.
 	ln -sfn "../../../usr/src/linux-headers-$rel" "$mods/build"
 	ln -sfn "../../../usr/src/linux-headers-$abi-common" "$mods/source"
-	# The package leaves depmod to its postinst.
-	log "depmod $rel"
-	depmod -b "$tmp/root" "$rel"
+	plain_modules "$tmp" "$rel"
 
 	ln -sfn "root/boot/vmlinuz-$rel" "$tmp/vmlinuz"
 	ln -sfn "root/usr/src/linux-headers-$rel" "$tmp/kdir"
@@ -204,6 +222,9 @@ do_prepare() {
 		log "fetching and unpacking $rel"
 		fetch_unpack "$abi"
 		log "$rel unpacked in $((SECONDS - t0)) s"
+	elif [ ! -f "$DISTRO/$rel/.sanguard-plain-modules" ]; then
+		# Prepared before the modules were kept decompressed.
+		plain_modules "$DISTRO/$rel" "$rel"
 	fi
 	ln -sfn "$rel" "$DISTRO/current"
 	prune
