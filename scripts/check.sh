@@ -150,6 +150,7 @@ build_flavour() {
 			record "build W=1" "$f" 1 0 0 $((SECONDS - t))
 			MODDIR[$f]=$src
 			[ "$f" != "$SPARSE_FLAVOUR" ] || run_sparse "$f"
+			[ "$f" != distro ] || build_dkms
 			echo ok >"$BUILD/$f.built"
 			return
 		fi
@@ -159,6 +160,19 @@ build_flavour() {
 	fi
 	record "build W=1" "$f" 0 1 0 $((SECONDS - t))
 	echo failed >"$BUILD/$f.built"
+}
+
+# build_dkms: the distro flavour's dkms build (add, build, binaries
+# tarball) into $BUILD/distro/dkms, which selftests/sanguard/dkms.sh
+# installs and removes in the VM.
+build_dkms() {
+	local t=$SECONDS
+	say "dkms: build for the distro kernel"
+	if "$TOP/scripts/dkms-build.sh" "${KDIR[distro]}" "$BUILD/distro/dkms"; then
+		record "dkms build" distro 1 0 0 $((SECONDS - t))
+	else
+		record "dkms build" distro 0 1 0 $((SECONDS - t))
+	fi
 }
 
 build_tools() {
@@ -427,6 +441,7 @@ run_boot() {
 	# shellcheck disable=SC2086
 	"$TOP/tools/testing/vm/run" --flavour "$f" --moddir "$BUILD/$f/src" \
 		--timeout "$VM_TIMEOUT" --out "$BUILD/vm-$boot" -- \
+		env SANGUARD_DKMS="$BUILD/distro/dkms" \
 		tools/testing/vm/guest-run.sh --flavour "$f" "${args[@]}" --only $names \
 		>"$BUILD/vm-$boot.log" 2>&1
 	echo $((SECONDS - t)) >"$BUILD/$boot.secs"

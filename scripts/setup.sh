@@ -22,6 +22,9 @@ PKGS=(
 	libmnl-dev pkg-config
 	# xguard(8) against "xguard help" (scripts/xguard-man-check.sh)
 	groff-base
+	# the distro flavour's modules built and installed as a user does
+	# (scripts/dkms-build.sh, selftests/sanguard/dkms.sh)
+	dkms
 	# YNL spec check (scripts/ynl-check.py) and the kernel's YNL cli.py
 	python3-yaml python3-jsonschema
 )
