@@ -85,9 +85,11 @@ unload_all() {
 # minutes the 4,000 modules of the whole tree cost under TCG; unmounting
 # it gives the runner's tree back untouched.
 MINI=$T/mini
+MINI_MARK=.sanguard-dkms-test
 mini_up() {
 	local line ko rel_ko
 	mkdir -p "$MINI"
+	: >"$MINI/$MINI_MARK"
 	cp -a "$KMOD"/modules.builtin* "$KMOD"/modules.order "$MINI/" || return 1
 	while read -r line; do
 		case "$line" in
@@ -106,13 +108,15 @@ mini_up() {
 	done < <(modprobe -a --ignore-install --show-depends "${MODS[@]}" \
 			iscsi_tcp veth 2>&1)
 	mount --bind "$MINI" "$KMOD" || return 1
-	MINI_MOUNTED=1
 	depmod -a "$rel" || return 1
 	find "$KMOD" -name '*.ko*' | wc -l >"$T/mini.count"
 }
+# mini_down: unmount the test's tree, and only that: what is mounted
+# below it is the runner's tree, which the tests after this one need.
 mini_down() {
-	[ -n "${MINI_MOUNTED:-}" ] || return 0
-	umount "$KMOD" && MINI_MOUNTED=
+	[ -e "$KMOD/$MINI_MARK" ] || return 0
+	umount "$KMOD" || return 1
+	[ ! -e "$KMOD/$MINI_MARK" ]
 }
 at_exit mini_down
 at_exit "rm -f $MD_CONF"
@@ -215,5 +219,9 @@ check "the runner's module tree back" mini_down
 for m in "${MODS[@]}"; do
 	check "$m: found where the runner put it" modinfo -n "$m"
 done
+# The cleanup runs once more at exit; it must leave that tree mounted.
+mini_down
+check "the runner's module tree stays mounted after a second mini_down" \
+	modinfo -n ib_core
 
 done_testing
