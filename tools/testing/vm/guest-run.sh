@@ -112,6 +112,29 @@ run_selftests() {
 	return $rc
 }
 
+# hold_netstamp: keep the kernel's packet timestamp static key on for the
+# whole run. On a kernel built with CONFIG_JUMP_LABEL (Debian's; not ours,
+# which set it off) every ping turns that key on and off again, and each
+# turn rewrites __netif_receive_skb_core() with text_poke_bp()'s int3
+# sequence. Under QEMU 7.2 TCG a vCPU once executed that int3 after the
+# patch had completed: "Oops: int3" at __netif_receive_skb_core+0x3f, in
+# the distro VM's netns test (make check of 2026-12-06). The key belongs to
+# the kernel core, not to us; one socket with SO_TIMESTAMP open keeps it
+# enabled, so the tests stop rewriting that code hundreds of times a run.
+hold_netstamp() {
+	grep -q ' arch_jump_label_transform_queue$' /proc/kallsyms || return 0
+	python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
+time.sleep(1 << 30)
+' </dev/null >/dev/null 2>&1 &
+	NETSTAMP_PID=$!
+}
+NETSTAMP_PID=
+hold_netstamp
+trap '[ -z "$NETSTAMP_PID" ] || kill "$NETSTAMP_PID" 2>/dev/null' EXIT
+
 status=0
 if [ -n "$DO_KUNIT" ]; then run_kunit || status=1; fi
 if [ -n "$DO_SELFTESTS" ]; then run_selftests || status=1; fi
