@@ -90,6 +90,18 @@ test_scripts() {
 	done
 }
 
+# xtrace_env CMD...: run CMD; with SANGUARD_XTRACE=1, the test script it
+# starts traces every command it runs (not the bash processes it starts)
+# with a timestamp into its .err file, for scripts/xtrace-profile.sh to
+# say where a slow test spends its time.
+xtrace_env() {
+	[ "${SANGUARD_XTRACE:-}" = 1 ] || { "$@"; return; }
+	printf '%s\n' 'unset BASH_ENV' \
+		'PS4='"'"'+ $EPOCHREALTIME ${BASH_SOURCE##*/}:$LINENO '"'" \
+		'set -x' >/tmp/sg-xtrace.env
+	BASH_ENV=/tmp/sg-xtrace.env "$@"
+}
+
 run_selftests() {
 	local t name flav tmo rc=0 r t0
 	mkdir -p "$OUT/selftests"
@@ -101,7 +113,7 @@ run_selftests() {
 		tmo=$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$t")
 		echo "guest-run: selftest $name ($FLAVOUR)"
 		t0=$SECONDS
-		(cd "$(dirname "$t")" && timeout -k 5 "${tmo:-600}" bash "$t") \
+		(cd "$(dirname "$t")" && xtrace_env timeout -k 5 "${tmo:-600}" bash "$t") \
 			>"$OUT/selftests/$name.tap" 2>"$OUT/selftests/$name.err"
 		r=$?
 		echo $((SECONDS - t0)) >"$OUT/selftests/$name.secs"
