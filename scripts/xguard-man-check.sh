@@ -151,8 +151,11 @@ done <<<"$man_sections"
 [ ${#help_cmd[@]} -gt 0 ] || problem "no command found in \"xguard help\""
 
 # word_in TEXT WORD: WORD appears in TEXT as a word of its own.
+# (A here-string, not a pipe: grep -q leaves at the first match, and under
+# pipefail a printf still writing into the pipe would turn the match into
+# a failure.)
 word_in() {
-	printf '%s\n' "$1" | grep -qE -- "(^|[[:space:],(])$2([[:space:],)]|$)"
+	grep -qE -- "(^|[[:space:],(])$2([[:space:],)]|$)" <<<"$1"
 }
 
 # keys ARRAY-NAME: the keys of an associative array, sorted, one a line.
