@@ -117,7 +117,7 @@ else
 	echo "  refused: the owner gets -EACCES, reason $(field reason)"
 fi
 dmesg_new
-show ip netns exec "$INI" xguard stats
+show xguard -n "$INI" stats
 target_stop
 
 step "2. the same connection over an ESP SA pair is accepted"
@@ -158,7 +158,7 @@ dmesg_new
 say "xguard conn show lists what the guard watches: owner, addresses, the \
 verdict, the SAs behind it, and whether the iSCSI digest (CRC) is still \
 needed (yes for software IPsec, RFC 3723 3.6.2)."
-show ip netns exec "$INI" xguard conn show
+show xguard -n "$INI" conn show
 owner send 65536
 wait_received 65536
 echo "# (initiator) send 64 KiB: the target has $(received) bytes"
@@ -175,7 +175,7 @@ owner send-force 4000
 echo "# (initiator) 4000 bytes already queued in the socket: TCP tries to send them"
 sleep 2
 dmesg_new
-show ip netns exec "$INI" xguard conn show
+show xguard -n "$INI" conn show
 show ip netns exec "$INI" ss -tn "( dport = :3260 )"
 echo "  still ESTAB, with the 4000 bytes waiting in Send-Q; the target still"
 echo "  has $(received) bytes: what TCP tried to send was dropped (tx above)"
@@ -189,7 +189,7 @@ else
 fi
 sleep 0.5
 dmesg_new
-show ip netns exec "$INI" xguard conn show
+show xguard -n "$INI" conn show
 owner send 4000
 wait_received 73536 || true
 echo "# (initiator) the owner may send again: the target has $(received) bytes, same connection (local port $(field local_port))"
@@ -197,9 +197,9 @@ echo "# (initiator) the owner may send again: the target has $(received) bytes, 
 step "5. closing"
 owner close
 echo "# (initiator) close: the guard forgets the connection"
-show ip netns exec "$INI" xguard conn show
-[ -n "$(ip netns exec "$INI" xguard conn show)" ] || echo "  (no connections)"
-show ip netns exec "$INI" xguard stats
+show xguard -n "$INI" conn show
+[ -n "$(xguard -n "$INI" conn show)" ] || echo "  (no connections)"
+show xguard -n "$INI" stats
 cleanup
 trap - EXIT
 

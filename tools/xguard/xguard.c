@@ -3,7 +3,7 @@
  * xguard: configure and watch the xfrm_guard kernel module over its
  * generic netlink family, in the style of "ip xfrm".
  *
- *   xguard [-j] profile show [id N]
+ *   xguard [-j] [-n NETNS] profile show [id N]
  *   xguard profile set [id N] [mode M] [conf on|off] ...
  *   xguard rule add|del|show ...
  *   xguard conn show	(attached connections, then the latest refused)
@@ -19,13 +19,17 @@
  * kernel, policy.c holds the profile and rule commands, status.c the
  * connection, counter and event commands; xguard.h is what they share.
  */
+#define _GNU_SOURCE	/* setns() */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xguard.h"
 
@@ -155,7 +159,7 @@ void addr_str(uint16_t family, const void *addr, char *out, size_t len)
 static void print_help(FILE *f)
 {
 	fprintf(f,
-		"usage: xguard [-j] OBJECT COMMAND [ARGS]\n"
+		"usage: xguard [-j] [-n NETNS] OBJECT COMMAND [ARGS]\n"
 		"\n"
 		"  xguard profile show [id N]\n"
 		"  xguard profile set [id N] [mode enforce|audit|off] [conf on|off]\n"
@@ -174,9 +178,37 @@ static void print_help(FILE *f)
 		"  xguard help\n"
 		"\n"
 		"  -j  JSON output\n"
+		"  -n NETNS  in network namespace NETNS (as \"ip -n\")\n"
 		"ALG is an xfrm algorithm name, e.g. \"cbc(des3_ede)\".\n"
-		"Objects and settings belong to the caller's network namespace;\n"
-		"changing them needs CAP_NET_ADMIN there.\n");
+		"Objects and settings belong to the network namespace xguard\n"
+		"runs in (NETNS with -n); changing them needs CAP_NET_ADMIN there.\n");
+}
+
+/*
+ * "-n NETNS": work in the named network namespace, as "ip -n" does: a
+ * name is looked up under /run/netns ("ip netns add" makes it there), a
+ * value with a slash is taken as the path of a namespace file (such as
+ * /proc/PID/ns/net). Done before the netlink socket exists, so the
+ * socket, and everything the command reads or changes, belongs to it.
+ */
+static void enter_netns(const char *name)
+{
+	char path[4096];
+	int fd;
+
+	if (!*name)
+		die("-n needs a network namespace name");
+	if (strchr(name, '/'))
+		snprintf(path, sizeof(path), "%s", name);
+	else if (snprintf(path, sizeof(path), "/run/netns/%s", name) >=
+		 (int)sizeof(path))
+		die("network namespace name too long");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("network namespace \"%s\": %s", name, strerror(errno));
+	if (setns(fd, CLONE_NEWNET) < 0)
+		die("network namespace \"%s\": %s", name, strerror(errno));
+	close(fd);
 }
 
 int main(int argc, char **argv)
@@ -188,6 +220,14 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "-json") ||
 		    !strcmp(argv[i], "--json")) {
 			json = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "-netns") ||
+		    !strcmp(argv[i], "--netns")) {
+			if (i + 1 >= argc)
+				die("\"%s\" needs a network namespace name",
+				    argv[i]);
+			enter_netns(argv[++i]);
 			continue;
 		}
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {

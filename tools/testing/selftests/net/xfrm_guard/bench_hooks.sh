@@ -102,7 +102,7 @@ state_b() {
 }
 state_c() {
 	state_b || return
-	ip netns exec "$NS_a" "$XG" profile set mode off || return
+	"$XG" -n "$NS_a" profile set mode off || return
 	owner connect-many $B4 $MANY_PORT "$CONNS" ||
 		diag "connect-many: $(field many) of $CONNS attached"
 	[ "$(field many)" = "$CONNS" ]

@@ -15,7 +15,7 @@
 . "$(dirname "$0")/guard_lib.sh"
 
 XG=$SG_TOP/tools/xguard/xguard
-xg() { local ns=$1; shift; ip netns exec "$ns" "$XG" "$@"; }
+xg() { local ns=$1; shift; "$XG" -n "$ns" "$@"; }
 stat_of() { xg "$1" stats | awk -v k="$2" '$1 == k {print $2}'; }
 wait_for() { local i; for i in $(seq 1 "$1"); do "${@:2}" && return 0; sleep 1; done; return 1; }
 

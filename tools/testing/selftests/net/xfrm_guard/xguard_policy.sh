@@ -33,7 +33,7 @@ xg() {
 	if [ "$ns" = init ]; then
 		"$XG" "$@"
 	else
-		ip netns exec "$ns" "$XG" "$@"
+		"$XG" -n "$ns" "$@"
 	fi
 }
 
@@ -183,6 +183,21 @@ check_eq "rule JSON shows every field" \
 	"10 iscsi None [3260, 3260] [0, 65535] 1" \
 	"$(jq_py "$NS_a" "' '.join(str(x) for x in (j[0]['priority'], j[0]['owner'], j[0]['remote'], j[0]['rport'], j[0]['lport'], j[0]['profile']))" rule show)"
 check_eq "rules are per namespace" "" "$(xg "$NS_b" rule show)"
+
+# -n NETNS works where "ip netns exec" does, by name or namespace file.
+check_eq "xguard -n NS: the same rules as inside NS" \
+	"$(ip netns exec "$NS_a" "$XG" rule show)" "$("$XG" -n "$NS_a" rule show)"
+check_eq "xguard -n /run/netns/NS: the same rules" \
+	"$(ip netns exec "$NS_a" "$XG" rule show)" \
+	"$("$XG" -netns "/run/netns/$NS_a" rule show)"
+check_eq "xguard -n NS changes NS, not the caller's namespace" "" \
+	"$("$XG" rule show)"
+check_eq "xguard -n with no such namespace: a clear error" \
+	"xguard: network namespace \"$SG_PREFIX-none\": No such file or directory" \
+	"$("$XG" -n "$SG_PREFIX-none" rule show 2>&1)"
+check_fails "... and exit status 1" "$XG" -n "$SG_PREFIX-none" rule show
+check_eq "xguard -n without a name: a clear error" \
+	"xguard: \"-n\" needs a network namespace name" "$("$XG" -n 2>&1)"
 check "rule del prio 20 remote 10.0.0.0/8" \
 	xg "$NS_a" rule del prio 20 remote 10.0.0.0/8
 check_eq "the rule is gone, the others stay" "10 10 30" \
@@ -194,10 +209,10 @@ check_fails "deleting it again fails" xg "$NS_a" rule del prio 20 remote 10.0.0.
 for cmd in "profile show" "profile show id 0" "rule show" "stats"; do
 	# shellcheck disable=SC2086
 	check "JSON of \"xguard -j $cmd\" parses" \
-		bash -c "ip netns exec $NS_a $XG -j $cmd | $PY -c 'import json,sys; json.load(sys.stdin)'"
+		bash -c "$XG -n $NS_a -j $cmd | $PY -c 'import json,sys; json.load(sys.stdin)'"
 done
 check "JSON of an empty rule list parses" \
-	bash -c "ip netns exec $NS_b $XG -j rule show | $PY -c 'import json,sys; assert json.load(sys.stdin) == []'"
+	bash -c "$XG -n $NS_b -j rule show | $PY -c 'import json,sys; assert json.load(sys.stdin) == []'"
 
 # --- bad input: a clear error and no change ---------------------------------
 
