@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Where a selftest spends its time, from a trace that guest-run.sh wrote
-# with SANGUARD_XTRACE=1:
+# Where a selftest spends its time, from the trace that guest-run.sh
+# writes with SANGUARD_XTRACE=1:
 #
 #   tools/testing/vm/run ... -- env SANGUARD_XTRACE=1 \
 #	tools/testing/vm/guest-run.sh --flavour debug --selftests --only NAME
-#   scripts/xtrace-profile.sh [-n TOP] OUT/output/selftests/NAME.err
+#   scripts/xtrace-profile.sh [-n TOP] OUT/selftests/NAME.xtrace
 #
 # Each traced command is charged the time until the next traced command
 # starts; the lines of the script that cost most, summed over all their
@@ -15,7 +15,7 @@ set -eu
 
 top=25
 if [ "${1:-}" = -n ]; then top=$2; shift 2; fi
-[ $# -ge 1 ] || { echo "usage: $0 [-n TOP] TRACE.err..." >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 [-n TOP] NAME.xtrace..." >&2; exit 2; }
 
 for f in "$@"; do
 	echo "== $f"

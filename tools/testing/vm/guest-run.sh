@@ -90,13 +90,18 @@ test_scripts() {
 	done
 }
 
-# xtrace_env CMD...: run CMD; with SANGUARD_XTRACE=1, the test script it
-# starts traces every command it runs (not the bash processes it starts)
-# with a timestamp into its .err file, for scripts/xtrace-profile.sh to
-# say where a slow test spends its time.
+# xtrace_env NAME CMD...: run CMD; with SANGUARD_XTRACE=1, the test script
+# it starts traces every command it runs (not the bash processes it
+# starts) with a timestamp into selftests/NAME.xtrace, on a descriptor of
+# its own so that no output a test captures changes, for
+# scripts/xtrace-profile.sh to say where a slow test spends its time.
 xtrace_env() {
+	local name=$1
+
+	shift
 	[ "${SANGUARD_XTRACE:-}" = 1 ] || { "$@"; return; }
 	printf '%s\n' 'unset BASH_ENV' \
+		"exec 19>>$OUT/selftests/$name.xtrace" 'BASH_XTRACEFD=19' \
 		'PS4='"'"'+ $EPOCHREALTIME ${BASH_SOURCE##*/}:$LINENO '"'" \
 		'set -x' >/tmp/sg-xtrace.env
 	BASH_ENV=/tmp/sg-xtrace.env "$@"
@@ -113,7 +118,7 @@ run_selftests() {
 		tmo=$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$t")
 		echo "guest-run: selftest $name ($FLAVOUR)"
 		t0=$SECONDS
-		(cd "$(dirname "$t")" && xtrace_env timeout -k 5 "${tmo:-600}" bash "$t") \
+		(cd "$(dirname "$t")" && xtrace_env "$name" timeout -k 5 "${tmo:-600}" bash "$t") \
 			>"$OUT/selftests/$name.tap" 2>"$OUT/selftests/$name.err"
 		r=$?
 		echo $((SECONDS - t0)) >"$OUT/selftests/$name.secs"
