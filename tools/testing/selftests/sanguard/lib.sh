@@ -156,6 +156,13 @@ if err:
 EOF
 }
 
+# sg_nap SECS: wait SECS (fractions allowed) without starting a process:
+# a read that times out on a pipe only this shell holds. Polling loops use
+# it, because under the debug kernel starting "sleep" costs more than the
+# tenth of a second it waits.
+exec {SG_NAP_FD}<> <(:)
+sg_nap() { read -r -t "$1" -u "$SG_NAP_FD" _ || :; }
+
 # wait_cond SECS CMD...: poll CMD every 0.1 s until it succeeds; fail if
 # SECS pass first. For waits on a state, in place of fixed sleeps.
 wait_cond() {
@@ -163,15 +170,32 @@ wait_cond() {
 	shift
 	until "$@"; do
 		[ $SECONDS -lt $end ] || return 1
-		sleep 0.1
+		sg_nap 0.1
 	done
 }
 
-# sg_pids_below PID: PID and every process it started, recursively.
+# sg_pids_below PID: PID and every process it started, recursively, read
+# from /proc by the shell itself (monitor_ready polls it).
 sg_pids_below() {
-	local p
+	local -A kids=()
+	local f line pid ppid
+
+	for f in /proc/[0-9]*/stat; do
+		read -r line <"$f" 2>/dev/null || continue
+		pid=${line%% *}
+		line=${line##*) }	# after "(comm) ", which may hold spaces
+		ppid=${line#* }
+		kids[${ppid%% *}]+=" $pid"
+	done
+	sg_pids_tree "$1"
+}
+
+# sg_pids_tree PID: PID and its descendants in sg_pids_below's kids map.
+sg_pids_tree() {
+	local c
+
 	echo "$1"
-	for p in $(pgrep -P "$1"); do sg_pids_below "$p"; done
+	for c in ${kids[$1]:-}; do sg_pids_tree "$c"; done
 }
 
 # monitor_ready PID: an "xguard monitor" started as PID (directly, through
@@ -198,9 +222,9 @@ wait_monitor() {
 # (full name, or "" for the initial namespace).
 tcp_listening() {
 	if [ -n "$1" ]; then
-		ip netns exec "$1" ss -Htln "sport = :$2" | grep -q .
+		[ -n "$(ss -N "$1" -Htln "sport = :$2")" ]
 	else
-		ss -Htln "sport = :$2" | grep -q .
+		[ -n "$(ss -Htln "sport = :$2")" ]
 	fi
 }
 

@@ -19,7 +19,13 @@ RX=/tmp/$SG_PREFIX.rx
 # owner CMD: run a test owner command in namespace a (nsenter keeps the
 # mounts, so debugfs stays visible; "ip netns exec" would remount /sys).
 owner() { nsenter --net=/run/netns/"$NS_a" sh -c "echo '$*' > $CTL"; }
-field() { sed -n "s/^$1: //p" "$CTL"; }
+field() {
+	local l
+
+	while IFS= read -r l; do
+		[[ $l != "$1: "* ]] || printf '%s\n' "${l#"$1: "}"
+	done <"$CTL"
+}
 # field_is NAME VALUE: for wait loops, which must read the field each time.
 field_is() { [ "$(field "$1")" = "$2" ]; }
 
@@ -82,8 +88,8 @@ server() {
 	# Listening before anyone dials, however slow the machine is.
 	local i
 	for i in $(seq 1 100); do
-		ip netns exec "$NS_b" ss -Hltn "sport = :$PORT" | grep -q . && return
-		sleep 0.2
+		tcp_listening "$NS_b" "$PORT" && return
+		sg_nap 0.2
 	done
 }
 kill_server() {
@@ -99,7 +105,7 @@ pcap_ready() {
 	local i
 	for i in $(seq 1 100); do
 		[ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge 24 ] && return 0
-		sleep 0.2
+		sg_nap 0.2
 	done
 	return 1
 }

@@ -53,7 +53,7 @@ ynl() {
 		--spec "$SPEC" "${YNL_SCHEMA[@]}" --output-json "$@"
 }
 YNL_SCHEMA=(--no-schema)
-xg() { ip netns exec "$NS_a" "$XG" "$@"; }
+xg() { "$XG" -n "$NS_a" "$@"; }
 
 # agree DESC YNL_JSON XG_JSON CODE: the last expression of python CODE,
 # with the YNL reply bound to "y" and the xguard -j output to "x", is
@@ -229,7 +229,7 @@ sub=$!
 for i in $(seq 1 120); do
 	grep -q '^joined$' "$EV" && break
 	kill -0 $sub 2>/dev/null || break
-	sleep 0.5
+	sg_nap 0.5
 done
 check "the YNL listener joined the events group" grep -q '^joined$' "$EV"
 check_fails "without IPsec the attach is refused" owner connect $B4 $PORT

@@ -157,7 +157,7 @@ charon_start() {
 	for i in $(seq 1 300); do
 		[ -S "$d/charon.vici" ] && sw "$n" --stats >/dev/null 2>&1 && return 0
 		kill -0 $! 2>/dev/null || break
-		sleep 0.2
+		sg_nap 0.2
 	done
 	return 1
 }
@@ -234,7 +234,7 @@ up() {
 	sw a --initiate --ike "$1" --child "$1" --timeout 120 || return 1
 	for i in $(seq 1 150); do
 		[ "$(esp_sas "$NS_a")" = 2 ] && [ "$(esp_sas "$NS_b")" = 2 ] && return 0
-		sleep 0.2
+		sg_nap 0.2
 	done
 	return 1
 }
@@ -248,7 +248,7 @@ down() {
 	sw a --terminate --ike "$1" --timeout 60 >/dev/null 2>&1
 	for i in $(seq 1 150); do
 		[ "$(esp_sas "$NS_a")" = 0 ] && [ "$(esp_sas "$NS_b")" = 0 ] && return 0
-		sleep 0.2
+		sg_nap 0.2
 	done
 	return 1
 }

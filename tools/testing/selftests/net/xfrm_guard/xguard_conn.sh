@@ -41,7 +41,7 @@ veth_link a $A4/24 b $B4/24
 xg() {
 	local ns=$1
 	shift
-	ip netns exec "$ns" "$XG" "$@"
+	"$XG" -n "$ns" "$@"
 }
 
 # conn_json NS EXPR: python EXPR on "xguard -j conn show" in NS, bound to j.
@@ -59,7 +59,7 @@ stat_of() { xg "$1" stats | awk -v k="$2" '$1 == k {print $2}'; }
 # wait_for CMD...: CMD succeeds within 10 s.
 wait_for() {
 	local i
-	for i in $(seq 1 20); do "$@" && return 0; sleep 0.5; done
+	for i in $(seq 1 20); do "$@" && return 0; sg_nap 0.5; done
 	return 1
 }
 

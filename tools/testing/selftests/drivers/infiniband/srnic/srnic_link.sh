@@ -40,7 +40,7 @@ wait_gone() {
 	local i
 	for i in $(seq 50); do
 		dev_exists "$1" || return 0
-		sleep 0.1
+		sg_nap 0.1
 	done
 	return 1
 }
@@ -57,7 +57,7 @@ wait_state() {
 	local i
 	for i in $(seq 30); do
 		[ "$(port_state "$1")" = "$2" ] && return 0
-		sleep 0.1
+		sg_nap 0.1
 	done
 	return 1
 }

@@ -47,7 +47,7 @@ start_holder() {
 	for i in $(seq 300); do
 		grep -q '^holding' "$T/$name.out" && return 0
 		kill -0 "$!" 2>/dev/null || return 1
-		sleep 0.1
+		sg_nap 0.1
 	done
 	return 1
 }

@@ -47,7 +47,7 @@ ft_start() {
 	for _ in $(seq 1 100); do
 		grep -q "event listening" "$FT_LOG" && return 0
 		kill -0 $FT_PID 2>/dev/null || break
-		sleep 0.1
+		sg_nap 0.1
 	done
 	return 1
 }
@@ -68,7 +68,7 @@ ft_wait_event() {
 	local _
 	for _ in $(seq 1 $(($1 * 5))); do
 		ft_event "$2" "${3:-}" && return 0
-		sleep 0.2
+		sg_nap 0.2
 	done
 	return 1
 }
@@ -84,7 +84,7 @@ ft_sessions_gone() {
 			[ -z "$(ls /sys/class/iscsi_host)" ]; then
 			return 0
 		fi
-		sleep 0.2
+		sg_nap 0.2
 	done
 	echo "iscsiadm -m session: rc $rc: $out"
 	ls /sys/class/iscsi_session /sys/class/iscsi_connection /sys/class/iscsi_host
@@ -225,7 +225,7 @@ bad_case() {
 		# the error is reported once the kernel has seen the bad bytes
 		for _ in $(seq 1 50); do
 			[ -n "$(ft_conn_errors)" ] && break
-			sleep 0.2
+			sg_nap 0.2
 		done
 		got=$(ft_conn_errors)
 		if [ "$M" = iscsi_tcp ]; then

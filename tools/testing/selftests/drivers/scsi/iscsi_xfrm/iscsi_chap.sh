@@ -214,7 +214,7 @@ ch_wait_ev() {
 	local _
 	for _ in $(seq 1 20); do
 		grep -qE "$1" "$CH_EV" && return 0
-		sleep 0.5
+		sg_nap 0.5
 	done
 	return 1
 }

@@ -130,9 +130,15 @@ dg_snap() {
 
 # dg_val SNAP NAME: a counter's value in a snapshot, "missing" if absent.
 dg_val() {
-	local v
-	v=$(sed -n "s/^$2=//p" <<<"$1")
-	echo "${v:-missing}"
+	local l
+
+	while IFS= read -r l; do
+		if [ "${l%%=*}" = "$2" ] && [ -n "${l#*=}" ]; then
+			echo "${l#*=}"
+			return
+		fi
+	done <<<"$1"
+	echo missing
 }
 
 # dg_counted DESC BEFORE AFTER GREW... -- SAME...: between the snapshots,

@@ -106,7 +106,7 @@ round() {
 	# some I/O first
 	for _ in $(seq 1 100); do
 		[ "$(sectors "$disk")" -gt 2048 ] && break
-		sleep 0.1
+		sg_nap 0.1
 	done
 	cmds=$(ix_session_stat scsicmd_pdus)
 	ix_capture_start
@@ -211,7 +211,7 @@ wait_until() {
 	shift
 	until "$@"; do
 		[ $SECONDS -lt $end ] || return 1
-		sleep 0.5
+		sg_nap 0.5
 	done
 }
 

@@ -389,14 +389,14 @@ ix_capture_start() {
 	local i
 	for i in $(seq 1 50); do
 		grep -q "listening on" "$IX_TMP/cap.err" 2>/dev/null && return 0
-		sleep 0.1
+		sg_nap 0.1
 	done
 	return 1
 }
 
 ix_capture_stop() {
 	[ -n "$IX_CAP" ] || return 0
-	sleep 0.5
+	sg_nap 0.5
 	kill "$IX_CAP" 2>/dev/null
 	wait "$IX_CAP" 2>/dev/null
 	IX_CAP=
@@ -623,7 +623,7 @@ ix_iscsid_up() {
 	for i in $(seq 1 100); do
 		ss -Hxl | grep -q ISCSIADM_ABSTRACT_NAMESPACE && return 0
 		kill -0 "$IX_ISCSID" 2>/dev/null || break
-		sleep 0.1
+		sg_nap 0.1
 	done
 	diag "iscsid did not come up:"
 	sed 's/^/#   /' "$IX_TMP/iscsid.log"
@@ -743,7 +743,7 @@ ix_disk() {
 				return 0
 			done
 		fi
-		sleep 0.2
+		sg_nap 0.2
 	done
 	return 1
 }
@@ -767,7 +767,7 @@ ix_session_field() {
 	local sid
 	sid=$(ix_sid) || return 1
 	iscsiadm -m session -r "$sid" -P 3 2>/dev/null |
-		sed -n "s/^[[:space:]]*$1:[[:space:]]*//p" | head -n 1
+		sed -n "/^[[:space:]]*$1:/{s/^[[:space:]]*$1:[[:space:]]*//p;q}"
 }
 
 # ix_session_stat NAME: a counter of "iscsiadm -m session -s" (txdata_octets,

@@ -118,7 +118,7 @@ ft_start() {
 	for _ in $(seq 1 100); do
 		[ "$(grep -c 'event listening' "$FT_LOG")" -eq 2 ] && return 0
 		kill -0 $FT_PID 2>/dev/null || break
-		sleep 0.1
+		sg_nap 0.1
 	done
 	return 1
 }
@@ -137,7 +137,7 @@ ft_wait_event() {
 	local _
 	for _ in $(seq 1 $(($1 * 5))); do
 		ft_event "$2" "${3:-}" && return 0
-		sleep 0.2
+		sg_nap 0.2
 	done
 	return 1
 }
@@ -152,7 +152,7 @@ ft_sessions_gone() {
 			[ -z "$(ls /sys/class/iscsi_host)" ]; then
 			return 0
 		fi
-		sleep 0.2
+		sg_nap 0.2
 	done
 	echo "iscsiadm -m session: rc $rc: $out"
 	ls /sys/class/iscsi_session /sys/class/iscsi_connection /sys/class/iscsi_host
@@ -169,7 +169,7 @@ ft_wait() {
 	shift
 	until "$@"; do
 		[ $SECONDS -lt $end ] || return 1
-		sleep 0.5
+		sg_nap 0.5
 	done
 }
 
