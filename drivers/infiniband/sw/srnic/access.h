@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include <rdma/ib_verbs.h>
 
+#include "proto.h"
 #include "stag.h"
 
 /**
@@ -228,8 +229,6 @@ struct srnic_access_req {
 };
 
 /* RFC 5040 section 7 Terminate header values (Layer, EType, Error Code). */
-#define SRNIC_TERM_LAYER_RDMAP			0x0
-#define SRNIC_TERM_LAYER_DDP			0x1
 #define SRNIC_RDMAP_ETYPE_REMOTE_PROTECTION	0x1
 #define SRNIC_DDP_ETYPE_TAGGED_BUF		0x1
 #define SRNIC_RDMAP_ECODE_INVALID_STAG		0x00
@@ -242,18 +241,6 @@ struct srnic_access_req {
 #define SRNIC_DDP_ECODE_T_BASE_BOUNDS		0x01
 #define SRNIC_DDP_ECODE_T_STAG_NOT_ASSOC	0x02
 #define SRNIC_DDP_ECODE_T_TO_WRAP		0x03
-
-/**
- * struct srnic_term_code - how a refusal is reported in a Terminate
- * @layer: SRNIC_TERM_LAYER_RDMAP or SRNIC_TERM_LAYER_DDP
- * @etype: error type within @layer
- * @ecode: error code within @etype
- */
-struct srnic_term_code {
-	u8 layer;
-	u8 etype;
-	u8 ecode;
-};
 
 /**
  * struct srnic_access_drain - what an invalidation still waits for

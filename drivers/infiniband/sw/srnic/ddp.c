@@ -553,6 +553,11 @@ static const struct srnic_term_code srnic_ddp_terms[SRNIC_DDP_ERR_NR] = {
 	[SRNIC_DDP_ERR_IRD] = SRNIC_TERM(DDP, UNTAGGED, U_MSN_NO_BUFFER),
 	[SRNIC_DDP_ERR_NO_SPACE] =
 		SRNIC_TERM(RDMAP, CATASTROPHIC, UNSPECIFIED_CATASTROPHIC),
+	[SRNIC_DDP_ERR_MSN_RANGE] = SRNIC_TERM(DDP, UNTAGGED, U_MSN_RANGE),
+	[SRNIC_DDP_ERR_MSN_NO_BUFFER] =
+		SRNIC_TERM(DDP, UNTAGGED, U_MSN_NO_BUFFER),
+	[SRNIC_DDP_ERR_UNTAGGED_MO] = SRNIC_TERM(DDP, UNTAGGED, U_INVALID_MO),
+	[SRNIC_DDP_ERR_TOO_LONG] = SRNIC_TERM(DDP, UNTAGGED, U_TOO_LONG),
 };
 
 /**
@@ -603,6 +608,10 @@ static const char * const srnic_ddp_err_names[SRNIC_DDP_ERR_NR] = {
 	[SRNIC_DDP_ERR_RRESP_LAST] = "read_response_last_misplaced",
 	[SRNIC_DDP_ERR_IRD] = "ird_exceeded",
 	[SRNIC_DDP_ERR_NO_SPACE] = "no_space",
+	[SRNIC_DDP_ERR_MSN_RANGE] = "msn_out_of_range",
+	[SRNIC_DDP_ERR_MSN_NO_BUFFER] = "no_receive_buffer",
+	[SRNIC_DDP_ERR_UNTAGGED_MO] = "untagged_offset_out_of_order",
+	[SRNIC_DDP_ERR_TOO_LONG] = "message_longer_than_buffer",
 };
 
 /**

@@ -47,6 +47,13 @@
  *	or none on the one that does
  * @SRNIC_DDP_ERR_IRD: a Read Request beyond the negotiated IRD
  * @SRNIC_DDP_ERR_NO_SPACE: the caller's buffer cannot hold the header
+ * @SRNIC_DDP_ERR_MSN_RANGE: an untagged segment of a message other than
+ *	the one its queue receives
+ * @SRNIC_DDP_ERR_MSN_NO_BUFFER: an untagged message with no receive
+ *	buffer posted for it
+ * @SRNIC_DDP_ERR_UNTAGGED_MO: an untagged segment whose message offset
+ *	is not where the message's bytes so far end
+ * @SRNIC_DDP_ERR_TOO_LONG: an untagged message longer than its buffer
  * @SRNIC_DDP_ERR_NR: number of values
  */
 enum srnic_ddp_err {
@@ -70,19 +77,11 @@ enum srnic_ddp_err {
 	SRNIC_DDP_ERR_RRESP_LAST,
 	SRNIC_DDP_ERR_IRD,
 	SRNIC_DDP_ERR_NO_SPACE,
+	SRNIC_DDP_ERR_MSN_RANGE,
+	SRNIC_DDP_ERR_MSN_NO_BUFFER,
+	SRNIC_DDP_ERR_UNTAGGED_MO,
+	SRNIC_DDP_ERR_TOO_LONG,
 	SRNIC_DDP_ERR_NR
-};
-
-/**
- * struct srnic_term_code - what a Terminate reports (RFC 5040 7)
- * @layer: SRNIC_TERM_LAYER_*
- * @etype: error type within @layer
- * @ecode: error code within @etype
- */
-struct srnic_term_code {
-	u8 layer;
-	u8 etype;
-	u8 ecode;
 };
 
 /**

@@ -285,6 +285,19 @@ static_assert(sizeof(struct srnic_rdmap_term_hdr) == 4);
 #define SRNIC_TERM_DDP_U_TOO_LONG		0x05
 #define SRNIC_TERM_DDP_U_VERSION		0x06
 
+/**
+ * struct srnic_term_code - what a Terminate reports (RFC 5040 7), in the
+ *	host's terms: shared by the access check, DDP and the data path
+ * @layer: SRNIC_TERM_LAYER_*
+ * @etype: error type within @layer
+ * @ecode: error code within @etype
+ */
+struct srnic_term_code {
+	u8 layer;
+	u8 etype;
+	u8 ecode;
+};
+
 /* MPA errors (RFC 5044 8, RFC 6581 9): layer LLP, type 0. */
 #define SRNIC_TERM_LLP_MPA			0x0
 
