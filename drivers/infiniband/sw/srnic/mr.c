@@ -418,3 +418,72 @@ err:
 	nla_nest_cancel(msg, table);
 	return -EMSGSIZE;
 }
+
+/* A fast-registration MR's bytes at @addr: page by page. */
+static int srnic_mr_pages_copy(struct srnic_mr *mr, u64 addr, u8 *buf,
+			       u32 len, bool to_mem)
+{
+	u64 psz = mr->ibmr.page_size;
+	u64 off;
+
+	if (!psz || !mr->npages || addr < mr->ibmr.iova)
+		return -EFAULT;
+	/* iova sits at its offset inside the first page (ib_sg_to_pages()). */
+	off = addr - mr->ibmr.iova + (mr->ibmr.iova & (psz - 1));
+	while (len) {
+		u64 idx = div64_u64(off, psz), in = off - idx * psz;
+		u32 n = min_t(u64, len, psz - in);
+		u8 *k;
+
+		if (idx >= mr->npages)
+			return -EFAULT;
+		k = (u8 *)(uintptr_t)(mr->pages[idx] + in);
+		if (to_mem)
+			memcpy(k, buf, n);
+		else
+			memcpy(buf, k, n);
+		buf += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/**
+ * srnic_mem_copy - copy bytes into or out of a buffer the access check
+ *	granted
+ * @mem: the record, with an access in flight on it
+ * @addr: first byte, as the STag names it (virtual address or TO)
+ * @buf: the other side of the copy
+ * @len: bytes
+ * @to_mem: copy @buf into the buffer, else out of it
+ *
+ * The caller checked [@addr, @addr + @len) with srnic_access_check() and
+ * holds the access, so the MR and its pages stay. Kernel MRs only: the
+ * addresses of a DMA MR and a fast-registration MR's pages are kernel
+ * virtual addresses (ib_uses_virt_dma()). A user MR is refused: srnic
+ * has no user QPs, and a kernel QP never shares a PD with one.
+ *
+ * Context: any; never sleeps.
+ * Return: 0 or -EFAULT.
+ */
+int srnic_mem_copy(struct srnic_mem *mem, u64 addr, void *buf, u32 len,
+		   bool to_mem)
+{
+	struct srnic_mr *mr;
+
+	if (mem->type != SRNIC_MEM_MR)
+		return -EFAULT;
+	mr = container_of(mem, struct srnic_mr, mem);
+	if (mr->umem)
+		return -EFAULT;
+	if (!len)
+		return 0;
+	if (mr->pages)
+		return srnic_mr_pages_copy(mr, addr, buf, len, to_mem);
+	if (to_mem)
+		memcpy((void *)(uintptr_t)addr, buf, len);
+	else
+		memcpy(buf, (void *)(uintptr_t)addr, len);
+	return 0;
+}

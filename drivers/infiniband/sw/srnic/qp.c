@@ -5,15 +5,17 @@
  * local operations (fast registration, local invalidation) in SQ order,
  * and flush on error.
  *
- * srnic does not yet carry iWARP on the wire: a work request that needs
- * the peer (Send, RDMA Write, RDMA Read) stays queued until the QP is
- * flushed, and local operations behind it wait in SQ order.
+ * A work request that needs the peer (Send, RDMA Write, RDMA Read) goes
+ * to the data path (qp_tx_send.c) once the QP has a stream, and stays
+ * queued until then or until the QP is flushed; local operations behind
+ * it wait in SQ order.
  */
 #include <kunit/visibility.h>
 #include <rdma/restrack.h>
 
 #include "qp_state.h"
 #include "verbs.h"
+#include "wire.h"
 
 #define SRNIC_QP_ACCESS	(IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE | \
 			 IB_ACCESS_REMOTE_READ)
@@ -34,7 +36,12 @@ static u8 srnic_wc_opcode(u8 wr_opcode)
 	}
 }
 
-static void srnic_qp_event(struct srnic_qp *qp, enum ib_event_type type)
+/**
+ * srnic_qp_event - deliver an asynchronous event of @qp to its consumer
+ * @qp: the QP
+ * @type: the event
+ */
+void srnic_qp_event(struct srnic_qp *qp, enum ib_event_type type)
 {
 	struct ib_event ev = {
 		.device = qp->ibqp.device,
@@ -64,6 +71,8 @@ static void srnic_sq_complete(struct srnic_qp *qp, enum ib_wc_status status)
 	}
 	qp->sq_head = (qp->sq_head + 1) % qp->sq_size;
 	qp->sq_count--;
+	if (qp->sq_wire)
+		qp->sq_wire--;
 }
 
 static void srnic_qp_flush(struct srnic_qp *qp)
@@ -87,8 +96,11 @@ static void srnic_qp_flush(struct srnic_qp *qp)
 	}
 }
 
-/* Enter ERR: every outstanding WR completes with IB_WC_WR_FLUSH_ERR. */
-static void srnic_qp_to_err(struct srnic_qp *qp)
+/**
+ * srnic_qp_to_err - enter ERR: every outstanding WR completes flushed
+ * @qp: the QP, lock held
+ */
+void srnic_qp_to_err(struct srnic_qp *qp)
 {
 	lockdep_assert_held(&qp->lock);
 	qp->state = IB_QPS_ERR;
@@ -135,6 +147,9 @@ void srnic_qp_sq_run(struct srnic_qp *qp)
 			if (status == IB_WC_SUCCESS && srnic_qp_inv_pending(qp))
 				break;
 		} else {
+			/* Wire WRs leave from the data path, in order. */
+			if (qp->wire)
+				srnic_wire_kick(qp);
 			break;
 		}
 		srnic_sq_complete(qp, status);
@@ -143,6 +158,52 @@ void srnic_qp_sq_run(struct srnic_qp *qp)
 			srnic_qp_event(qp, IB_EVENT_QP_FATAL);
 		}
 	}
+}
+
+/**
+ * srnic_qp_sq_done - complete the WRs the data path finished, in order
+ * @qp: the QP, lock held
+ *
+ * A WR completes only once every WR before it did (a Send behind an
+ * RDMA Read waits for the Read's response). A failed one moves the QP
+ * to ERR. Local operations that were waiting behind them run after.
+ */
+void srnic_qp_sq_done(struct srnic_qp *qp)
+{
+	lockdep_assert_held(&qp->lock);
+	while (qp->sq_count && qp->sq_wire && qp->sq[qp->sq_head].done) {
+		enum ib_wc_status status = qp->sq[qp->sq_head].status;
+
+		srnic_sq_complete(qp, status);
+		if (status != IB_WC_SUCCESS) {
+			srnic_qp_to_err(qp);
+			srnic_qp_event(qp, IB_EVENT_QP_FATAL);
+			return;
+		}
+	}
+	srnic_qp_sq_run(qp);
+}
+
+/**
+ * srnic_qp_rqe_take - take the receive WR an incoming Send lands in
+ * @qp: the QP, lock held
+ * @rqe: where to copy it
+ *
+ * From the QP's RQ, or from its SRQ.
+ *
+ * Return: false if none is posted.
+ */
+bool srnic_qp_rqe_take(struct srnic_qp *qp, struct srnic_rqe *rqe)
+{
+	lockdep_assert_held(&qp->lock);
+	if (qp->ibqp.srq)
+		return srnic_srq_take(to_ssrq(qp->ibqp.srq), rqe);
+	if (!qp->rq_count)
+		return false;
+	*rqe = qp->rq[qp->rq_head];
+	qp->rq_head = (qp->rq_head + 1) % qp->rq_size;
+	qp->rq_count--;
+	return true;
 }
 
 static void srnic_qp_drain_work(struct work_struct *work)
@@ -343,6 +404,8 @@ int srnic_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
 	struct srnic_dev *sdev = to_sdev(ibqp->device);
 	struct srnic_qp *qp = to_sqp(ibqp);
 
+	/* Normally stopped by the connection manager already. */
+	srnic_wire_stop(qp);
 	xa_erase(&sdev->qp_xa, ibqp->qp_num);
 	/* Off its CQs' lists first: no overflow can schedule it again. */
 	srnic_admit_qp_destroy(&sdev->admit, &qp->admit);
@@ -390,6 +453,7 @@ static void srnic_qp_enter(struct srnic_qp *qp, enum ib_qp_state next,
 		qp->sq_draining = false;
 		qp->sq_head = 0;
 		qp->sq_count = 0;
+		qp->sq_wire = 0;
 		qp->rq_head = 0;
 		qp->rq_count = 0;
 		break;

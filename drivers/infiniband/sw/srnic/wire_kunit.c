@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the data path over a real TCP stream. Two kernel sockets joined
+ * over loopback in init_net; either both ends are srnic QPs (a Send, an
+ * RDMA Write and an RDMA Read move end to end, cut into small FPDUs with
+ * CRCs on), or one end is a bare socket that plays a hostile peer and
+ * reads back the Terminate the QP must answer with.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/in.h>
+#include <linux/net.h>
+#include <linux/scatterlist.h>
+#include <linux/tcp.h>
+#include <linux/unaligned.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <rdma/ib_verbs.h>
+
+#include "objs.h"
+#include "qp_rx.h"
+#include "qp_tx.h"
+#include "wire.h"
+
+#define KW_DEV		"srnic_kw0"
+#define KW_MULPDU	512	/* small: messages are cut into many FPDUs */
+#define KW_LEN		3000
+
+static struct ib_device *kw_dev;
+
+struct kw_end {
+	struct socket *sock;
+	struct ib_pd *pd;
+	struct ib_cq *cq;
+	struct ib_qp *qp;
+	atomic_t ended;
+	int why;
+};
+
+static bool kw_tx_ok(void *ctx)
+{
+	return true;
+}
+
+static void kw_ended(void *ctx, enum srnic_wire_end why)
+{
+	struct kw_end *e = ctx;
+
+	e->why = why;
+	atomic_inc(&e->ended);
+}
+
+static const struct srnic_wire_ops kw_ops = {
+	.tx_ok = kw_tx_ok,
+	.ended = kw_ended,
+};
+
+static const struct srnic_wire_params kw_params = {
+	.crc = true,
+	.ird = 1,
+	.ord = 2,
+	.mulpdu = KW_MULPDU,
+};
+
+static int kw_pair(struct socket **a, struct socket **b)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	struct socket *l;
+	int rv;
+
+	*a = NULL;
+	*b = NULL;
+	rv = sock_create_kern(&init_net, AF_INET, SOCK_STREAM, IPPROTO_TCP, &l);
+	if (rv)
+		return rv;
+	rv = kernel_bind(l, (struct sockaddr *)&sin, sizeof(sin));
+	if (!rv)
+		rv = kernel_listen(l, 1);
+	if (!rv)
+		rv = kernel_getsockname(l, (struct sockaddr *)&sin) < 0;
+	if (!rv)
+		rv = sock_create_kern(&init_net, AF_INET, SOCK_STREAM,
+				      IPPROTO_TCP, a);
+	if (!rv)
+		rv = kernel_connect(*a, (struct sockaddr *)&sin, sizeof(sin), 0);
+	if (!rv)
+		rv = kernel_accept(l, b, 0);
+	sock_release(l);
+	if (!rv) {
+		tcp_sock_set_nodelay((*a)->sk);
+		tcp_sock_set_nodelay((*b)->sk);
+		(*a)->sk->sk_rcvtimeo = 5 * HZ;
+		(*b)->sk->sk_rcvtimeo = 5 * HZ;
+	}
+	return rv;
+}
+
+static int kw_to(struct ib_qp *qp, enum ib_qp_state state)
+{
+	struct ib_qp_attr attr = { .qp_state = state };
+
+	return ib_modify_qp(qp, &attr, IB_QP_STATE);
+}
+
+/* A QP in RTS; its stream is started by the caller. */
+static void kw_end_init(struct kunit *test, struct kw_end *e,
+			struct socket *sock)
+{
+	struct ib_cq_init_attr ca = { .cqe = 16 };
+	struct ib_qp_init_attr qa = {
+		.send_cq = NULL,
+		.cap = { .max_send_wr = 8, .max_recv_wr = 8,
+			 .max_send_sge = 1, .max_recv_sge = 1 },
+		.sq_sig_type = IB_SIGNAL_REQ_WR,
+		.qp_type = IB_QPT_RC,
+	};
+
+	memset(e, 0, sizeof(*e));
+	e->sock = sock;
+	e->pd = ib_alloc_pd(kw_dev, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(e->pd));
+	e->cq = ib_create_cq(kw_dev, NULL, NULL, NULL, &ca);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(e->cq));
+	qa.send_cq = e->cq;
+	qa.recv_cq = e->cq;
+	e->qp = ib_create_qp(e->pd, &qa);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(e->qp));
+	KUNIT_ASSERT_EQ(test, 0, kw_to(e->qp, IB_QPS_INIT));
+	KUNIT_ASSERT_EQ(test, 0, kw_to(e->qp, IB_QPS_RTR));
+	KUNIT_ASSERT_EQ(test, 0, kw_to(e->qp, IB_QPS_RTS));
+}
+
+static void kw_end_fini(struct kw_end *e)
+{
+	if (e->qp) {
+		srnic_wire_stop(to_sqp(e->qp));
+		ib_destroy_qp(e->qp);
+	}
+	if (e->cq)
+		ib_destroy_cq(e->cq);
+	if (e->pd)
+		ib_dealloc_pd(e->pd);
+	if (e->sock)
+		sock_release(e->sock);
+}
+
+static bool kw_poll(struct ib_cq *cq, struct ib_wc *wc)
+{
+	int i;
+
+	for (i = 0; i < 250; i++) {
+		if (ib_poll_cq(cq, 1, wc) == 1)
+			return true;
+		msleep(20);
+	}
+	return false;
+}
+
+/* A fast-registration MR over @buf (one page) with @access, on @e's QP. */
+static struct ib_mr *kw_frmr(struct kunit *test, struct kw_end *e, void *buf,
+			     struct scatterlist *sg, int access)
+{
+	struct ib_reg_wr rwr = {};
+	struct ib_mr *mr;
+	struct ib_wc wc;
+
+	mr = ib_alloc_mr(e->pd, IB_MR_TYPE_MEM_REG, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mr));
+	sg_init_one(sg, buf, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, 1, ib_dma_map_sg(kw_dev, sg, 1,
+					       DMA_BIDIRECTIONAL));
+	KUNIT_ASSERT_EQ(test, 1, ib_map_mr_sg(mr, sg, 1, NULL, PAGE_SIZE));
+	rwr.wr.opcode = IB_WR_REG_MR;
+	rwr.wr.send_flags = IB_SEND_SIGNALED;
+	rwr.mr = mr;
+	rwr.key = mr->rkey;
+	rwr.access = access;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(e->qp, &rwr.wr, NULL));
+	KUNIT_ASSERT_TRUE(test, kw_poll(e->cq, &wc));
+	KUNIT_ASSERT_EQ(test, IB_WC_SUCCESS, wc.status);
+	return mr;
+}
+
+static void kw_fill(u8 *p, u32 len, u8 seed)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		p[i] = seed + i * 31;
+}
+
+static void send_write_read_end_to_end(struct kunit *test)
+{
+	u8 *src = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	u8 *dst = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	u8 *win = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct kw_end *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct socket *sa, *sb;
+	struct scatterlist sg;
+	struct ib_recv_wr rwr = {};
+	struct ib_rdma_wr wwr = {};
+	struct ib_send_wr swr = {};
+	struct ib_sge sge;
+	struct ib_mr *mr;
+	struct ib_wc wc;
+
+	KUNIT_ASSERT_TRUE(test, src && dst && win && a && b);
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&sa, &sb));
+	kw_end_init(test, a, sa);
+	kw_end_init(test, b, sb);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(a->qp), sa, &kw_params,
+						  &kw_ops, a));
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb, &kw_params,
+						  &kw_ops, b));
+
+	/* Send: B's receive gets every byte, A's WR completes. */
+	kw_fill(src, KW_LEN, 1);
+	sge = (struct ib_sge){ (uintptr_t)dst, PAGE_SIZE, b->pd->local_dma_lkey };
+	rwr.wr_id = 7;
+	rwr.sg_list = &sge;
+	rwr.num_sge = 1;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_recv(b->qp, &rwr, NULL));
+	sge = (struct ib_sge){ (uintptr_t)src, KW_LEN, a->pd->local_dma_lkey };
+	swr.wr_id = 8;
+	swr.opcode = IB_WR_SEND;
+	swr.send_flags = IB_SEND_SIGNALED | IB_SEND_SOLICITED;
+	swr.sg_list = &sge;
+	swr.num_sge = 1;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(a->qp, &swr, NULL));
+	KUNIT_ASSERT_TRUE(test, kw_poll(a->cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, 8, wc.wr_id);
+	KUNIT_ASSERT_TRUE(test, kw_poll(b->cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, IB_WC_RECV, wc.opcode);
+	KUNIT_EXPECT_EQ(test, 7, wc.wr_id);
+	KUNIT_EXPECT_EQ(test, KW_LEN, wc.byte_len);
+	KUNIT_EXPECT_MEMEQ(test, dst, src, KW_LEN);
+
+	/* RDMA Write into B's window, fenced by a Send behind it. */
+	mr = kw_frmr(test, b, win, &sg, IB_ACCESS_LOCAL_WRITE |
+		     IB_ACCESS_REMOTE_WRITE | IB_ACCESS_REMOTE_READ);
+	kw_fill(src, KW_LEN, 2);
+	sge = (struct ib_sge){ (uintptr_t)src, KW_LEN, a->pd->local_dma_lkey };
+	wwr.wr.wr_id = 9;
+	wwr.wr.opcode = IB_WR_RDMA_WRITE;
+	wwr.wr.send_flags = IB_SEND_SIGNALED;
+	wwr.wr.sg_list = &sge;
+	wwr.wr.num_sge = 1;
+	wwr.remote_addr = mr->iova + 16;
+	wwr.rkey = mr->rkey;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(a->qp, &wwr.wr, NULL));
+	KUNIT_ASSERT_TRUE(test, kw_poll(a->cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, IB_WC_RDMA_WRITE, wc.opcode);
+	sge = (struct ib_sge){ (uintptr_t)dst, PAGE_SIZE, b->pd->local_dma_lkey };
+	KUNIT_ASSERT_EQ(test, 0, ib_post_recv(b->qp, &rwr, NULL));
+	sge = (struct ib_sge){ (uintptr_t)src, 0, a->pd->local_dma_lkey };
+	swr.send_flags = 0;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(a->qp, &swr, NULL));
+	KUNIT_ASSERT_TRUE(test, kw_poll(b->cq, &wc));
+	KUNIT_EXPECT_EQ(test, 0, wc.byte_len);
+	KUNIT_EXPECT_MEMEQ(test, win + 16, src, KW_LEN);
+
+	/* RDMA Read of B's window back into A. */
+	memset(dst, 0, PAGE_SIZE);
+	sge = (struct ib_sge){ (uintptr_t)dst, 1000, a->pd->local_dma_lkey };
+	wwr.wr.wr_id = 10;
+	wwr.wr.opcode = IB_WR_RDMA_READ;
+	wwr.remote_addr = mr->iova + 100;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(a->qp, &wwr.wr, NULL));
+	KUNIT_ASSERT_TRUE(test, kw_poll(a->cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, IB_WC_RDMA_READ, wc.opcode);
+	KUNIT_EXPECT_EQ(test, 10, wc.wr_id);
+	KUNIT_EXPECT_MEMEQ(test, dst, win + 100, 1000);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&a->ended));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&b->ended));
+
+	srnic_wire_stop(to_sqp(a->qp));
+	srnic_wire_stop(to_sqp(b->qp));
+	ib_dereg_mr(mr);
+	ib_dma_unmap_sg(kw_dev, &sg, 1, DMA_BIDIRECTIONAL);
+	kw_end_fini(a);
+	kw_end_fini(b);
+}
+
+/* The hostile peer: one raw FPDU out, the next FPDU back. */
+static void kw_raw_send(struct kunit *test, struct socket *s,
+			const struct srnic_ddp_hdr *h, const u8 *pay, u32 len)
+{
+	u8 f[256], u[128];
+	struct kvec iov;
+	struct msghdr msg = {};
+	size_t hl, n;
+
+	KUNIT_ASSERT_EQ(test, SRNIC_DDP_OK,
+			srnic_ddp_build(h, u, SRNIC_DDP_HDR_MAX, &hl));
+	KUNIT_ASSERT_LE(test, hl + len, sizeof(u));
+	memcpy(u + hl, pay, len);
+	n = srnic_fpdu_tx_whole(u, hl + len, true, f, sizeof(f));
+	KUNIT_ASSERT_NE(test, n, 0);
+	iov.iov_base = f;
+	iov.iov_len = n;
+	KUNIT_ASSERT_EQ(test, (int)n, kernel_sendmsg(s, &msg, &iov, 1, n));
+}
+
+struct kw_seen {
+	bool got;
+	struct srnic_ddp_seg seg;
+};
+
+static int kw_seen_begin(void *ctx, struct srnic_fpdu_rx *rx)
+{
+	return 0;
+}
+
+static int kw_seen_data(void *ctx, struct srnic_fpdu_rx *rx, const u8 *p,
+			u32 len, u32 off)
+{
+	return 0;
+}
+
+static int kw_seen_end(void *ctx, struct srnic_fpdu_rx *rx)
+{
+	struct kw_seen *k = ctx;
+
+	k->got = true;
+	k->seg = rx->seg;
+	return 1;
+}
+
+static const struct srnic_fpdu_rx_ops kw_seen_ops = {
+	.begin = kw_seen_begin, .data = kw_seen_data, .end = kw_seen_end,
+};
+
+/* Read FPDUs from @s until one of @opcode came; false on timeout. */
+static bool kw_raw_expect(struct srnic_fpdu_rx *rx, struct socket *s,
+			  u8 opcode, struct kw_seen *k)
+{
+	u8 b[256];
+	int tries;
+
+	for (tries = 0; tries < 16; tries++) {
+		struct msghdr msg = {};
+		struct kvec iov = { b, sizeof(b) };
+		size_t off = 0, used;
+		int n, rv;
+
+		n = kernel_recvmsg(s, &msg, &iov, 1, sizeof(b), 0);
+		if (n <= 0)
+			return false;
+		while (off < n) {
+			k->got = false;
+			rv = srnic_fpdu_rx_feed(rx, b + off, n - off, &used,
+						&kw_seen_ops, k);
+			off += used;
+			if (rv < 0)
+				return false;
+			if (k->got && k->seg.h.opcode == opcode)
+				return true;
+		}
+	}
+	return false;
+}
+
+static void kw_expect_term(struct kunit *test, struct kw_end *b,
+			   struct socket *raw, u8 layer, u8 etype, u8 ecode)
+{
+	struct srnic_fpdu_rx *rx = kunit_kzalloc(test, sizeof(*rx), GFP_KERNEL);
+	struct kw_seen *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	struct ib_qp_attr attr;
+	struct ib_qp_init_attr ia;
+	int i;
+
+	KUNIT_ASSERT_TRUE(test, rx && k);
+	srnic_fpdu_rx_init(rx, true, SRNIC_RX_ULPDU_MAX);
+	KUNIT_ASSERT_TRUE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_TERMINATE,
+					      k));
+	KUNIT_EXPECT_EQ(test, k->seg.term.code.layer, layer);
+	KUNIT_EXPECT_EQ(test, k->seg.term.code.etype, etype);
+	KUNIT_EXPECT_EQ(test, k->seg.term.code.ecode, ecode);
+	for (i = 0; i < 50 && !atomic_read(&b->ended); i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&b->ended));
+	KUNIT_EXPECT_EQ(test, SRNIC_WIRE_END_TERM_SENT, b->why);
+	KUNIT_EXPECT_EQ(test, 0, ib_query_qp(b->qp, &attr, 0, &ia));
+	KUNIT_EXPECT_EQ(test, IB_QPS_ERR, attr.qp_state);
+}
+
+static void write_without_write_rights_terminates(struct kunit *test)
+{
+	u8 *win = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct srnic_ddp_hdr h = { .opcode = SRNIC_RDMAP_WRITE, .last = true };
+	static const u8 pay[16] = { 1, 2, 3, 4 };
+	struct socket *raw, *sb;
+	struct scatterlist sg;
+	struct ib_mr *mr;
+
+	KUNIT_ASSERT_TRUE(test, win && b);
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
+	kw_end_init(test, b, sb);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb,
+						  &kw_params, &kw_ops, b));
+	mr = kw_frmr(test, b, win, &sg, IB_ACCESS_REMOTE_READ);
+	h.stag = mr->rkey;
+	h.to = mr->iova;
+	kw_raw_send(test, raw, &h, pay, sizeof(pay));
+	/* DDP has no rights code: the STag is invalid for a Write. */
+	kw_expect_term(test, b, raw, SRNIC_TERM_LAYER_DDP,
+		       SRNIC_TERM_DDP_TAGGED, SRNIC_TERM_DDP_T_INVALID_STAG);
+	KUNIT_EXPECT_EQ(test, 0, win[0]);
+
+	srnic_wire_stop(to_sqp(b->qp));
+	ib_dereg_mr(mr);
+	ib_dma_unmap_sg(kw_dev, &sg, 1, DMA_BIDIRECTIONAL);
+	kw_end_fini(b);
+	sock_release(raw);
+}
+
+static void read_request_over_ird_terminates(struct kunit *test)
+{
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct srnic_ddp_hdr h = {
+		.opcode = SRNIC_RDMAP_READ_REQ, .last = true, .msn = 1,
+	};
+	struct socket *raw, *sb;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
+	kw_end_init(test, b, sb);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb,
+						  &kw_params, &kw_ops, b));
+	/* Held: the first Read stays unanswered and keeps its credit. */
+	srnic_wire_hold(to_sqp(b->qp), true);
+	kw_raw_send(test, raw, &h, NULL, 0);
+	h.msn = 2;
+	kw_raw_send(test, raw, &h, NULL, 0);
+	msleep(100);
+	srnic_wire_hold(to_sqp(b->qp), false);
+	kw_expect_term(test, b, raw, SRNIC_TERM_LAYER_DDP,
+		       SRNIC_TERM_DDP_UNTAGGED, SRNIC_TERM_DDP_U_MSN_NO_BUFFER);
+
+	kw_end_fini(b);
+	sock_release(raw);
+}
+
+static void read_response_longer_than_read_terminates(struct kunit *test)
+{
+	u8 *dst = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct srnic_fpdu_rx *rx = kunit_kzalloc(test, sizeof(*rx), GFP_KERNEL);
+	struct kw_seen *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	struct srnic_ddp_hdr h = { .opcode = SRNIC_RDMAP_READ_RESP };
+	static const u8 pay[64];
+	struct ib_rdma_wr wr = {};
+	struct socket *raw, *sb;
+	struct ib_sge sge;
+	struct ib_wc wc;
+
+	KUNIT_ASSERT_TRUE(test, dst && b && rx && k);
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
+	kw_end_init(test, b, sb);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb,
+						  &kw_params, &kw_ops, b));
+	/* B reads 32 bytes; the peer answers 16, then 32 more. */
+	sge = (struct ib_sge){ (uintptr_t)dst, 32, b->pd->local_dma_lkey };
+	wr.wr.opcode = IB_WR_RDMA_READ;
+	wr.wr.send_flags = IB_SEND_SIGNALED;
+	wr.wr.sg_list = &sge;
+	wr.wr.num_sge = 1;
+	wr.remote_addr = 0x1000;
+	wr.rkey = 0x4242;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(b->qp, &wr.wr, NULL));
+	srnic_fpdu_rx_init(rx, true, SRNIC_RX_ULPDU_MAX);
+	KUNIT_ASSERT_TRUE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_READ_REQ,
+					      k));
+	KUNIT_EXPECT_EQ(test, k->seg.h.rreq.size, 32);
+	h.stag = k->seg.h.rreq.sink_stag;
+	h.to = k->seg.h.rreq.sink_to;
+	kw_raw_send(test, raw, &h, pay, 16);
+	h.to += 16;
+	h.last = true;
+	kw_raw_send(test, raw, &h, pay, 32);
+	kw_expect_term(test, b, raw, SRNIC_TERM_LAYER_DDP,
+		       SRNIC_TERM_DDP_TAGGED, SRNIC_TERM_DDP_T_BASE_BOUNDS);
+	/* The Read never completes successfully: it is flushed. */
+	KUNIT_ASSERT_TRUE(test, kw_poll(b->cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_WR_FLUSH_ERR, wc.status);
+
+	kw_end_fini(b);
+	sock_release(raw);
+}
+
+static int srnic_wire_suite_init(struct kunit_suite *suite)
+{
+	struct net_device *lo = dev_get_by_name(&init_net, "lo");
+	int rv;
+
+	if (!lo)
+		return -ENODEV;
+	rv = srnic_link_add(KW_DEV, lo);
+	dev_put(lo);
+	if (rv)
+		return rv;
+	kw_dev = ib_device_get_by_name(KW_DEV, RDMA_DRIVER_UNKNOWN);
+	return kw_dev ? 0 : -ENODEV;
+}
+
+static void srnic_wire_suite_exit(struct kunit_suite *suite)
+{
+	if (kw_dev)
+		ib_unregister_device_and_put(kw_dev);
+	kw_dev = NULL;
+}
+
+static struct kunit_case srnic_wire_cases[] = {
+	KUNIT_CASE(send_write_read_end_to_end),
+	KUNIT_CASE(write_without_write_rights_terminates),
+	KUNIT_CASE(read_request_over_ird_terminates),
+	KUNIT_CASE(read_response_longer_than_read_terminates),
+	{}
+};
+
+static struct kunit_suite srnic_wire_suite = {
+	.name = "srnic_wire",
+	.suite_init = srnic_wire_suite_init,
+	.suite_exit = srnic_wire_suite_exit,
+	.test_cases = srnic_wire_cases,
+};
+
+kunit_test_suite(srnic_wire_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for srnic's data path over loopback TCP");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
