@@ -200,6 +200,9 @@ static bool srnic_tx_take_wqe(struct srnic_wire *w)
 	/* Local operations run from the SQ head, once all before are done. */
 	if (wqe->opcode == IB_WR_REG_MR || wqe->opcode == IB_WR_LOCAL_INV)
 		goto out;
+	/* A fenced WR waits until every Read before it has its response. */
+	if ((wqe->send_flags & IB_SEND_FENCE) && READ_ONCE(w->ord.used))
+		goto out;
 	if (wqe->opcode == IB_WR_RDMA_READ) {
 		struct srnic_orq_ent *e;
 

@@ -310,9 +310,10 @@ static void kw_raw_send(struct kunit *test, struct socket *s,
 	KUNIT_ASSERT_EQ(test, (int)n, kernel_sendmsg(s, &msg, &iov, 1, n));
 }
 
+/* What the hostile peer read: counts and the last segment per opcode. */
 struct kw_seen {
-	bool got;
-	struct srnic_ddp_seg seg;
+	int n[SRNIC_RDMAP_OPCODE_NR];
+	struct srnic_ddp_seg seg[SRNIC_RDMAP_OPCODE_NR];
 };
 
 static int kw_seen_begin(void *ctx, struct srnic_fpdu_rx *rx)
@@ -329,10 +330,11 @@ static int kw_seen_data(void *ctx, struct srnic_fpdu_rx *rx, const u8 *p,
 static int kw_seen_end(void *ctx, struct srnic_fpdu_rx *rx)
 {
 	struct kw_seen *k = ctx;
+	u8 op = rx->seg.h.opcode;
 
-	k->got = true;
-	k->seg = rx->seg;
-	return 1;
+	k->n[op]++;
+	k->seg[op] = rx->seg;
+	return 0;
 }
 
 static const struct srnic_fpdu_rx_ops kw_seen_ops = {
@@ -346,27 +348,19 @@ static bool kw_raw_expect(struct srnic_fpdu_rx *rx, struct socket *s,
 	u8 b[256];
 	int tries;
 
-	for (tries = 0; tries < 16; tries++) {
+	for (tries = 0; tries < 16 && !k->n[opcode]; tries++) {
 		struct msghdr msg = {};
 		struct kvec iov = { b, sizeof(b) };
-		size_t off = 0, used;
-		int n, rv;
+		size_t used;
+		int n;
 
 		n = kernel_recvmsg(s, &msg, &iov, 1, sizeof(b), 0);
 		if (n <= 0)
 			return false;
-		while (off < n) {
-			k->got = false;
-			rv = srnic_fpdu_rx_feed(rx, b + off, n - off, &used,
-						&kw_seen_ops, k);
-			off += used;
-			if (rv < 0)
-				return false;
-			if (k->got && k->seg.h.opcode == opcode)
-				return true;
-		}
+		if (srnic_fpdu_rx_feed(rx, b, n, &used, &kw_seen_ops, k))
+			return false;
 	}
-	return false;
+	return k->n[opcode];
 }
 
 static void kw_expect_term(struct kunit *test, struct kw_end *b,
@@ -374,6 +368,7 @@ static void kw_expect_term(struct kunit *test, struct kw_end *b,
 {
 	struct srnic_fpdu_rx *rx = kunit_kzalloc(test, sizeof(*rx), GFP_KERNEL);
 	struct kw_seen *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	const struct srnic_rdmap_term *t;
 	struct ib_qp_attr attr;
 	struct ib_qp_init_attr ia;
 	int i;
@@ -382,9 +377,10 @@ static void kw_expect_term(struct kunit *test, struct kw_end *b,
 	srnic_fpdu_rx_init(rx, true, SRNIC_RX_ULPDU_MAX);
 	KUNIT_ASSERT_TRUE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_TERMINATE,
 					      k));
-	KUNIT_EXPECT_EQ(test, k->seg.term.code.layer, layer);
-	KUNIT_EXPECT_EQ(test, k->seg.term.code.etype, etype);
-	KUNIT_EXPECT_EQ(test, k->seg.term.code.ecode, ecode);
+	t = &k->seg[SRNIC_RDMAP_TERMINATE].term;
+	KUNIT_EXPECT_EQ(test, t->code.layer, layer);
+	KUNIT_EXPECT_EQ(test, t->code.etype, etype);
+	KUNIT_EXPECT_EQ(test, t->code.ecode, ecode);
 	for (i = 0; i < 50 && !atomic_read(&b->ended); i++)
 		msleep(20);
 	KUNIT_EXPECT_EQ(test, 1, atomic_read(&b->ended));
@@ -459,6 +455,7 @@ static void read_response_longer_than_read_terminates(struct kunit *test)
 	struct kw_seen *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
 	struct srnic_ddp_hdr h = { .opcode = SRNIC_RDMAP_READ_RESP };
 	static const u8 pay[64];
+	const struct srnic_rdmap_rreq *rr;
 	struct ib_rdma_wr wr = {};
 	struct socket *raw, *sb;
 	struct ib_sge sge;
@@ -481,9 +478,10 @@ static void read_response_longer_than_read_terminates(struct kunit *test)
 	srnic_fpdu_rx_init(rx, true, SRNIC_RX_ULPDU_MAX);
 	KUNIT_ASSERT_TRUE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_READ_REQ,
 					      k));
-	KUNIT_EXPECT_EQ(test, k->seg.h.rreq.size, 32);
-	h.stag = k->seg.h.rreq.sink_stag;
-	h.to = k->seg.h.rreq.sink_to;
+	rr = &k->seg[SRNIC_RDMAP_READ_REQ].h.rreq;
+	KUNIT_EXPECT_EQ(test, rr->size, 32);
+	h.stag = rr->sink_stag;
+	h.to = rr->sink_to;
 	kw_raw_send(test, raw, &h, pay, 16);
 	h.to += 16;
 	h.last = true;
@@ -493,6 +491,68 @@ static void read_response_longer_than_read_terminates(struct kunit *test)
 	/* The Read never completes successfully: it is flushed. */
 	KUNIT_ASSERT_TRUE(test, kw_poll(b->cq, &wc));
 	KUNIT_EXPECT_EQ(test, IB_WC_WR_FLUSH_ERR, wc.status);
+
+	kw_end_fini(b);
+	sock_release(raw);
+}
+
+/* IB_SEND_FENCE: a Send behind a Read leaves only once the Read is done. */
+static void fenced_send_waits_for_read(struct kunit *test)
+{
+	u8 *dst = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct srnic_fpdu_rx *rx = kunit_kzalloc(test, sizeof(*rx), GFP_KERNEL);
+	struct kw_seen *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	struct srnic_ddp_hdr h = { .opcode = SRNIC_RDMAP_READ_RESP,
+				   .last = true };
+	static const u8 pay[32] = { 9, 8, 7 };
+	const struct srnic_rdmap_rreq *rr;
+	struct ib_send_wr swr = {};
+	struct ib_rdma_wr wr = {};
+	struct socket *raw, *sb;
+	struct ib_sge sge;
+	struct ib_wc wc;
+
+	KUNIT_ASSERT_TRUE(test, dst && b && rx && k);
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
+	kw_end_init(test, b, sb);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb,
+						  &kw_params, &kw_ops, b));
+	sge = (struct ib_sge){ (uintptr_t)dst, 32, b->pd->local_dma_lkey };
+	wr.wr.wr_id = 1;
+	wr.wr.opcode = IB_WR_RDMA_READ;
+	wr.wr.send_flags = IB_SEND_SIGNALED;
+	wr.wr.sg_list = &sge;
+	wr.wr.num_sge = 1;
+	wr.remote_addr = 0x1000;
+	wr.rkey = 0x4242;
+	swr.wr_id = 2;
+	swr.opcode = IB_WR_SEND;
+	swr.send_flags = IB_SEND_SIGNALED | IB_SEND_FENCE;
+	wr.wr.next = &swr;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(b->qp, &wr.wr, NULL));
+
+	srnic_fpdu_rx_init(rx, true, SRNIC_RX_ULPDU_MAX);
+	KUNIT_ASSERT_TRUE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_READ_REQ,
+					      k));
+	msleep(200);
+	raw->sk->sk_rcvtimeo = HZ / 5;
+	KUNIT_EXPECT_FALSE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_SEND, k));
+	KUNIT_EXPECT_EQ(test, 0, ib_poll_cq(b->cq, 1, &wc));
+
+	raw->sk->sk_rcvtimeo = 5 * HZ;
+	rr = &k->seg[SRNIC_RDMAP_READ_REQ].h.rreq;
+	h.stag = rr->sink_stag;
+	h.to = rr->sink_to;
+	kw_raw_send(test, raw, &h, pay, sizeof(pay));
+	KUNIT_EXPECT_TRUE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_SEND, k));
+	KUNIT_ASSERT_TRUE(test, kw_poll(b->cq, &wc));
+	KUNIT_EXPECT_EQ(test, 1, wc.wr_id);
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_MEMEQ(test, dst, pay, sizeof(pay));
+	KUNIT_ASSERT_TRUE(test, kw_poll(b->cq, &wc));
+	KUNIT_EXPECT_EQ(test, 2, wc.wr_id);
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
 
 	kw_end_fini(b);
 	sock_release(raw);
@@ -525,6 +585,7 @@ static struct kunit_case srnic_wire_cases[] = {
 	KUNIT_CASE(write_without_write_rights_terminates),
 	KUNIT_CASE(read_request_over_ird_terminates),
 	KUNIT_CASE(read_response_longer_than_read_terminates),
+	KUNIT_CASE(fenced_send_waits_for_read),
 	{}
 };
 
