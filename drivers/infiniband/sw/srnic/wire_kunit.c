@@ -558,6 +558,76 @@ static void fenced_send_waits_for_read(struct kunit *test)
 	sock_release(raw);
 }
 
+/* A Send with Invalidate of @stag from the raw peer. */
+static void kw_send_inv(struct kunit *test, struct socket *raw, u32 stag)
+{
+	struct srnic_ddp_hdr h = {
+		.opcode = SRNIC_RDMAP_SEND_INV, .last = true, .msn = 1,
+		.stag = stag,
+	};
+	static const u8 pay[8] = { 5 };
+
+	kw_raw_send(test, raw, &h, pay, sizeof(pay));
+}
+
+static void send_with_invalidate_checks_key_before_invalidating(struct kunit *test)
+{
+	u8 *win = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	u8 *dst = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct srnic_access_req req = { .op = SRNIC_OP_REMOTE_INV };
+	struct ib_recv_wr rwr = {};
+	struct srnic_term_code tc;
+	struct socket *raw, *sb;
+	struct scatterlist sg;
+	struct ib_sge sge;
+	struct ib_mr *mr;
+	struct ib_wc wc;
+	int round;
+
+	KUNIT_ASSERT_TRUE(test, win && dst && b);
+	for (round = 0; round < 2; round++) {
+		KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
+		kw_end_init(test, b, sb);
+		KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb,
+							  &kw_params, &kw_ops,
+							  b));
+		mr = kw_frmr(test, b, win, &sg, IB_ACCESS_LOCAL_WRITE |
+			     IB_ACCESS_REMOTE_WRITE);
+		sge = (struct ib_sge){ (uintptr_t)dst, 64,
+				       b->pd->local_dma_lkey };
+		rwr.wr_id = 3;
+		rwr.sg_list = &sge;
+		rwr.num_sge = 1;
+		KUNIT_ASSERT_EQ(test, 0, ib_post_recv(b->qp, &rwr, NULL));
+		if (!round) {
+			/* Right index, wrong key: refused, still valid. */
+			kw_send_inv(test, raw, mr->rkey ^ 1);
+			tc = srnic_access_term_code(&req,
+						    SRNIC_ACCESS_KEY_MISMATCH);
+			kw_expect_term(test, b, raw, tc.layer, tc.etype,
+				       tc.ecode);
+			KUNIT_EXPECT_EQ(test, SRNIC_MEM_VALID,
+					srnic_mem_state(&to_smr(mr)->mem));
+		} else {
+			kw_send_inv(test, raw, mr->rkey);
+			KUNIT_ASSERT_TRUE(test, kw_poll(b->cq, &wc));
+			KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+			KUNIT_EXPECT_EQ(test, 8, wc.byte_len);
+			KUNIT_EXPECT_TRUE(test,
+					  wc.wc_flags & IB_WC_WITH_INVALIDATE);
+			KUNIT_EXPECT_EQ(test, mr->rkey, wc.ex.invalidate_rkey);
+			KUNIT_EXPECT_EQ(test, SRNIC_MEM_INVALIDATED,
+					srnic_mem_state(&to_smr(mr)->mem));
+		}
+		srnic_wire_stop(to_sqp(b->qp));
+		ib_dereg_mr(mr);
+		ib_dma_unmap_sg(kw_dev, &sg, 1, DMA_BIDIRECTIONAL);
+		kw_end_fini(b);
+		sock_release(raw);
+	}
+}
+
 static int srnic_wire_suite_init(struct kunit_suite *suite)
 {
 	struct net_device *lo = dev_get_by_name(&init_net, "lo");
@@ -586,6 +656,7 @@ static struct kunit_case srnic_wire_cases[] = {
 	KUNIT_CASE(read_request_over_ird_terminates),
 	KUNIT_CASE(read_response_longer_than_read_terminates),
 	KUNIT_CASE(fenced_send_waits_for_read),
+	KUNIT_CASE(send_with_invalidate_checks_key_before_invalidating),
 	{}
 };
 
