@@ -628,6 +628,48 @@ static void send_with_invalidate_checks_key_before_invalidating(struct kunit *te
 	}
 }
 
+/* Held (protection lost): nothing leaves; released: the same WR goes. */
+static void held_stream_sends_nothing_until_released(struct kunit *test)
+{
+	u8 *src = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct srnic_fpdu_rx *rx = kunit_kzalloc(test, sizeof(*rx), GFP_KERNEL);
+	struct kw_seen *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	struct ib_send_wr swr = {};
+	struct socket *raw, *sb;
+	struct ib_sge sge;
+	struct ib_wc wc;
+
+	KUNIT_ASSERT_TRUE(test, src && b && rx && k);
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
+	kw_end_init(test, b, sb);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb,
+						  &kw_params, &kw_ops, b));
+	srnic_wire_hold(to_sqp(b->qp), true);
+	sge = (struct ib_sge){ (uintptr_t)src, 100, b->pd->local_dma_lkey };
+	swr.wr_id = 4;
+	swr.opcode = IB_WR_SEND;
+	swr.send_flags = IB_SEND_SIGNALED;
+	swr.sg_list = &sge;
+	swr.num_sge = 1;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(b->qp, &swr, NULL));
+	srnic_fpdu_rx_init(rx, true, SRNIC_RX_ULPDU_MAX);
+	raw->sk->sk_rcvtimeo = HZ / 2;
+	KUNIT_EXPECT_FALSE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_SEND, k));
+	KUNIT_EXPECT_EQ(test, 0, ib_poll_cq(b->cq, 1, &wc));
+	/* The QP was not torn down: released, the Send goes out. */
+	raw->sk->sk_rcvtimeo = 5 * HZ;
+	srnic_wire_hold(to_sqp(b->qp), false);
+	KUNIT_EXPECT_TRUE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_SEND, k));
+	KUNIT_EXPECT_EQ(test, 100, k->seg[SRNIC_RDMAP_SEND].pay_len);
+	KUNIT_ASSERT_TRUE(test, kw_poll(b->cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, 4, wc.wr_id);
+
+	kw_end_fini(b);
+	sock_release(raw);
+}
+
 static int srnic_wire_suite_init(struct kunit_suite *suite)
 {
 	struct net_device *lo = dev_get_by_name(&init_net, "lo");
@@ -657,6 +699,7 @@ static struct kunit_case srnic_wire_cases[] = {
 	KUNIT_CASE(read_response_longer_than_read_terminates),
 	KUNIT_CASE(fenced_send_waits_for_read),
 	KUNIT_CASE(send_with_invalidate_checks_key_before_invalidating),
+	KUNIT_CASE(held_stream_sends_nothing_until_released),
 	{}
 };
 
