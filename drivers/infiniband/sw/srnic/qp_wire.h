@@ -98,7 +98,6 @@ struct srnic_rx_cur {
  * @rx_work: continues receiving after a budget ran out
  * @end_work: calls &srnic_wire_ops.ended in process context
  * @tx: transmit state, only touched by @tx_work: the message being cut
- * @tx_seg: the FPDU of @tx being sent
  * @tx_kind: what @tx is: SRNIC_TX_*
  * @tx_sq_idx: with an SQ WR, its slot
  * @tx_wqe: with an SQ WR, a copy taken under the QP's lock
