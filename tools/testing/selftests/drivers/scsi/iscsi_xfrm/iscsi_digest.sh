@@ -36,11 +36,7 @@ IX_MODULE=${IX_MODULE:-iscsi_xfrm}
 . "$(dirname "$0")/../../../sanguard/lib.sh"
 . "$(dirname "$0")/iscsi_lib.sh"
 
-if [ -e /sys/kernel/debug/kmemleak ] || [ -e /proc/lockdep ]; then
-	MIB=${IX_MIB:-2}
-else
-	MIB=${IX_MIB:-4}
-fi
+MIB=$(ix_data_mib 2 4)
 
 DG_XI=${SG_PREFIX}x		# xgoff end in the initial namespace
 DG_XT=${SG_PREFIX}y		# xgoff end in namespace t

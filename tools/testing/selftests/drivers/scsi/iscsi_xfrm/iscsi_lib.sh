@@ -41,6 +41,24 @@
 # SANGUARD_FLAVOUR): the debug kernel's sanitizers are there for our code,
 # so the anchor's comparison run can go to the base kernel, where it costs
 # a fraction. By hand, or with IX_MODULES, every transport runs.
+# ix_data_mib SMALL LARGE: the data size for a volume test, IX_MIB if set.
+# LARGE only where volume is the point: the base kernel of make check, or a
+# kernel without sanitizers run by hand. The debug kernel (15-20 times
+# slower under TCG) and Debian's kernel (there for coverage, not volume)
+# get SMALL.
+ix_data_mib() {
+	if [ -n "${IX_MIB:-}" ]; then
+		echo "$IX_MIB"
+	elif [ "${SANGUARD_FLAVOUR:-}" = base ]; then
+		echo "$2"
+	elif [ -n "${SANGUARD_FLAVOUR:-}" ] || [ -e /sys/kernel/debug/kmemleak ] ||
+	     [ -e /proc/lockdep ]; then
+		echo "$1"
+	else
+		echo "$2"
+	fi
+}
+
 IX_RESULTS=()
 ix_each_transport() {
 	local m line rc pid failed e list

@@ -12,7 +12,7 @@
 # IX_MODULE=iscsi_xfrm runs one of them only.
 #
 # IX_MIB overrides the data size: 64 MiB on the base kernel, 4 MiB on the
-# debug kernel (15-20 times slower under TCG).
+# debug and distro kernels (ix_data_mib, iscsi_lib.sh).
 # Under make check the debug and distro kernels run iscsi_xfrm only, the
 # base kernel both (IX_FLAVOUR_MODULES, iscsi_lib.sh).
 # sanguard-flavours: debug base distro
@@ -24,11 +24,7 @@
 IX_FLAVOUR_MODULES=${IX_FLAVOUR_MODULES:-"debug:iscsi_xfrm distro:iscsi_xfrm"}
 ix_each_transport iscsi_tcp iscsi_xfrm
 
-if [ -e /sys/kernel/debug/kmemleak ] || [ -e /proc/lockdep ]; then
-	MIB=${IX_MIB:-4}
-else
-	MIB=${IX_MIB:-64}
-fi
+MIB=$(ix_data_mib 4 64)
 
 ix_transport_up || done_testing
 step "namespace t joined to the initial namespace by veth" ix_net_up || done_testing
