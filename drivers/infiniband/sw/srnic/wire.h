@@ -62,7 +62,8 @@ enum srnic_wire_end {
  * @tx_ok: may bytes go out now? False while the xfrm guard holds the
  *	connection (protection lost); the data path then sends nothing,
  *	keeps its work queued and waits for srnic_wire_hold(qp, false).
- *	Called in any context, with the QP's tx lock held; must not sleep.
+ *	Called from the transmit work (process context) with the wire's
+ *	spinlock held and BH disabled; must not sleep or take the QP's lock.
  * @ended: the data path has stopped using the stream for @why; called
  *	once, from process context (a work item), with no QP lock held. The
  *	connection manager moves the cm_id on (disconnect or close event) and
