@@ -175,6 +175,8 @@ static void srnic_dealloc_driver(struct ib_device *ibdev)
 	srnic_dev_forget(sdev);
 	WARN_ON(!xa_empty(&sdev->qp_xa));
 	xa_destroy(&sdev->qp_xa);
+	WARN_ON(!xa_empty(&sdev->cep_xa));
+	xa_destroy(&sdev->cep_xa);
 	/* MRs are freed after a grace period, then their names are gone. */
 	rcu_barrier();
 	srnic_stag_table_destroy(&sdev->stags);
@@ -207,6 +209,14 @@ static const struct ib_device_ops srnic_dev_ops = {
 	.get_dma_mr = srnic_get_dma_mr,
 	.get_hw_stats = srnic_get_hw_stats,
 	.get_port_immutable = srnic_get_port_immutable,
+	.iw_accept = srnic_iw_accept,
+	.iw_add_ref = srnic_iw_add_ref,
+	.iw_connect = srnic_iw_connect,
+	.iw_create_listen = srnic_iw_create_listen,
+	.iw_destroy_listen = srnic_iw_destroy_listen,
+	.iw_get_qp = srnic_iw_get_qp,
+	.iw_reject = srnic_iw_reject,
+	.iw_rem_ref = srnic_iw_rem_ref,
 	.map_mr_sg = srnic_map_mr_sg,
 	.modify_qp = srnic_modify_qp,
 	.modify_srq = srnic_modify_srq,
@@ -269,6 +279,7 @@ struct srnic_dev *srnic_dev_create(struct net_device *netdev,
 	ibdev = &sdev->ibdev;
 	INIT_LIST_HEAD(&sdev->list);
 	xa_init_flags(&sdev->qp_xa, XA_FLAGS_ALLOC1);
+	xa_init_flags(&sdev->cep_xa, XA_FLAGS_ALLOC1);
 	srnic_admit_init(&sdev->admit, SRNIC_ADMIT_STRICT);
 	srnic_limits_init(&sdev->limits);
 	rv = srnic_stag_table_init(&sdev->stags);

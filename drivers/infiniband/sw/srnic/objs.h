@@ -7,12 +7,15 @@
 #ifndef _SRNIC_OBJS_H
 #define _SRNIC_OBJS_H
 
+#include <linux/completion.h>
+#include <linux/refcount.h>
 #include <linux/workqueue.h>
 #include <rdma/ib_verbs.h>
 
 #include "srnic.h"
 
 struct ib_umem;
+struct srnic_cep;
 struct srnic_wire;
 
 struct srnic_pd {
@@ -164,6 +167,11 @@ struct srnic_rqe {
  * @sq_wire: entries from @sq_head on that the data path took; the next
  *	one it sends is at @sq_head + @sq_wire
  * @uid: the limits were charged to this user
+ * @cep: the connection endpoint the QP is connected through, with a
+ *	reference; set and cleared under @lock by the connection manager
+ * @cm_refs: iw_cm's references (iw_add_ref/iw_rem_ref) plus one of the
+ *	QP's own, dropped by destroy_qp, which then waits for @cm_done
+ * @cm_done: the last of @cm_refs went
  */
 struct srnic_qp {
 	struct ib_qp ibqp;
@@ -195,6 +203,9 @@ struct srnic_qp {
 	struct srnic_wire *wire;
 	u32 sq_wire;
 	kuid_t uid;
+	struct srnic_cep *cep;
+	refcount_t cm_refs;
+	struct completion cm_done;
 };
 
 /**

@@ -378,6 +378,8 @@ int srnic_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *attr,
 	INIT_WORK(&qp->err_work, srnic_qp_err_work);
 	INIT_WORK(&qp->drain_work, srnic_qp_drain_work);
 	qp->state = IB_QPS_RESET;
+	refcount_set(&qp->cm_refs, 1);
+	init_completion(&qp->cm_done);
 	qp->sig_all = attr->sq_sig_type == IB_SIGNAL_ALL_WR;
 	qp->max_send_sge = cap->max_send_sge;
 	qp->max_recv_sge = cap->max_recv_sge;
@@ -404,9 +406,14 @@ int srnic_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
 	struct srnic_dev *sdev = to_sdev(ibqp->device);
 	struct srnic_qp *qp = to_sqp(ibqp);
 
-	/* Normally stopped by the connection manager already. */
+	/* Its connection closes first (a CLOSE lets iw_cm drop its refs). */
+	srnic_cm_qp_destroy(qp);
 	srnic_wire_stop(qp);
 	xa_erase(&sdev->qp_xa, ibqp->qp_num);
+	/* iw_get_qp() lookups run under iw_cm's spinlock: let them end. */
+	synchronize_rcu();
+	if (!refcount_dec_and_test(&qp->cm_refs))
+		wait_for_completion(&qp->cm_done);
 	/* Off its CQs' lists first: no overflow can schedule it again. */
 	srnic_admit_qp_destroy(&sdev->admit, &qp->admit);
 	cancel_work_sync(&qp->err_work);
@@ -491,6 +498,7 @@ int srnic_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 	struct srnic_qp *qp = to_sqp(ibqp);
 	enum ib_qp_state cur, next;
 	u32 old_ird, new_ird;
+	bool do_cm = false;
 	int rv;
 
 	rv = srnic_modify_attrs_ok(attr, mask);
@@ -535,6 +543,8 @@ int srnic_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 	}
 	spin_unlock_bh(&qp->lock);
 
+	if (!rv && (next == IB_QPS_ERR || next == IB_QPS_SQD))
+		do_cm = true;
 	if (rv && new_ird > old_ird)
 		srnic_limits_uncharge(&sdev->limits, qp->uid, SRNIC_RES_IRD,
 				      new_ird - old_ird);
@@ -543,6 +553,9 @@ int srnic_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 				      old_ird - new_ird);
 out:
 	mutex_unlock(&qp->modify_lock);
+	/* iw_cm disconnects by moving the QP to ERR or SQD. */
+	if (do_cm)
+		srnic_cm_qp_down(qp);
 	return rv;
 }
 

@@ -71,6 +71,9 @@ enum srnic_identity {
  * @qp_xa: QPs by number; numbers are handed out cyclically so that a
  *	stale number does not name a new QP at once
  * @qp_next: cursor of the cyclic allocation in @qp_xa
+ * @cep_xa: connection endpoints by number (cm.c); a CONNECT_REQUEST
+ *	names its endpoint by number, so a stale one finds nothing
+ * @cep_next: cursor of the cyclic allocation in @cep_xa
  */
 struct srnic_dev {
 	struct ib_device ibdev;
@@ -86,6 +89,8 @@ struct srnic_dev {
 	struct srnic_limits limits;
 	struct xarray qp_xa;
 	u32 qp_next;
+	struct xarray cep_xa;
+	u32 cep_next;
 };
 
 static inline struct srnic_dev *to_sdev(struct ib_device *ibdev)

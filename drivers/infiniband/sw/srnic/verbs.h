@@ -8,6 +8,7 @@
 #include <linux/workqueue.h>
 #include <rdma/ib_umem.h>
 #include <rdma/ib_verbs.h>
+#include <rdma/iw_cm.h>
 #include <rdma/uverbs_ioctl.h>
 
 #include "objs.h"
@@ -62,6 +63,18 @@ int srnic_fill_res_qp_entry(struct sk_buff *msg, struct ib_qp *ibqp);
 int srnic_check_sges(struct ib_pd *pd, u32 qp_id, const struct ib_sge *sge,
 		     int num_sge, enum srnic_op op);
 void srnic_qp_cq_failed(struct srnic_admit_qp *aqp, void *arg);
+
+/* cm.c: the iw_cm ops, and what the QP tells the connection manager */
+int srnic_iw_connect(struct iw_cm_id *cm_id, struct iw_cm_conn_param *param);
+int srnic_iw_accept(struct iw_cm_id *cm_id, struct iw_cm_conn_param *param);
+int srnic_iw_reject(struct iw_cm_id *cm_id, const void *pdata, u8 pd_len);
+int srnic_iw_create_listen(struct iw_cm_id *cm_id, int backlog);
+int srnic_iw_destroy_listen(struct iw_cm_id *cm_id);
+struct ib_qp *srnic_iw_get_qp(struct ib_device *ibdev, int qpn);
+void srnic_iw_add_ref(struct ib_qp *ibqp);
+void srnic_iw_rem_ref(struct ib_qp *ibqp);
+void srnic_cm_qp_down(struct srnic_qp *qp);
+void srnic_cm_qp_destroy(struct srnic_qp *qp);
 
 /* srq.c */
 int srnic_create_srq(struct ib_srq *ibsrq, struct ib_srq_init_attr *attr,
