@@ -1,0 +1,244 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# srnic's connection manager under the in-kernel rdma_cm, between two
+# namespaces over veth, each with its own srnic device, driven through the
+# test-only consumer srnic_cmulp: connect and accept with private data both
+# ways (MPA revision 2, revision 1, and peer-to-peer RTR), a Send and an
+# RDMA Write over the connection, disconnect seen once on each side; a
+# reject carries its private data to the peer; a listener that never
+# answers gets the active side a timeout, and its pending requests go
+# with it; a silent TCP peer, an MPA request in pieces, and a reset in
+# the middle of the MPA exchange on the passive side; the xfrm guard
+# refusing the connection on either side (enforce, no SA), with the
+# reason in dmesg and "xguard conn show"; both ends destroyed at once.
+# Nothing is left behind: no rdma resources, no kernel warning, and both
+# modules unload.
+# sanguard-flavours: debug
+# sanguard-timeout: 600
+
+. "$(dirname "$0")/../../../sanguard/lib.sh"
+
+XG=$SG_TOP/tools/xguard/xguard
+CTL=/sys/kernel/debug/srnic_cmulp/ctl
+PAR=/sys/module/srnic/parameters
+A=10.77.0.1
+B=10.77.0.2
+
+if [ ! -x "$XG" ]; then
+	skip "srnic CM tests" "no $XG (make -C tools/xguard)"
+	done_testing
+fi
+
+# ua/ub CMD: a command to the consumer from namespace a or b.
+ua() { nsenter --net="/run/netns/$NS_a" bash -c "echo '$*' >$CTL"; }
+ub() { nsenter --net="/run/netns/$NS_b" bash -c "echo '$*' >$CTL"; }
+# field NAME KEY: a value of NAME's line, quotes stripped.
+field() {
+	awk -v n="$1" -v k="$2" '$1 == n { for (i = 2; i < NF; i++) if ($i == k) print $(i + 1) }' \
+		"$CTL" | tr -d '"'
+}
+# has_event NAME EVENT: NAME's events include EVENT.
+has_event() { field "$1" events | tr , '\n' | grep -qx "$2"; }
+# count_event NAME EVENT: how often.
+count_event() { field "$1" events | tr , '\n' | grep -cx "$2"; }
+wait_event() { wait_cond "${3:-20}" has_event "$1" "$2"; }
+# exists NAME: the consumer has a connection NAME.
+exists() { awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' "$CTL"; }
+xg() { "$XG" -n "$1" "${@:2}"; }
+dmesg_mark() { DMESG_MARK=$(dmesg | wc -l); }
+dmesg_since() { dmesg | tail -n +$((DMESG_MARK + 1)); }
+# established NS PORT: TCP connections on local port PORT in NS.
+established() {
+	ip netns exec "$1" ss -Htn state established "( sport = :$2 )" | wc -l
+}
+
+modprobe -r srnic siw 2>/dev/null
+load_module rdma_cm || { not_ok "rdma_cm loads"; done_testing; }
+load_module srnic || { not_ok "srnic loads"; done_testing; }
+load_module srnic_cmulp || { not_ok "srnic_cmulp loads"; done_testing; }
+ns_add a
+ns_add b
+veth_link a $A/24 b $B/24
+check "a srnic device in each namespace" \
+	nsenter --net="/run/netns/$NS_a" rdma link add cma0 type srnic netdev veth-b
+at_exit "rdma link delete cma0"
+check "and in b" \
+	nsenter --net="/run/netns/$NS_b" rdma link add cmb0 type srnic netdev veth-a
+at_exit "rdma link delete cmb0"
+xg "$NS_a" profile set mode off >/dev/null
+xg "$NS_b" profile set mode off >/dev/null
+WARN0=$(dmesg | grep -c -E 'WARNING:|BUG:' || true)
+
+# --- connect, accept, data, disconnect (MPA revision 2) ----------------------
+check "b listens and accepts with private data" ub listen L $B 4791 accept from-b
+check "a connects with private data" ua connect c1 $B 4791 from-a
+check "a: ESTABLISHED" wait_event c1 ESTABLISHED
+check "b: ESTABLISHED" wait_event L.1 ESTABLISHED
+check_eq "a saw resolve, route, established, each once" \
+	"ADDR_RESOLVED,ROUTE_RESOLVED,ESTABLISHED" "$(field c1 events)"
+check_eq "b saw the request and established, each once" \
+	"CONNECT_REQUEST,ESTABLISHED" "$(field L.1 events)"
+check_eq "b got a's private data" from-a "$(field L.1 peer_pd)"
+check_eq "a got b's private data" from-b "$(field c1 peer_pd)"
+check "xguard lists the connection in a as owner iwarp" \
+	bash -c "'$XG' -n '$NS_a' conn show | grep -q 'iwarp $A:[0-9]* -> $B:4791'"
+check "b registered its MR over the connection" \
+	wait_cond 20 test "$(field L.1 mr_ok)" = 1
+check "a posts a Send" ua send c1 send-over-cm
+check "b received it" wait_cond 20 test "$(field L.1 recvs)" = 1
+check_eq "with the bytes a sent" send-over-cm "$(field L.1 rx)"
+check "a posts an RDMA Write into b's MR" ua write c1 written-by-a
+check "both of a's WRs completed" wait_cond 20 test "$(field c1 wc_ok)" = 2
+check_eq "b's MR holds what a wrote" written-by-a "$(field L.1 mr)"
+check_eq "no completion failed on a" 0 "$(field c1 wc_err)"
+check "a disconnects" ua disconnect c1
+check "a: DISCONNECTED" wait_event c1 DISCONNECTED
+check "b: DISCONNECTED" wait_event L.1 DISCONNECTED
+check_eq "once on a" 1 "$(count_event c1 DISCONNECTED)"
+check_eq "once on b" 1 "$(count_event L.1 DISCONNECTED)"
+check "a frees its connection" ua free c1
+check "b frees its connection" ub free L.1
+
+# --- MPA revision 1, then peer-to-peer RTR ---------------------------------
+echo 1 >$PAR/mpa_rev
+check "revision 1: a connects" ua connect c2 $B 4791 rev-one
+check "revision 1: ESTABLISHED" wait_event c2 ESTABLISHED
+check_eq "revision 1: b got the private data" rev-one "$(field L.2 peer_pd)"
+check "revision 1: b's MR is registered" \
+	wait_cond 20 test "$(field L.2 mr_ok)" = 1
+check "revision 1: a Send arrives" ua send c2 rev1-send
+check "revision 1: received" wait_cond 20 test "$(field L.2 rx)" = rev1-send
+echo 2 >$PAR/mpa_rev
+ua free c2
+ub free L.2
+echo 1 >$PAR/mpa_p2p
+check "peer-to-peer: a connects" ua connect c3 $B 4791 p2p
+check "peer-to-peer: ESTABLISHED on a" wait_event c3 ESTABLISHED
+check "peer-to-peer: ESTABLISHED on b" wait_event L.3 ESTABLISHED
+check "peer-to-peer: b's MR is registered after the RTR" \
+	wait_cond 20 test "$(field L.3 mr_ok)" = 1
+check "peer-to-peer: a Write lands" ua write c3 p2p-write
+check "peer-to-peer: b's MR holds it" \
+	wait_cond 20 test "$(field L.3 mr)" = p2p-write
+check_eq "peer-to-peer: no receive was used by the RTR" 0 "$(field L.3 recvs)"
+echo 0 >$PAR/mpa_p2p
+ua free c3
+ub free L.3
+
+# --- reject with private data ------------------------------------------------
+check "b listens and rejects with private data" ub listen R $B 4792 reject go-away
+check "a connects" ua connect c4 $B 4792 knock
+check "a: REJECTED" wait_event c4 REJECTED
+check_eq "a got the reject's private data" go-away "$(field c4 peer_pd)"
+check_eq "a saw no ESTABLISHED" 0 "$(count_event c4 ESTABLISHED)"
+check_eq "b saw only the request" CONNECT_REQUEST "$(field R.1 events)"
+ua free c4
+ub free R.1
+
+# --- a listener that never answers; its pending requests ---------------------
+check "b listens and holds requests" ub listen H $B 4793 hold -
+for c in c5 c6 c7; do
+	check "a connects ($c)" ua connect $c $B 4793 -
+done
+for c in c5 c6 c7; do
+	check "a: the wait for the reply ends for $c (UNREACHABLE)" \
+		wait_event $c UNREACHABLE 30
+done
+check_eq "a: with -ETIMEDOUT" -110 "$(field c5 status)"
+check "b saw three requests" exists H.3
+check "b destroys the listener with three requests pending" ub free H
+for c in H.1 H.2 H.3; do
+	check "and the request $c after it" ub free $c
+done
+check_eq "no TCP connection is left on b's port" 0 "$(established "$NS_b" 4793)"
+ua free c5
+ua free c6
+ua free c7
+
+# --- the passive side against a raw TCP peer -------------------------------
+check "b listens (accept)" ub listen S $B 4794 accept from-s
+ip netns exec "$NS_a" python3 -c "
+import socket, time
+s = socket.create_connection(('$B', 4794)); time.sleep(8)" &
+silent=$!
+check "a silent peer: b drops it after its MPA wait" \
+	wait_cond 20 test "$(established "$NS_b" 4794)" = 0
+check "before the peer gave up" kill -0 $silent
+wait $silent
+check "and iw_cm never heard of it" bash -c "! grep -q '^S\\.' $CTL"
+out=$(ip netns exec "$NS_a" python3 -c "
+import socket, struct, time
+s = socket.create_connection(('$B', 4794))
+f = b'MPA ID Req Frame' + struct.pack('>BBH', 0x40, 1, 4) + b'abcd'
+for piece in (f[:5], f[5:19], f[19:22], f[22:]):
+    s.sendall(piece); time.sleep(0.4)
+r = b''
+while len(r) < 20:
+    d = s.recv(20 - len(r))
+    if not d: break
+    r += d
+print(r[:16].decode(), r[16] & 0x60, r[17])
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+s.close()" 2>&1)
+check_eq "an MPA request in four pieces gets a revision 1 reply with CRC" \
+	"MPA ID Rep Frame 64 1" "$out"
+check_eq "b took its private data" abcd "$(field S.1 peer_pd)"
+check "the peer's reset after the reply: b sees DISCONNECTED" \
+	wait_event S.1 DISCONNECTED
+check_eq "once" 1 "$(count_event S.1 DISCONNECTED)"
+ub free S.1
+ip netns exec "$NS_a" python3 -c "
+import socket, struct
+s = socket.create_connection(('$B', 4794))
+s.sendall(b'MPA ID Req Fr')
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+s.close()"
+check "a reset in the middle of the request: b drops it" \
+	wait_cond 10 test "$(established "$NS_b" 4794)" = 0
+check "and iw_cm never heard of it" bash -c "! grep -q '^S\\.2' $CTL"
+ub free S
+
+# --- the xfrm guard refuses: enforce, no SA --------------------------------
+xg "$NS_b" profile set mode enforce >/dev/null
+dmesg_mark
+check "passive refusal: a connects to b" ua connect c8 $B 4791 -
+check "a's connect fails (REJECTED)" wait_event c8 REJECTED
+check "b never delivered a request" bash -c "! grep -q '^L\\.4' $CTL"
+check "b's dmesg names the reason" \
+	bash -c "dmesg | tail -n +$((DMESG_MARK + 1)) | grep -q 'passive connection from $A:[0-9]* refused by the xfrm guard: no_ipsec'"
+check "xguard conn show in b lists the refusal" \
+	bash -c "'$XG' -n '$NS_b' conn show | grep -A1 'iwarp $B:4791 -> $A:' | grep -q 'refused no_ipsec'"
+ua free c8
+xg "$NS_b" profile set mode off >/dev/null
+xg "$NS_a" profile set mode enforce >/dev/null
+check "active refusal: a connects to b" ua connect c9 $B 4791 -
+check "a's connect fails (CONNECT_ERROR)" wait_event c9 CONNECT_ERROR
+check_eq "with -EACCES" -13 "$(field c9 status)"
+check "a's dmesg names the reason" \
+	bash -c "dmesg | tail -n +$((DMESG_MARK + 1)) | grep -q 'active connection to $B:4791 refused by the xfrm guard: no_ipsec'"
+check "xguard conn show in a lists the refusal" \
+	bash -c "'$XG' -n '$NS_a' conn show | grep -A1 'iwarp $A:[0-9]* -> $B:4791' | grep -q 'refused no_ipsec'"
+ua free c9
+xg "$NS_a" profile set mode off >/dev/null
+
+# --- both ends destroyed at once -----------------------------------------------
+check "a connects once more" ua connect c10 $B 4791 -
+check "ESTABLISHED" wait_event c10 ESTABLISHED
+n=$(awk '$1 ~ /^L\./ {print $1}' "$CTL" | tail -n 1)
+ua free c10 &
+ub free "$n" &
+wait
+check "both ends are gone" bash -c "! grep -qE '^(c10|$n) ' $CTL"
+ub free L
+
+# --- nothing left behind ---------------------------------------------------
+check_eq "no QP left" "" "$(rdma resource show qp 2>/dev/null | grep -E 'cma0|cmb0')"
+check_eq "no CM id left" "" "$(rdma resource show cm_id 2>/dev/null | grep -E 'cma0|cmb0')"
+check_eq "the consumer holds nothing" "" "$(cat "$CTL")"
+check "the devices go" bash -c "rdma link delete cma0 && rdma link delete cmb0"
+check "srnic_cmulp unloads" modprobe -r srnic_cmulp
+check "srnic unloads" modprobe -r srnic
+check_eq "no kernel warning" "$WARN0" "$(dmesg | grep -c -E 'WARNING:|BUG:' || true)"
+
+done_testing
