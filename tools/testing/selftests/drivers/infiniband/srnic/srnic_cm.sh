@@ -135,6 +135,7 @@ check_eq "a saw no ESTABLISHED" 0 "$(count_event c4 ESTABLISHED)"
 check_eq "b saw only the request" CONNECT_REQUEST "$(field R.1 events)"
 ua free c4
 ub free R.1
+ub free R
 
 # --- a listener that never answers; its pending requests ---------------------
 check "b listens and holds requests" ub listen H $B 4793 hold -

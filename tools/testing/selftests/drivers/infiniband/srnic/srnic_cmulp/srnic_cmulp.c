@@ -60,6 +60,7 @@ enum cu_mode { CU_ACCEPT, CU_REJECT, CU_HOLD };
  * @qp: the RC QP
  * @mr: the fast-registration MR over the MR half of @buf
  * @buf: receive half, then MR half
+ * @dev: the device @buf is mapped for
  * @dma: @buf's DMA address
  * @sg: @buf's MR half, for ib_map_mr_sg()
  * @cqe: completion of every WR
@@ -86,6 +87,7 @@ struct cu_conn {
 	struct ib_qp *qp;
 	struct ib_mr *mr;
 	u8 *buf;
+	struct ib_device *dev;
 	u64 dma;
 	struct scatterlist sg;
 	struct ib_cqe cqe;
@@ -180,6 +182,7 @@ static int cu_resources(struct cu_conn *c)
 	if (!c->buf)
 		return -ENOMEM;
 	c->dma = ib_dma_map_single(dev, c->buf, CU_BUF, DMA_BIDIRECTIONAL);
+	c->dev = dev;
 	c->pd = ib_alloc_pd(dev, 0);
 	if (IS_ERR(c->pd))
 		return PTR_ERR(c->pd);
@@ -216,6 +219,30 @@ static int cu_reg_mr(struct cu_conn *c)
 	};
 
 	return ib_post_send(c->qp, &wr.wr, NULL);
+}
+
+/* One word per event, so that the test reads them as fields. */
+static const char *cu_ev_name(enum rdma_cm_event_type e)
+{
+	static const char * const names[] = {
+		[RDMA_CM_EVENT_ADDR_RESOLVED] = "ADDR_RESOLVED",
+		[RDMA_CM_EVENT_ADDR_ERROR] = "ADDR_ERROR",
+		[RDMA_CM_EVENT_ROUTE_RESOLVED] = "ROUTE_RESOLVED",
+		[RDMA_CM_EVENT_ROUTE_ERROR] = "ROUTE_ERROR",
+		[RDMA_CM_EVENT_CONNECT_REQUEST] = "CONNECT_REQUEST",
+		[RDMA_CM_EVENT_CONNECT_RESPONSE] = "CONNECT_RESPONSE",
+		[RDMA_CM_EVENT_CONNECT_ERROR] = "CONNECT_ERROR",
+		[RDMA_CM_EVENT_UNREACHABLE] = "UNREACHABLE",
+		[RDMA_CM_EVENT_REJECTED] = "REJECTED",
+		[RDMA_CM_EVENT_ESTABLISHED] = "ESTABLISHED",
+		[RDMA_CM_EVENT_DISCONNECTED] = "DISCONNECTED",
+		[RDMA_CM_EVENT_DEVICE_REMOVAL] = "DEVICE_REMOVAL",
+		[RDMA_CM_EVENT_TIMEWAIT_EXIT] = "TIMEWAIT_EXIT",
+	};
+
+	if ((unsigned int)e < ARRAY_SIZE(names) && names[e])
+		return names[e];
+	return "OTHER";
 }
 
 static void cu_event_name(struct cu_conn *c, const char *what)
@@ -286,7 +313,7 @@ static int cu_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
 			((struct cu_conn *)id->context)->id = NULL;
 		return rv;
 	}
-	cu_event_name(c, rdma_event_msg(ev->event));
+	cu_event_name(c, cu_ev_name(ev->event));
 	if (ev->status)
 		c->status = ev->status;
 	switch (ev->event) {
@@ -327,11 +354,10 @@ static void cu_free(struct cu_conn *c)
 		ib_dereg_mr(c->mr);
 	if (!IS_ERR_OR_NULL(c->cq))
 		ib_free_cq(c->cq);
+	if (c->dev)
+		ib_dma_unmap_single(c->dev, c->dma, CU_BUF, DMA_BIDIRECTIONAL);
 	if (!IS_ERR_OR_NULL(c->pd))
 		ib_dealloc_pd(c->pd);
-	if (c->buf && c->pd && !IS_ERR(c->pd))
-		ib_dma_unmap_single(c->pd->device, c->dma, CU_BUF,
-				    DMA_BIDIRECTIONAL);
 	kfree(c->buf);
 	kfree(c);
 }
