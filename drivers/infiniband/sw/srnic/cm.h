@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * srnic: the connection manager. cm.c holds the iw_cm ops and the
- * endpoint state machine; cm_sock.c the kernel TCP socket, the xfrm
- * guard attachment and the MPA frames on the socket.
+ * srnic: the connection manager. cm.c holds the iw_cm ops, cm_cep.c the
+ * endpoint and its state machine, cm_sock.c the kernel TCP socket, the
+ * xfrm guard attachment and the MPA frames on the socket.
  */
 #ifndef _SRNIC_CM_H
 #define _SRNIC_CM_H
@@ -165,7 +165,9 @@ struct srnic_cep {
 #define SRNIC_CEP_F_TIMEOUT	1	/* the wait ran out */
 #define SRNIC_CEP_F_DOWN	2	/* data path ended or QP left RTS */
 
-/* cm.c */
+#define SRNIC_CEP_NO_EVENT	(-1)	/* &srnic_cep_step.event: none */
+
+/* cm_cep.c */
 struct srnic_cep_step srnic_cep_step(enum srnic_cep_state s, bool active,
 				     enum srnic_cep_input in);
 void srnic_cep_ird_ord(u16 my_ird, u16 my_ord, u16 peer_ird, u16 peer_ord,
@@ -174,6 +176,17 @@ enum srnic_mpa_crc_policy srnic_cep_crc_policy(enum xfrm_guard_crc crc);
 u32 srnic_cep_mulpdu(u32 mss);
 void srnic_cep_kick(struct srnic_cep *cep);
 void srnic_cep_put(struct srnic_cep *cep);
+struct srnic_cep *srnic_cep_alloc(struct srnic_dev *sdev, bool active);
+struct srnic_cep *srnic_cep_find(struct srnic_dev *sdev,
+				 const void *provider_data);
+void srnic_cep_arm(struct srnic_cep *cep);
+int srnic_cep_qp_link(struct srnic_cep *cep, struct srnic_qp *qp);
+void srnic_cep_qp_unlink(struct srnic_cep *cep);
+void srnic_cep_close(struct srnic_cep *cep);
+void srnic_cep_input(struct srnic_cep *cep, enum srnic_cep_input in);
+int srnic_cep_go(struct srnic_cep *cep);
+void srnic_cep_log(struct srnic_cep *cep, const char *what,
+		   enum srnic_mpa_err err);
 
 /* cm_sock.c */
 int srnic_cep_sock_listen(struct srnic_cep *cep, struct sockaddr_storage *a,

@@ -8,7 +8,7 @@
 
 #include "cm.h"
 
-#define NO_EVENT	(-1)
+#define NO_EVENT	SRNIC_CEP_NO_EVENT
 
 /* Every input to every state; at most one event, and its status. */
 static void each_input_delivers_at_most_one_event(struct kunit *test)
