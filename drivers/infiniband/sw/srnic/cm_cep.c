@@ -445,13 +445,17 @@ void srnic_cep_input(struct srnic_cep *cep, enum srnic_cep_input in)
 			ev.private_data = (void *)cep->f.pdata;
 			ev.private_data_len = cep->f.pd_len;
 		}
+		/*
+		 * rdma_cm reads the event's ird as the consumer's initiator
+		 * depth (its ORD) and ord as its responder resources (IRD).
+		 */
 		if (st.event == IW_CM_EVENT_CONNECT_REQUEST) {
 			ev.ird = cep->ord;
 			ev.ord = cep->ird;
 			rv = srnic_cep_up_request(cep, &ev);
 		} else if (cep->cm_id) {
-			ev.ird = cep->wp.ird;
-			ev.ord = cep->wp.ord;
+			ev.ird = cep->wp.ord;
+			ev.ord = cep->wp.ird;
 			rv = cep->cm_id->event_handler(cep->cm_id, &ev);
 		}
 	}
