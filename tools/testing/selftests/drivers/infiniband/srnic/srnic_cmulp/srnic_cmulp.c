@@ -258,8 +258,9 @@ static void cu_take_pdata(struct cu_conn *c, const struct rdma_cm_event *ev)
 	u8 len = min_t(u8, ev->param.conn.private_data_len, CU_TEXT);
 	char *bar;
 
-	if (!ev->param.conn.private_data)
-		len = 0;
+	/* A passive ESTABLISHED carries none: keep the request's. */
+	if (!ev->param.conn.private_data || !len)
+		return;
 	memcpy(c->peer_pd, ev->param.conn.private_data, len);
 	c->peer_pd[len] = 0;
 	bar = strchr(c->peer_pd, '|');
