@@ -21,7 +21,7 @@ PY=/usr/bin/python3
 SPEC=$TOP/Documentation/netlink/specs/xfrm_guard.yaml
 # The booted kernel's build directory links to its source tree, which has
 # the YNL client and schemas; SANGUARD_KSRC names another tree.
-KSRC=${SANGUARD_KSRC:-$(readlink -f "${SG_KMODS%/mods/lib/modules/*}/source" 2>/dev/null)}
+KSRC=${SANGUARD_KSRC:-$(readlink -f "${SG_KDIR:-}/source" 2>/dev/null)}
 CLI=$KSRC/tools/net/ynl/cli.py
 SCHEMA=$KSRC/Documentation/netlink/genetlink-legacy.yaml
 
