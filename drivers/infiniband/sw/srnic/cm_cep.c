@@ -624,6 +624,33 @@ static void srnic_cep_run_active(struct srnic_cep *cep)
 	}
 }
 
+/*
+ * A refused request that is an MPA request at all gets a reject whose
+ * private data names the reason (RFC 5044 7.1.4 lets the responder say
+ * why), e.g. "markers_unsupported". Best effort: the socket closes next.
+ */
+static void srnic_cep_refuse_request(struct srnic_cep *cep)
+{
+	const size_t rev_at = offsetof(struct srnic_mpa_hdr, rev);
+	const char *why = srnic_mpa_err_name(cep->f.err);
+	u8 rev = SRNIC_MPA_REV_1;
+	size_t len;
+	u8 *frame;
+
+	if (cep->f.err == SRNIC_MPA_ERR_KEY ||
+	    cep->f.err == SRNIC_MPA_ERR_KEY_DIR)
+		return;
+	if (cep->got > rev_at && cep->buf[rev_at] == SRNIC_MPA_REV_2)
+		rev = SRNIC_MPA_REV_2;
+	frame = kmalloc(SRNIC_MPA_FRAME_MAX, GFP_KERNEL);
+	if (!frame)
+		return;
+	if (!srnic_mpa_build_reject(rev, why, strlen(why), frame,
+				    SRNIC_MPA_FRAME_MAX, &len))
+		srnic_cep_mpa_send(cep, frame, len);
+	kfree(frame);
+}
+
 static void srnic_cep_run_passive(struct srnic_cep *cep)
 {
 	int rv;
@@ -631,6 +658,7 @@ static void srnic_cep_run_passive(struct srnic_cep *cep)
 	rv = srnic_cep_mpa_read(cep, SRNIC_MPA_REQ);
 	if (rv == -EPROTO) {
 		srnic_cep_log(cep, "request", cep->f.err);
+		srnic_cep_refuse_request(cep);
 		srnic_cep_input(cep, SRNIC_CEP_IN_MPA_BAD);
 	} else if (rv == -ECONNRESET) {
 		srnic_cep_input(cep, SRNIC_CEP_IN_RESET);
