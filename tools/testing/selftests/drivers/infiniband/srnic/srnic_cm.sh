@@ -11,7 +11,8 @@
 # with it; a silent TCP peer, an MPA request in pieces, and a reset in
 # the middle of the MPA exchange on the passive side; the xfrm guard
 # refusing the connection on either side (enforce, no SA), with the
-# reason in dmesg and "xguard conn show"; both ends destroyed at once.
+# reason in dmesg and "xguard conn show"; both ends destroyed at once; over
+# ESP, a lost SA holding a Send on the same connection until the SA is back.
 # Nothing is left behind: no rdma resources, no kernel warning, and both
 # modules unload.
 # sanguard-flavours: debug
@@ -38,6 +39,8 @@ field() {
 	awk -v n="$1" -v k="$2" '$1 == n { for (i = 2; i < NF; i++) if ($i == k) print $(i + 1) }' \
 		"$CTL" | tr -d '"'
 }
+# field_is NAME KEY VALUE: for waits, which must read the field each time.
+field_is() { [ "$(field "$1" "$2")" = "$3" ]; }
 # has_event NAME EVENT: NAME's events include EVENT.
 has_event() { field "$1" events | tr , '\n' | grep -qx "$2"; }
 # count_event NAME EVENT: how often.
@@ -52,6 +55,8 @@ dmesg_since() { dmesg | tail -n +$((DMESG_MARK + 1)); }
 established() {
 	ip netns exec "$1" ss -Htn state established "( sport = :$2 )" | wc -l
 }
+# established_is NS PORT N: for waits.
+established_is() { [ "$(established "$1" "$2")" = "$3" ]; }
 
 modprobe -r srnic siw 2>/dev/null
 load_module rdma_cm || { not_ok "rdma_cm loads"; done_testing; }
@@ -84,12 +89,12 @@ check_eq "a got b's private data" from-b "$(field c1 peer_pd)"
 check "xguard lists the connection in a as owner iwarp" \
 	bash -c "'$XG' -n '$NS_a' conn show | grep -q 'iwarp $A:[0-9]* -> $B:4791'"
 check "b registered its MR over the connection" \
-	wait_cond 20 test "$(field L.1 mr_ok)" = 1
+	wait_cond 20 field_is L.1 mr_ok 1
 check "a posts a Send" ua send c1 send-over-cm
-check "b received it" wait_cond 20 test "$(field L.1 recvs)" = 1
+check "b received it" wait_cond 20 field_is L.1 recvs 1
 check_eq "with the bytes a sent" send-over-cm "$(field L.1 rx)"
 check "a posts an RDMA Write into b's MR" ua write c1 written-by-a
-check "both of a's WRs completed" wait_cond 20 test "$(field c1 wc_ok)" = 2
+check "both of a's WRs completed" wait_cond 20 field_is c1 wc_ok 2
 check_eq "b's MR holds what a wrote" written-by-a "$(field L.1 mr)"
 check_eq "no completion failed on a" 0 "$(field c1 wc_err)"
 check "a disconnects" ua disconnect c1
@@ -106,9 +111,9 @@ check "revision 1: a connects" ua connect c2 $B 4791 rev-one
 check "revision 1: ESTABLISHED" wait_event c2 ESTABLISHED
 check_eq "revision 1: b got the private data" rev-one "$(field L.2 peer_pd)"
 check "revision 1: b's MR is registered" \
-	wait_cond 20 test "$(field L.2 mr_ok)" = 1
+	wait_cond 20 field_is L.2 mr_ok 1
 check "revision 1: a Send arrives" ua send c2 rev1-send
-check "revision 1: received" wait_cond 20 test "$(field L.2 rx)" = rev1-send
+check "revision 1: received" wait_cond 20 field_is L.2 rx rev1-send
 echo 2 >$PAR/mpa_rev
 ua free c2
 ub free L.2
@@ -117,10 +122,10 @@ check "peer-to-peer: a connects" ua connect c3 $B 4791 p2p
 check "peer-to-peer: ESTABLISHED on a" wait_event c3 ESTABLISHED
 check "peer-to-peer: ESTABLISHED on b" wait_event L.3 ESTABLISHED
 check "peer-to-peer: b's MR is registered after the RTR" \
-	wait_cond 20 test "$(field L.3 mr_ok)" = 1
+	wait_cond 20 field_is L.3 mr_ok 1
 check "peer-to-peer: a Write lands" ua write c3 p2p-write
 check "peer-to-peer: b's MR holds it" \
-	wait_cond 20 test "$(field L.3 mr)" = p2p-write
+	wait_cond 20 field_is L.3 mr p2p-write
 check_eq "peer-to-peer: no receive was used by the RTR" 0 "$(field L.3 recvs)"
 echo 0 >$PAR/mpa_p2p
 ua free c3
@@ -163,8 +168,9 @@ ip netns exec "$NS_a" python3 -c "
 import socket, time
 s = socket.create_connection(('$B', 4794)); time.sleep(8)" &
 silent=$!
+check "a silent peer connects" wait_cond 10 established_is "$NS_b" 4794 1
 check "a silent peer: b drops it after its MPA wait" \
-	wait_cond 20 test "$(established "$NS_b" 4794)" = 0
+	wait_cond 20 established_is "$NS_b" 4794 0
 check "before the peer gave up" kill -0 $silent
 wait $silent
 check "and iw_cm never heard of it" bash -c "! grep -q '^S\\.' $CTL"
@@ -189,6 +195,19 @@ check "the peer's reset after the reply: b sees DISCONNECTED" \
 	wait_event S.1 DISCONNECTED
 check_eq "once" 1 "$(count_event S.1 DISCONNECTED)"
 ub free S.1
+out=$(ip netns exec "$NS_a" python3 -c "
+import socket, struct
+s = socket.create_connection(('$B', 4794))
+s.sendall(b'MPA ID Req Frame' + struct.pack('>BBH', 0xc0, 1, 0))
+r = b''
+while True:
+    d = s.recv(64)
+    if not d: break
+    r += d
+print(r[:16].decode(), r[16] & 0x20, r[20:].decode())" 2>&1)
+check_eq "a request asking for markers gets a reject that says why" \
+	"MPA ID Rep Frame 32 markers_unsupported" "$out"
+check "and iw_cm never heard of it" bash -c "! grep -q '^S\\.2' $CTL"
 ip netns exec "$NS_a" python3 -c "
 import socket, struct
 s = socket.create_connection(('$B', 4794))
@@ -196,7 +215,7 @@ s.sendall(b'MPA ID Req Fr')
 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
 s.close()"
 check "a reset in the middle of the request: b drops it" \
-	wait_cond 10 test "$(established "$NS_b" 4794)" = 0
+	wait_cond 10 established_is "$NS_b" 4794 0
 check "and iw_cm never heard of it" bash -c "! grep -q '^S\\.2' $CTL"
 ub free S
 
@@ -231,6 +250,60 @@ ua free c10 &
 ub free "$n" &
 wait
 check "both ends are gone" bash -c "! grep -qE '^(c10|$n) ' $CTL"
+
+# --- over ESP: protection lost holds the stream, its return resumes it -------
+KAB=0x0102030405060708090a0b0c0d0e0f1011121314
+KBA=0x1112131415161718191a1b1c1d1e1f2021222324
+# esp_sa NS SRC DST SPI KEY: one transport-mode AES-GCM SA.
+esp_sa() {
+	ip -n "$1" xfrm state add src "$2" dst "$3" proto esp spi "$4" reqid 1 \
+		mode transport replay-window 32 aead 'rfc4106(gcm(aes))' "$5" 128
+}
+# esp_pol NS SRC DST DIR: traffic SRC -> DST goes through ESP.
+esp_pol() {
+	ip -n "$1" xfrm policy add src "$2" dst "$3" proto tcp dir "$4" \
+		tmpl src "$2" dst "$3" proto esp reqid 1 mode transport
+}
+for ns in "$NS_a" "$NS_b"; do
+	esp_sa "$ns" $A $B 0x1000 $KAB
+	esp_sa "$ns" $B $A 0x2000 $KBA
+done
+esp_pol "$NS_a" $A $B out
+esp_pol "$NS_a" $B $A in
+esp_pol "$NS_b" $B $A out
+esp_pol "$NS_b" $A $B in
+at_exit "ip -n $NS_a xfrm policy flush; ip -n $NS_b xfrm policy flush"
+xg "$NS_a" profile set mode enforce >/dev/null
+xg "$NS_b" profile set mode enforce >/dev/null
+check "over ESP, enforced: a connects" ua connect c11 $B 4791 -
+check "ESTABLISHED" wait_event c11 ESTABLISHED
+n=$(awk '$1 ~ /^L\./ {print $1}' "$CTL" | tail -n 1)
+check "xguard in a: the connection is protected" \
+	bash -c "'$XG' -n '$NS_a' conn show | grep -A1 'iwarp $A:[0-9]* -> $B:4791' | grep -q 'verdict protected'"
+check "b's MR is registered" wait_cond 30 field_is "$n" mr_ok 1
+check "a Send over ESP arrives" ua send c11 before-loss
+check "received" wait_cond 30 field_is "$n" rx before-loss
+ip -n "$NS_a" xfrm state delete src $A dst $B proto esp spi 0x1000
+check "a's outbound SA deleted: a's guard reports the loss" \
+	wait_cond 20 bash -c "'$XG' -n '$NS_a' conn show | grep -q 'protection lost 1'"
+check "a posts a Send while protection is lost" ua send c11 after-loss
+sg_nap 3
+check_eq "it is held: b has not received it" before-loss "$(field "$n" rx)"
+esp_sa "$NS_a" $A $B 0x1000 $KAB
+check "the SA is back: the held Send arrives" \
+	wait_cond 60 field_is "$n" rx after-loss
+check_eq "on the same connection: a saw no disconnect" 0 \
+	"$(count_event c11 DISCONNECTED)"
+check_eq "nor b" 0 "$(count_event "$n" DISCONNECTED)"
+check_eq "and no completion failed" 0 "$(field c11 wc_err)"
+ua free c11
+ub free "$n"
+xg "$NS_a" profile set mode off >/dev/null
+xg "$NS_b" profile set mode off >/dev/null
+for ns in "$NS_a" "$NS_b"; do
+	ip -n "$ns" xfrm policy flush
+	ip -n "$ns" xfrm state flush
+done
 ub free L
 
 # --- nothing left behind ---------------------------------------------------
