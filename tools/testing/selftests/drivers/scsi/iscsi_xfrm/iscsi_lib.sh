@@ -61,7 +61,7 @@ ix_data_mib() {
 
 IX_RESULTS=()
 ix_each_transport() {
-	local m line rc pid failed e list
+	local m line rc pid failed e list xenv
 	[ -n "$IX_MODULE_GIVEN" ] && return 0
 	[ $# -gt 0 ] || set -- iscsi_tcp iscsi_xfrm
 	list=${IX_MODULES:-$*}
@@ -72,10 +72,15 @@ ix_each_transport() {
 			list=${list//,/ }
 		done
 	fi
+	xenv=
+	[ "${SANGUARD_XTRACE:-}" = 1 ] && [ -r /tmp/sg-xtrace.env ] &&
+		xenv=/tmp/sg-xtrace.env
 	for m in $list; do
 		diag "--- $m ---"
 		failed=$SG_FAILED
-		exec {ix_fd}< <(IX_MODULE=$m bash "$0")
+		# BASH_ENV: under SANGUARD_XTRACE=1 (vm/guest-run.sh) the run
+		# per transport is traced too, into the same file.
+		exec {ix_fd}< <(IX_MODULE=$m BASH_ENV=$xenv bash "$0")
 		pid=$!
 		while IFS= read -r line <&$ix_fd; do
 			case "$line" in
