@@ -318,7 +318,12 @@ int srnic_iw_destroy_listen(struct iw_cm_id *cm_id)
 		if (!cep)
 			break;
 		mutex_lock(&cep->lock);
-		srnic_cep_close(cep);
+		/*
+		 * iw_accept or iw_reject may have claimed it since it left
+		 * the set: it is theirs now, and reports its own events.
+		 */
+		if (cep->listener == l)
+			srnic_cep_close(cep);
 		mutex_unlock(&cep->lock);
 		srnic_cep_put(cep);
 	}
