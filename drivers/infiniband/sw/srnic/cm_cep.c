@@ -231,6 +231,19 @@ static void srnic_cep_disarm(struct srnic_cep *cep)
 		srnic_cep_put(cep);
 }
 
+/*
+ * A new wait, the old one forgotten: a timeout that ran already must not
+ * end the new wait, so it is waited for (it only sets a bit and kicks)
+ * before its bit is cleared.
+ */
+static void srnic_cep_rearm(struct srnic_cep *cep)
+{
+	if (cancel_delayed_work_sync(&cep->timeout))
+		srnic_cep_put(cep);
+	clear_bit(SRNIC_CEP_F_TIMEOUT, &cep->flags);
+	srnic_cep_arm(cep);
+}
+
 static void srnic_cep_timeout(struct work_struct *work)
 {
 	struct srnic_cep *cep = container_of(to_delayed_work(work),
@@ -594,8 +607,7 @@ static enum srnic_cep_input srnic_cep_tcp_up(struct srnic_cep *cep)
 	kfree(frame);
 	if (rv)
 		return err ? SRNIC_CEP_IN_MPA_BAD : SRNIC_CEP_IN_RESET;
-	srnic_cep_disarm(cep);
-	srnic_cep_arm(cep);
+	srnic_cep_rearm(cep);
 	return SRNIC_CEP_IN_TCP_UP;
 }
 
