@@ -172,6 +172,8 @@ struct srnic_cep_step srnic_cep_step(enum srnic_cep_state s, bool active,
 				     enum srnic_cep_input in);
 void srnic_cep_ird_ord(u16 my_ird, u16 my_ord, u16 peer_ird, u16 peer_ord,
 		       u16 *ird, u16 *ord);
+void srnic_cep_peer_ird_ord(const struct srnic_mpa_params *p, u16 *ird,
+			    u16 *ord);
 enum srnic_mpa_crc_policy srnic_cep_crc_policy(enum xfrm_guard_crc crc);
 u32 srnic_cep_mulpdu(u32 mss);
 void srnic_cep_kick(struct srnic_cep *cep);

@@ -133,6 +133,32 @@ void srnic_cep_ird_ord(u16 my_ird, u16 my_ord, u16 peer_ird, u16 peer_ord,
 EXPORT_SYMBOL_IF_KUNIT(srnic_cep_ird_ord);
 
 /**
+ * srnic_cep_peer_ird_ord - what a passive endpoint reports of the request
+ * @p: the fields of the peer's MPA request
+ * @ird: set to the IRD the peer's ORD asks of us
+ * @ord: set to the ORD the peer's IRD allows us
+ *
+ * A revision 2 request carries 14-bit values; the CONNECT_REQUEST's are
+ * u8, and no QP of this device goes over %SRNIC_MAX_IRD_QP or
+ * %SRNIC_MAX_ORD_QP, so they are clamped to those (256 must not become
+ * 0). A revision 1 request says nothing: the device maxima.
+ *
+ * Context: any.
+ */
+void srnic_cep_peer_ird_ord(const struct srnic_mpa_params *p, u16 *ird,
+			    u16 *ord)
+{
+	if (p->rev != SRNIC_MPA_REV_2) {
+		*ird = SRNIC_MAX_IRD_QP;
+		*ord = SRNIC_MAX_ORD_QP;
+		return;
+	}
+	*ird = min_t(u16, p->ord, SRNIC_MAX_IRD_QP);
+	*ord = min_t(u16, p->ird, SRNIC_MAX_ORD_QP);
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_cep_peer_ird_ord);
+
+/**
  * srnic_cep_crc_policy - the MPA CRC policy from the guard's decision
  * @crc: xfrm_guard_crc() of the connection
  *
@@ -676,13 +702,7 @@ static void srnic_cep_run_passive(struct srnic_cep *cep)
 		srnic_cep_input(cep, SRNIC_CEP_IN_RESET);
 	} else if (!rv) {
 		srnic_cep_disarm(cep);
-		if (cep->f.p.rev == SRNIC_MPA_REV_2) {
-			cep->ird = cep->f.p.ord;
-			cep->ord = cep->f.p.ird;
-		} else {
-			cep->ird = SRNIC_MAX_IRD_QP;
-			cep->ord = SRNIC_MAX_ORD_QP;
-		}
+		srnic_cep_peer_ird_ord(&cep->f.p, &cep->ird, &cep->ord);
 		srnic_cep_input(cep, SRNIC_CEP_IN_MPA_OK);
 	}
 }

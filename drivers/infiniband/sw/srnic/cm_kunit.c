@@ -183,6 +183,39 @@ static void ird_ord_are_exact(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ord, 128);
 }
 
+/* The request's 14-bit IRD/ORD reach iw_cm's u8 fields clamped, not cut. */
+static void peer_ird_ord_are_clamped_to_the_device(struct kunit *test)
+{
+	struct srnic_mpa_params p = { .rev = SRNIC_MPA_REV_2 };
+	u16 ird, ord;
+
+	p.ird = 256;
+	p.ord = 300;
+	srnic_cep_peer_ird_ord(&p, &ird, &ord);
+	KUNIT_EXPECT_EQ(test, ird, SRNIC_MAX_IRD_QP);
+	KUNIT_EXPECT_EQ(test, ord, SRNIC_MAX_ORD_QP);
+	p.ird = 0x3fff;
+	p.ord = 0x3fff;
+	srnic_cep_peer_ird_ord(&p, &ird, &ord);
+	KUNIT_EXPECT_EQ(test, ird, SRNIC_MAX_IRD_QP);
+	KUNIT_EXPECT_EQ(test, ord, SRNIC_MAX_ORD_QP);
+	KUNIT_EXPECT_LE(test, ird, U8_MAX);
+	p.ird = 7;
+	p.ord = 3;
+	srnic_cep_peer_ird_ord(&p, &ird, &ord);
+	KUNIT_EXPECT_EQ(test, ird, 3);
+	KUNIT_EXPECT_EQ(test, ord, 7);
+	p.ird = 0;
+	p.ord = 0;
+	srnic_cep_peer_ird_ord(&p, &ird, &ord);
+	KUNIT_EXPECT_EQ(test, ird, 0);
+	KUNIT_EXPECT_EQ(test, ord, 0);
+	p.rev = SRNIC_MPA_REV_1;
+	srnic_cep_peer_ird_ord(&p, &ird, &ord);
+	KUNIT_EXPECT_EQ(test, ird, SRNIC_MAX_IRD_QP);
+	KUNIT_EXPECT_EQ(test, ord, SRNIC_MAX_ORD_QP);
+}
+
 static void crc_is_skipped_only_when_the_guard_says_so(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, srnic_cep_crc_policy(XFRM_GUARD_CRC_COMPUTE_SOFTWARE),
@@ -224,6 +257,7 @@ static struct kunit_case srnic_cm_cases[] = {
 	KUNIT_CASE(connected_endpoint_closes_once),
 	KUNIT_CASE(out_of_range_input_is_ignored),
 	KUNIT_CASE(ird_ord_are_exact),
+	KUNIT_CASE(peer_ird_ord_are_clamped_to_the_device),
 	KUNIT_CASE(crc_is_skipped_only_when_the_guard_says_so),
 	KUNIT_CASE(mulpdu_fits_the_mss),
 	{}
