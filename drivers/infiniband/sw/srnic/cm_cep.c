@@ -223,6 +223,7 @@ void srnic_cep_put(struct srnic_cep *cep)
 {
 	kref_put(&cep->ref, srnic_cep_release);
 }
+EXPORT_SYMBOL_IF_KUNIT(srnic_cep_put);
 
 /**
  * srnic_cep_kick - have the endpoint's work run
@@ -314,6 +315,7 @@ struct srnic_cep *srnic_cep_alloc(struct srnic_dev *sdev, bool active)
 	}
 	return cep;
 }
+EXPORT_SYMBOL_IF_KUNIT(srnic_cep_alloc);
 
 /**
  * srnic_cep_find - the endpoint a CONNECT_REQUEST's provider_data names
@@ -457,13 +459,34 @@ static int srnic_cep_up_request(struct srnic_cep *cep, struct iw_cm_event *ev)
 	return rv;
 }
 
+/*
+ * iw_cm copies an event's private data with GFP_ATOMIC and refuses the
+ * event when that fails. A CONNECT_REPLY it never took leaves its cm_id
+ * waiting for one for ever, so it gets another that needs no
+ * allocation: no private data, and a failure (-ENOMEM for a connection
+ * that was up) all the same, as the endpoint closes after it.
+ */
+static void srnic_cep_reply_bare(struct srnic_cep *cep, struct iw_cm_event *ev)
+{
+	ev->private_data = NULL;
+	ev->private_data_len = 0;
+	if (!ev->status)
+		ev->status = -ENOMEM;
+	if (cep->cm_id->event_handler(cep->cm_id, ev))
+		dev_warn_ratelimited(&cep->sdev->ibdev.dev,
+				     "connect: iw_cm refused CONNECT_REPLY (%d) twice\n",
+				     ev->status);
+}
+
 /**
  * srnic_cep_input - feed an input to the endpoint's state machine
  * @cep: the endpoint, locked
  * @in: what happened
  *
  * Delivers the step's event, then moves on; a step to
- * %SRNIC_CEP_CLOSED, or an event iw_cm could not take, closes.
+ * %SRNIC_CEP_CLOSED, or an event iw_cm could not take, closes. A
+ * CONNECT_REPLY iw_cm could not take is followed by a failed one that it
+ * can (srnic_cep_reply_bare()).
  *
  * Context: process; may sleep.
  */
@@ -496,6 +519,8 @@ void srnic_cep_input(struct srnic_cep *cep, enum srnic_cep_input in)
 			ev.ird = cep->wp.ord;
 			ev.ord = cep->wp.ird;
 			rv = cep->cm_id->event_handler(cep->cm_id, &ev);
+			if (rv && st.event == IW_CM_EVENT_CONNECT_REPLY)
+				srnic_cep_reply_bare(cep, &ev);
 		}
 	}
 	if (rv)
@@ -505,6 +530,7 @@ void srnic_cep_input(struct srnic_cep *cep, enum srnic_cep_input in)
 	else
 		cep->state = st.next;
 }
+EXPORT_SYMBOL_IF_KUNIT(srnic_cep_input);
 
 /**
  * srnic_cep_go - move the QP to RTS and hand it the stream

@@ -216,6 +216,83 @@ static void peer_ird_ord_are_clamped_to_the_device(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ord, SRNIC_MAX_ORD_QP);
 }
 
+/* A consumer whose iw_cm fails to copy private data (GFP_ATOMIC). */
+struct fake_iwcm {
+	int events;
+	int status;
+	int pd_len;
+	int refs;
+};
+
+static int fake_iwcm_event(struct iw_cm_id *cm_id, struct iw_cm_event *ev)
+{
+	struct fake_iwcm *f = cm_id->context;
+
+	if (ev->private_data_len)
+		return -ENOMEM;
+	f->events++;
+	f->status = ev->status;
+	f->pd_len = ev->private_data_len;
+	return 0;
+}
+
+static void fake_iwcm_rem_ref(struct iw_cm_id *cm_id)
+{
+	struct fake_iwcm *f = cm_id->context;
+
+	f->refs--;
+}
+
+static void reply_case_run(struct kunit *test, enum srnic_cep_input in,
+			   int status)
+{
+	static const u8 pdata[] = "refused-by-peer";
+	struct srnic_dev *sdev;
+	struct iw_cm_id *cm_id;
+	struct fake_iwcm *f;
+	struct srnic_cep *cep;
+
+	sdev = kunit_kzalloc(test, sizeof(*sdev), GFP_KERNEL);
+	cm_id = kunit_kzalloc(test, sizeof(*cm_id), GFP_KERNEL);
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sdev);
+	KUNIT_ASSERT_NOT_NULL(test, cm_id);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	xa_init_flags(&sdev->cep_xa, XA_FLAGS_ALLOC1);
+	cm_id->context = f;
+	cm_id->event_handler = fake_iwcm_event;
+	cm_id->rem_ref = fake_iwcm_rem_ref;
+	f->refs = 1;
+	cep = srnic_cep_alloc(sdev, true);
+	KUNIT_ASSERT_NOT_NULL(test, cep);
+	kref_get(&cep->ref);
+	mutex_lock(&cep->lock);
+	cep->cm_id = cm_id;
+	cep->state = SRNIC_CEP_WAIT_REP;
+	cep->f.pdata = pdata;
+	cep->f.pd_len = sizeof(pdata);
+	srnic_cep_input(cep, in);
+	KUNIT_EXPECT_EQ(test, cep->state, SRNIC_CEP_CLOSED);
+	mutex_unlock(&cep->lock);
+	srnic_cep_put(cep);
+	KUNIT_EXPECT_EQ(test, f->events, 1);
+	KUNIT_EXPECT_EQ(test, f->status, status);
+	KUNIT_EXPECT_EQ(test, f->pd_len, 0);
+	KUNIT_EXPECT_EQ(test, f->refs, 0);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&sdev->cep_xa));
+	xa_destroy(&sdev->cep_xa);
+}
+
+/*
+ * A CONNECT_REPLY iw_cm refuses (no memory for its private data) is
+ * followed by one without: the cm_id never waits for ever.
+ */
+static void refused_reply_is_retried_without_private_data(struct kunit *test)
+{
+	reply_case_run(test, SRNIC_CEP_IN_MPA_OK, -ENOMEM);
+	reply_case_run(test, SRNIC_CEP_IN_MPA_REJECT, -ECONNREFUSED);
+}
+
 static void crc_is_skipped_only_when_the_guard_says_so(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, srnic_cep_crc_policy(XFRM_GUARD_CRC_COMPUTE_SOFTWARE),
@@ -258,6 +335,7 @@ static struct kunit_case srnic_cm_cases[] = {
 	KUNIT_CASE(out_of_range_input_is_ignored),
 	KUNIT_CASE(ird_ord_are_exact),
 	KUNIT_CASE(peer_ird_ord_are_clamped_to_the_device),
+	KUNIT_CASE(refused_reply_is_retried_without_private_data),
 	KUNIT_CASE(crc_is_skipped_only_when_the_guard_says_so),
 	KUNIT_CASE(mulpdu_fits_the_mss),
 	{}
