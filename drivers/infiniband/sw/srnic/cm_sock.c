@@ -228,7 +228,8 @@ u32 srnic_cep_sock_mss(struct srnic_cep *cep)
  * path. A frame may come in any number of pieces.
  *
  * Context: process; the endpoint's lock held.
- * Return: 0 with the whole frame parsed in &srnic_cep.f; -EAGAIN for
+ * Return: 0 with the whole frame parsed in &srnic_cep.f (a reject's
+ * private data cut to the 255 bytes iw_cm carries); -EAGAIN for
  * more to come; -EPROTO for a refused frame (&srnic_cep.f.err says why);
  * -ECONNRESET when the stream closed first.
  */
@@ -240,8 +241,15 @@ int srnic_cep_mpa_read(struct srnic_cep *cep, enum srnic_mpa_dir dir)
 
 	for (;;) {
 		rv = srnic_mpa_parse(dir, cep->buf, cep->got, &cep->f);
-		/* iw_cm carries at most 255 bytes of private data. */
+		/*
+		 * iw_cm carries at most 255 bytes of private data. A reject
+		 * is still a reject: what it says is cut to that.
+		 */
 		if (!rv && cep->f.pd_len > U8_MAX) {
+			if (cep->f.reject) {
+				cep->f.pd_len = U8_MAX;
+				return 0;
+			}
 			cep->f.err = SRNIC_MPA_ERR_PDATA_LEN;
 			return -EPROTO;
 		}

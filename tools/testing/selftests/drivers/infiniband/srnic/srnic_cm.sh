@@ -142,6 +142,42 @@ ua free c4
 ub free R.1
 ub free R
 
+# A reject with more private data than iw_cm carries (255) is a reject.
+echo 1 >$PAR/mpa_rev
+ready=$(mktemp)
+at_exit "rm -f $ready"
+ip netns exec "$NS_b" python3 -c "
+import socket, struct
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(('$B', 4795)); l.listen(1); l.settimeout(30)
+open('$ready', 'w').write('listening')
+s, _ = l.accept()
+h = b''
+while len(h) < 20:
+    h += s.recv(20 - len(h))
+n = struct.unpack('>H', h[18:20])[0]
+while n > 0:
+    n -= len(s.recv(n))
+pd = b'long-reject-' + b'x' * 288
+s.sendall(b'MPA ID Rep Frame' + struct.pack('>BBH', 0x20, 1, len(pd)) + pd)
+s.settimeout(10)
+try:
+    s.recv(1)
+except OSError:
+    pass" &
+longrej=$!
+check "a raw peer in b listens" wait_cond 20 test -s "$ready"
+check "a connects to it" ua connect c4l $B 4795 knock
+check "its reject with 300 bytes of private data: REJECTED" \
+	wait_event c4l REJECTED
+check_eq "with -ECONNREFUSED" -111 "$(field c4l status)"
+check_eq "and the private data's start" \
+	"long-reject-$(printf 'x%.0s' $(seq 52))" "$(field c4l peer_pd)"
+echo 2 >$PAR/mpa_rev
+ua free c4l
+wait $longrej
+
 # --- a listener that never answers; its pending requests ---------------------
 check "b listens and holds requests" ub listen H $B 4793 hold -
 for c in c5 c6 c7; do
