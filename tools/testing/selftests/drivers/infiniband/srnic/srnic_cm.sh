@@ -62,6 +62,7 @@ modprobe -r srnic siw 2>/dev/null
 load_module rdma_cm || { not_ok "rdma_cm loads"; done_testing; }
 load_module srnic || { not_ok "srnic loads"; done_testing; }
 load_module srnic_cmulp || { not_ok "srnic_cmulp loads"; done_testing; }
+at_exit "echo 2 >$PAR/mpa_rev; echo 0 >$PAR/mpa_p2p"
 ns_add a
 ns_add b
 veth_link a $A/24 b $B/24
