@@ -138,7 +138,7 @@ static void srnic_cep_claim(struct srnic_cep *cep)
 	if (!l)
 		return;
 	cep->listener = NULL;
-	xa_erase(&l->pending, cep->id);
+	srnic_cep_unpend(l, cep);
 	srnic_cep_put(l);
 }
 
@@ -253,7 +253,9 @@ int srnic_iw_reject(struct iw_cm_id *cm_id, const void *pdata, u8 pd_len)
 /**
  * srnic_iw_create_listen - ib_device_ops.iw_create_listen
  * @cm_id: the listening cm_id; m_local_addr is used
- * @backlog: the listen backlog
+ * @backlog: the listen backlog; also the bound on connections accepted
+ *	and not yet answered by iw_accept or iw_reject (waiting for their
+ *	MPA request or for the consumer): one more is closed at once
  *
  * The socket lives in the network namespace of the device's netdev.
  *
@@ -272,6 +274,7 @@ int srnic_iw_create_listen(struct iw_cm_id *cm_id, int backlog)
 	kref_get(&cep->ref);
 	mutex_lock(&cep->lock);
 	cep->state = SRNIC_CEP_LISTEN;
+	cep->backlog = max(backlog, 1);
 	cm_id->add_ref(cm_id);
 	cep->cm_id = cm_id;
 	cm_id->provider_data = cep;
@@ -313,6 +316,7 @@ int srnic_iw_destroy_listen(struct iw_cm_id *cm_id)
 		if (cep) {
 			kref_get(&cep->ref);
 			__xa_erase(&l->pending, id);
+			atomic_dec(&l->children);
 		}
 		xa_unlock(&l->pending);
 		if (!cep)

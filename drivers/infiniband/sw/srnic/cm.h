@@ -107,6 +107,9 @@ struct srnic_cep_step {
  * @pending: a listener's children, by @id, until claimed; all are
  *	released on iw_destroy_listen (a CONNECT_REQUEST iw_cm drops when
  *	its listener goes is never answered)
+ * @children: a listener's entries in @pending
+ * @backlog: a listener's bound on @children: a TCP connection beyond it
+ *	is closed as soon as it is accepted
  * @qp_lock: protects @qp for the guard's callbacks; BH disabled
  * @qp: the QP the stream belongs to, from accept or connect
  * @sock: the TCP socket
@@ -139,6 +142,8 @@ struct srnic_cep {
 	struct iw_cm_id *cm_id;
 	struct srnic_cep *listener;
 	struct xarray pending;
+	atomic_t children;
+	int backlog;
 	spinlock_t qp_lock; /* qp */
 	struct srnic_qp *qp;
 	struct socket *sock;
@@ -177,6 +182,7 @@ void srnic_cep_peer_ird_ord(const struct srnic_mpa_params *p, u16 *ird,
 enum srnic_mpa_crc_policy srnic_cep_crc_policy(enum xfrm_guard_crc crc);
 u32 srnic_cep_mulpdu(u32 mss);
 void srnic_cep_kick(struct srnic_cep *cep);
+void srnic_cep_unpend(struct srnic_cep *l, struct srnic_cep *cep);
 void srnic_cep_put(struct srnic_cep *cep);
 struct srnic_cep *srnic_cep_alloc(struct srnic_dev *sdev, bool active);
 struct srnic_cep *srnic_cep_find(struct srnic_dev *sdev,

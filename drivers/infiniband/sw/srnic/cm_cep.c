@@ -239,6 +239,19 @@ void srnic_cep_kick(struct srnic_cep *cep)
 }
 
 /**
+ * srnic_cep_unpend - take a child out of its listener's pending set
+ * @l: the listener
+ * @cep: the child
+ *
+ * Context: any but hard IRQ.
+ */
+void srnic_cep_unpend(struct srnic_cep *l, struct srnic_cep *cep)
+{
+	if (xa_erase(&l->pending, cep->id))
+		atomic_dec(&l->children);
+}
+
+/**
  * srnic_cep_arm - start the bounded wait (%SRNIC_CM_MPA_TIMEOUT_MS)
  * @cep: the endpoint; its work sees %SRNIC_CEP_F_TIMEOUT when it ends
  *
@@ -428,7 +441,7 @@ void srnic_cep_close(struct srnic_cep *cep)
 	}
 	if (listener) {
 		cep->listener = NULL;
-		xa_erase(&listener->pending, cep->id);
+		srnic_cep_unpend(listener, cep);
 		srnic_cep_put(listener);
 	}
 	if (xa_erase(&cep->sdev->cep_xa, cep->id) == cep)
@@ -734,6 +747,26 @@ static void srnic_cep_run_passive(struct srnic_cep *cep)
 }
 
 /*
+ * srnic takes every connection off TCP's accept queue itself, so TCP's
+ * backlog bounds nothing: the listener's own does. A connection beyond
+ * it is closed unread, counted and logged.
+ */
+static bool srnic_cep_backlog_full(struct srnic_cep *l, struct socket *sock)
+{
+	struct sockaddr_storage local = {}, peer = {};
+
+	if (atomic_read(&l->children) < l->backlog)
+		return false;
+	atomic64_inc(&l->sdev->cm_backlog_refused);
+	kernel_getsockname(sock, (struct sockaddr *)&local);
+	kernel_getpeername(sock, (struct sockaddr *)&peer);
+	dev_info_ratelimited(&l->sdev->ibdev.dev,
+			     "listener %pISpc: %d connections unanswered, %pISpc refused\n",
+			     &local, l->backlog, &peer);
+	return true;
+}
+
+/*
  * A listener: take every connection TCP has ready. The listener's lock is
  * held; a new child is not locked (nobody can reach it before its state
  * says so, and a child's lock nests outside its listener's).
@@ -744,6 +777,10 @@ static void srnic_cep_run_listen(struct srnic_cep *l)
 	struct socket *sock;
 
 	while ((sock = srnic_cep_sock_accept(l))) {
+		if (srnic_cep_backlog_full(l, sock)) {
+			sock_release(sock);
+			continue;
+		}
 		cep = srnic_cep_alloc(l->sdev, false);
 		if (!cep) {
 			sock_release(sock);
@@ -758,6 +795,7 @@ static void srnic_cep_run_listen(struct srnic_cep *l)
 			srnic_cep_put(cep);
 			continue;
 		}
+		atomic_inc(&l->children);
 		kref_get(&l->ref);
 		cep->listener = l;
 		cep->state = SRNIC_CEP_WAIT_REQ;

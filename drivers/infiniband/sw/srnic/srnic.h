@@ -74,6 +74,8 @@ enum srnic_identity {
  * @cep_xa: connection endpoints by number (cm.c); a CONNECT_REQUEST
  *	names its endpoint by number, so a stale one finds nothing
  * @cep_next: cursor of the cyclic allocation in @cep_xa
+ * @cm_backlog_refused: TCP connections a listener refused because it had
+ *	its backlog of unanswered ones already (cm_cep.c)
  */
 struct srnic_dev {
 	struct ib_device ibdev;
@@ -91,6 +93,7 @@ struct srnic_dev {
 	u32 qp_next;
 	struct xarray cep_xa;
 	u32 cep_next;
+	atomic64_t cm_backlog_refused;
 };
 
 static inline struct srnic_dev *to_sdev(struct ib_device *ibdev)

@@ -18,6 +18,7 @@ static const struct rdma_stat_desc srnic_counter_descs[SRNIC_CNT_MAX] = {
 	[SRNIC_CNT_ADMISSION_REFUSED].name = "cq_admission_refused",
 	[SRNIC_CNT_LIMIT_REFUSED].name = "limit_refused",
 	[SRNIC_CNT_ADMISSION_OVERCOMMIT].name = "cq_admission_overcommit",
+	[SRNIC_CNT_CM_BACKLOG_REFUSED].name = "cm_backlog_refused",
 };
 
 /* The access check's refusals, by the counter that shows each. */
@@ -78,6 +79,8 @@ int srnic_get_hw_stats(struct ib_device *ibdev, struct rdma_hw_stats *stats,
 				     SRNIC_RES_NR) +
 		srnic_limits_refused(&sdev->limits, SRNIC_LIMIT_USER,
 				     SRNIC_RES_NR);
+	v[SRNIC_CNT_CM_BACKLOG_REFUSED] =
+		atomic64_read(&sdev->cm_backlog_refused);
 	return SRNIC_CNT_MAX;
 }
 EXPORT_SYMBOL_IF_KUNIT(srnic_get_hw_stats);

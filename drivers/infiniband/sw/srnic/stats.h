@@ -20,6 +20,8 @@
  * @SRNIC_CNT_LIMIT_REFUSED: a per-device or per-user limit refused one
  * @SRNIC_CNT_ADMISSION_OVERCOMMIT: a kernel consumer's queue admitted
  *	onto a CQ too small for it (cq_admission_kernel=account)
+ * @SRNIC_CNT_CM_BACKLOG_REFUSED: a TCP connection to a listener that had
+ *	as many unanswered connections as its backlog, closed at once
  * @SRNIC_CNT_MAX: number of counters
  *
  * Every counter is kept by the unit that refuses (access check,
@@ -38,6 +40,7 @@ enum srnic_counter {
 	SRNIC_CNT_ADMISSION_REFUSED,
 	SRNIC_CNT_LIMIT_REFUSED,
 	SRNIC_CNT_ADMISSION_OVERCOMMIT,
+	SRNIC_CNT_CM_BACKLOG_REFUSED,
 	SRNIC_CNT_MAX
 };
 

@@ -9,7 +9,9 @@
 # reject carries its private data to the peer; a listener that never
 # answers gets the active side a timeout, and its pending requests go
 # with it; a silent TCP peer, an MPA request in pieces, and a reset in
-# the middle of the MPA exchange on the passive side; the xfrm guard
+# the middle of the MPA exchange on the passive side; a reject with more
+# private data than iw_cm carries; more raw connections than a listener's
+# backlog, the excess refused and counted; the xfrm guard
 # refusing the connection on either side (enforce, no SA), with the
 # reason in dmesg and "xguard conn show"; both ends destroyed at once; over
 # ESP, a lost SA holding a Send on the same connection until the SA is back.
@@ -255,6 +257,59 @@ check "a reset in the middle of the request: b drops it" \
 	wait_cond 10 established_is "$NS_b" 4794 0
 check "and iw_cm never heard of it" bash -c "! grep -q '^S\\.2' $CTL"
 ub free S
+
+# --- more connections than the listener's backlog (8) ---------------------
+counter() {
+	rdma statistic show link cmb0/1 | grep -ow "$1 [0-9]*" | awk '{print $2}'
+}
+refused0=$(counter cm_backlog_refused)
+dmesg_mark
+check "b listens and holds requests (backlog 8)" ub listen P $B 4796 hold -
+out=$(ip netns exec "$NS_a" python3 -c "
+import socket, struct, time
+req = b'MPA ID Req Frame' + struct.pack('>BBH', 0x40, 1, 0)
+ss = []
+for i in range(12):
+    s = socket.create_connection(('$B', 4796), timeout=30)
+    s.sendall(req)
+    ss.append(s)
+def closed():
+    n = 0
+    for s in ss:
+        s.setblocking(False)
+        try:
+            if s.recv(64) == b'':
+                n += 1
+        except BlockingIOError:
+            pass
+        except OSError:
+            n += 1
+    return n
+end = time.time() + 30
+while closed() < 4 and time.time() < end:
+    time.sleep(0.2)
+time.sleep(2)
+print(closed())
+for s in ss:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+    s.close()" 2>&1)
+check_eq "12 raw connections: the 4 beyond the backlog are closed" 4 "$out"
+check "b saw eight requests" wait_cond 20 exists P.8
+check "and not a ninth" bash -c "! grep -q '^P\\.9 ' $CTL"
+check_eq "cm_backlog_refused counts the 4" $((refused0 + 4)) \
+	"$(counter cm_backlog_refused)"
+refusal_logged() { dmesg_since | grep -q 'connections unanswered, .* refused'; }
+check "b's dmesg says so" refusal_logged
+check "the peer's resets: b lets the held requests go" \
+	wait_cond 20 established_is "$NS_b" 4796 0
+check "the listener still takes a connection" ua connect c13 $B 4796 -
+check "b: its request" wait_cond 20 exists P.9
+for c in P.1 P.2 P.3 P.4 P.5 P.6 P.7 P.8 P.9; do
+	ub free $c
+done
+check "a: REJECTED once b let its request go" wait_event c13 REJECTED
+ua free c13
+ub free P
 
 # --- the xfrm guard refuses: enforce, no SA --------------------------------
 xg "$NS_b" profile set mode enforce >/dev/null

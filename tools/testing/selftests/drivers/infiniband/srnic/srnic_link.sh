@@ -16,7 +16,7 @@
 V=sg$$
 COUNTERS="invalid_stag stag_key_mismatch pd_mismatch rights_violation
 bounds_violation access_after_invalidate cq_overflow cq_admission_refused
-limit_refused cq_admission_overcommit"
+limit_refused cq_admission_overcommit cm_backlog_refused"
 # What srnic cannot do has no counter and no knob: no QP-scoped STags, no
 # wire, no memory windows, no user queues.
 ABSENT_COUNTERS="scope_violation ird_exceeded crc_errors crc_skipped"
