@@ -164,11 +164,19 @@ static int srnic_cep_accept(struct srnic_cep *cep, struct iw_cm_id *cm_id,
 		rv = srnic_cep_qp_link(cep, qp);
 	if (!rv) {
 		cep->wp.mulpdu = srnic_cep_mulpdu(srnic_cep_sock_mss(cep));
+		/* The peer hears "accepted" only of a QP that is in RTS. */
+		rv = srnic_cep_rts(cep);
+	}
+	if (!rv) {
 		rv = srnic_cep_mpa_send(cep, frame, len);
+	} else if (!srnic_mpa_build_reject(cep->f.p.rev, NULL, 0, frame,
+					   SRNIC_MPA_FRAME_MAX, &len)) {
+		/* Best effort: the connection closes next. */
+		srnic_cep_mpa_send(cep, frame, len);
 	}
 	kfree(frame);
 	if (!rv)
-		rv = srnic_cep_go(cep);
+		rv = srnic_cep_wire(cep);
 	return rv;
 }
 
@@ -177,8 +185,9 @@ static int srnic_cep_accept(struct srnic_cep *cep, struct iw_cm_id *cm_id,
  * @cm_id: the cm_id iw_cm made for the CONNECT_REQUEST
  * @param: QP number, IRD, ORD and private data of the reply
  *
- * Sends the MPA reply, moves the QP to RTS with the negotiated IRD and
- * ORD and hands it the stream; ESTABLISHED follows. A connection the
+ * Moves the QP to RTS with the negotiated IRD and ORD, sends the MPA
+ * reply and hands the QP the stream; ESTABLISHED follows. If the QP
+ * cannot go to RTS, the peer gets a reject instead. A connection the
  * peer dropped, or whose listener went, is gone: -ECONNRESET.
  *
  * Context: process; may sleep.

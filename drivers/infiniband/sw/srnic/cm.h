@@ -192,6 +192,8 @@ int srnic_cep_qp_link(struct srnic_cep *cep, struct srnic_qp *qp);
 void srnic_cep_qp_unlink(struct srnic_cep *cep);
 void srnic_cep_close(struct srnic_cep *cep);
 void srnic_cep_input(struct srnic_cep *cep, enum srnic_cep_input in);
+int srnic_cep_rts(struct srnic_cep *cep);
+int srnic_cep_wire(struct srnic_cep *cep);
 int srnic_cep_go(struct srnic_cep *cep);
 void srnic_cep_log(struct srnic_cep *cep, const char *what,
 		   enum srnic_mpa_err err);

@@ -546,16 +546,13 @@ void srnic_cep_input(struct srnic_cep *cep, enum srnic_cep_input in)
 EXPORT_SYMBOL_IF_KUNIT(srnic_cep_input);
 
 /**
- * srnic_cep_go - move the QP to RTS and hand it the stream
+ * srnic_cep_rts - move the QP to RTS with what MPA settled
  * @cep: the endpoint, locked; &srnic_cep.wp holds what MPA settled
  *
- * The socket gets its own callbacks back first: the data path saves
- * what it finds and restores it when it stops.
- *
  * Context: process; may sleep.
- * Return: 0, or the error of modify_qp or srnic_wire_start().
+ * Return: 0, or the error of modify_qp (e.g. an IRD over a limit).
  */
-int srnic_cep_go(struct srnic_cep *cep)
+int srnic_cep_rts(struct srnic_cep *cep)
 {
 	struct srnic_qp *qp = cep->qp;
 	struct ib_qp_attr attr = {};
@@ -572,11 +569,28 @@ int srnic_cep_go(struct srnic_cep *cep)
 	attr.qp_state = IB_QPS_RTS;
 	attr.max_rd_atomic = cep->wp.ord;
 	attr.max_dest_rd_atomic = cep->wp.ird;
-	rv = srnic_modify_qp(&qp->ibqp, &attr, IB_QP_STATE |
-			     IB_QP_MAX_QP_RD_ATOMIC | IB_QP_MAX_DEST_RD_ATOMIC,
-			     NULL);
-	if (rv)
-		return rv;
+	return srnic_modify_qp(&qp->ibqp, &attr, IB_QP_STATE |
+			       IB_QP_MAX_QP_RD_ATOMIC |
+			       IB_QP_MAX_DEST_RD_ATOMIC, NULL);
+}
+
+/**
+ * srnic_cep_wire - hand the QP, in RTS, the stream
+ * @cep: the endpoint, locked
+ *
+ * The socket gets its own callbacks back first: the data path saves
+ * what it finds and restores it when it stops.
+ *
+ * Context: process; may sleep.
+ * Return: 0, or the error of srnic_wire_start().
+ */
+int srnic_cep_wire(struct srnic_cep *cep)
+{
+	struct srnic_qp *qp = cep->qp;
+	int rv;
+
+	if (!qp)
+		return -ECONNRESET;
 	/* The data path saves the socket's own callbacks, not ours. */
 	srnic_cep_sock_unhook(cep);
 	rv = srnic_wire_start(qp, cep->sock, &cep->wp, &srnic_cep_wire_ops,
@@ -589,6 +603,20 @@ int srnic_cep_go(struct srnic_cep *cep)
 		srnic_cep_kick(cep);
 	}
 	return 0;
+}
+
+/**
+ * srnic_cep_go - move the QP to RTS and hand it the stream
+ * @cep: the endpoint, locked; &srnic_cep.wp holds what MPA settled
+ *
+ * Context: process; may sleep.
+ * Return: 0, or the error of srnic_cep_rts() or srnic_cep_wire().
+ */
+int srnic_cep_go(struct srnic_cep *cep)
+{
+	int rv = srnic_cep_rts(cep);
+
+	return rv ? rv : srnic_cep_wire(cep);
 }
 
 /**

@@ -11,7 +11,8 @@
 # with it; a silent TCP peer, an MPA request in pieces, and a reset in
 # the middle of the MPA exchange on the passive side; a reject with more
 # private data than iw_cm carries; more raw connections than a listener's
-# backlog, the excess refused and counted; the xfrm guard
+# backlog, the excess refused and counted; an accept whose QP cannot go
+# to RTS (no IRD left on the device) is a reject; the xfrm guard
 # refusing the connection on either side (enforce, no SA), with the
 # reason in dmesg and "xguard conn show"; both ends destroyed at once; over
 # ESP, a lost SA holding a Send on the same connection until the SA is back.
@@ -310,6 +311,18 @@ done
 check "a: REJECTED once b let its request go" wait_event c13 REJECTED
 ua free c13
 ub free P
+
+# --- an accept whose QP cannot go to RTS is a reject -------------------------
+IRDLIM=/sys/class/infiniband/cmb0/limit_dev_ird
+check "b's device allows no IRD" bash -c "echo 0 >$IRDLIM"
+check "b listens and accepts (IRD 1)" ub listen Q $B 4797 accept from-q
+check "a connects" ua connect c14 $B 4797 -
+check "a: REJECTED, as b's QP could not go to RTS" wait_event c14 REJECTED
+check_eq "a saw no ESTABLISHED" 0 "$(count_event c14 ESTABLISHED)"
+echo unlimited >$IRDLIM
+ua free c14
+ub free Q.1
+ub free Q
 
 # --- the xfrm guard refuses: enforce, no SA --------------------------------
 xg "$NS_b" profile set mode enforce >/dev/null
