@@ -99,10 +99,23 @@ ft_ended_for_good() {
 	! grep 'event accept conn=2' "$FT_LOG"
 }
 
-# ft_conn_errors: the codes of "detected conn error (N)" since the mark.
+# ft_conn_errors: the codes of "detected conn error (N)" since the mark,
+# each once, in ascending order (two processes: it runs in a loop).
 ft_conn_errors() {
-	ix_dmesg_since | sed -n 's/.*detected conn error (\([0-9]*\)).*/\1/p' |
-		sort -u | tr '\n' ' ' | sed 's/ $//'
+	dmesg | awk -v mark="$IX_DMESG_MARK" '
+		NR > mark && match($0, /detected conn error \([0-9]+\)/) {
+			seen[substr($0, RSTART + 21, RLENGTH - 22) + 0] = 1
+		}
+		END {
+			n = 0
+			for (c in seen) v[++n] = c + 0
+			for (i = 2; i <= n; i++)
+				for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+					t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+				}
+			for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? " " : ""), v[i]
+			print ""
+		}'
 }
 
 # ft_esp_in: packets the initiator's inbound SA has taken.
