@@ -12,7 +12,26 @@
 #include "verbs.h"
 
 static unsigned int srnic_mpa_rev = SRNIC_MPA_REV_2;
-module_param_named(mpa_rev, srnic_mpa_rev, uint, 0644);
+
+/* Anything but revision 1 or 2 is refused, not quietly taken as 2. */
+static int srnic_mpa_rev_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int rev;
+	int rv;
+
+	rv = kstrtouint(val, 0, &rev);
+	if (rv)
+		return rv;
+	if (rev != SRNIC_MPA_REV_1 && rev != SRNIC_MPA_REV_2)
+		return -EINVAL;
+	return param_set_uint(val, kp);
+}
+
+static const struct kernel_param_ops srnic_mpa_rev_ops = {
+	.set = srnic_mpa_rev_set,
+	.get = param_get_uint,
+};
+module_param_cb(mpa_rev, &srnic_mpa_rev_ops, &srnic_mpa_rev, 0644);
 MODULE_PARM_DESC(mpa_rev, "MPA revision of connect requests: 1 or 2 (default 2)");
 
 static bool srnic_mpa_p2p;
@@ -50,8 +69,7 @@ int srnic_iw_connect(struct iw_cm_id *cm_id, struct iw_cm_conn_param *param)
 	mutex_lock(&cep->lock);
 	cep->ird = param->ird;
 	cep->ord = param->ord;
-	cep->req.rev = srnic_mpa_rev == SRNIC_MPA_REV_1 ? SRNIC_MPA_REV_1 :
-							  SRNIC_MPA_REV_2;
+	cep->req.rev = READ_ONCE(srnic_mpa_rev);	/* 1 or 2: srnic_mpa_rev_set() */
 	cep->req.ird = param->ird;
 	cep->req.ord = param->ord;
 	if (cep->req.rev == SRNIC_MPA_REV_2 && srnic_mpa_p2p) {

@@ -66,6 +66,11 @@ load_module rdma_cm || { not_ok "rdma_cm loads"; done_testing; }
 load_module srnic || { not_ok "srnic loads"; done_testing; }
 load_module srnic_cmulp || { not_ok "srnic_cmulp loads"; done_testing; }
 at_exit "echo 2 >$PAR/mpa_rev; echo 0 >$PAR/mpa_p2p"
+# mpa_rev takes revision 1 or 2 and nothing else.
+for v in 0 3 x; do
+	check_fails "mpa_rev refuses $v" sh -c "echo $v >$PAR/mpa_rev"
+done
+check_eq "mpa_rev is still 2" 2 "$(cat $PAR/mpa_rev)"
 ns_add a
 ns_add b
 veth_link a $A/24 b $B/24
