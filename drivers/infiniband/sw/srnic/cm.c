@@ -38,6 +38,47 @@ static bool srnic_mpa_p2p;
 module_param_named(mpa_p2p, srnic_mpa_p2p, bool, 0644);
 MODULE_PARM_DESC(mpa_p2p, "ask for RFC 6581 peer-to-peer RTR in revision 2 requests (default off)");
 
+/*
+ * The RTR types a peer-to-peer request offers. Like cxgb4's p2p_type, it
+ * lets an administrator match a peer that handles only one of them, and
+ * lets the tests make each type go over the wire.
+ */
+static u8 srnic_mpa_rtr = SRNIC_MPA_RTR_ALL;
+
+static const char *const srnic_mpa_rtr_names[] = {
+	[SRNIC_MPA_RTR_ALL] = "any",
+	[SRNIC_MPA_RTR_WRITE] = "write",
+	[SRNIC_MPA_RTR_READ] = "read",
+	[SRNIC_MPA_RTR_SEND] = "send",
+};
+
+static int srnic_mpa_rtr_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(srnic_mpa_rtr_names); i++) {
+		if (srnic_mpa_rtr_names[i] &&
+		    sysfs_streq(val, srnic_mpa_rtr_names[i])) {
+			WRITE_ONCE(*(u8 *)kp->arg, i);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int srnic_mpa_rtr_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  srnic_mpa_rtr_names[READ_ONCE(*(u8 *)kp->arg)]);
+}
+
+static const struct kernel_param_ops srnic_mpa_rtr_ops = {
+	.set = srnic_mpa_rtr_set,
+	.get = srnic_mpa_rtr_get,
+};
+module_param_cb(mpa_rtr, &srnic_mpa_rtr_ops, &srnic_mpa_rtr, 0644);
+MODULE_PARM_DESC(mpa_rtr, "RTR message a peer-to-peer request offers: any, write, read or send (default any)");
+
 /**
  * srnic_iw_connect - ib_device_ops.iw_connect
  * @cm_id: the active cm_id; m_local_addr and m_remote_addr are used
@@ -74,7 +115,14 @@ int srnic_iw_connect(struct iw_cm_id *cm_id, struct iw_cm_conn_param *param)
 	cep->req.ord = param->ord;
 	if (cep->req.rev == SRNIC_MPA_REV_2 && srnic_mpa_p2p) {
 		cep->req.p2p = true;
-		cep->req.rtr = SRNIC_MPA_RTR_ALL;
+		/*
+		 * A Read RTR needs an ORD of one; without it the request
+		 * offers a Write, which every responder takes.
+		 */
+		cep->req.rtr = srnic_mpa_rtr_usable(READ_ONCE(srnic_mpa_rtr),
+						    param->ord, 1);
+		if (!cep->req.rtr)
+			cep->req.rtr = SRNIC_MPA_RTR_WRITE;
 	}
 	/* Sent once TCP is up (srnic_cep_tcp_up()). */
 	if (param->private_data_len) {
@@ -118,6 +166,7 @@ static int srnic_cep_build_reply(struct srnic_cep *cep,
 	struct srnic_mpa_params p = { .rev = f->p.rev };
 	enum srnic_mpa_err err;
 	bool crc;
+	u8 ok;
 
 	err = srnic_mpa_crc_decide(pol, SRNIC_MPA_REQ, f->p.crc, &crc);
 	if (err) {
@@ -134,7 +183,15 @@ static int srnic_cep_build_reply(struct srnic_cep *cep,
 		p.ord = cep->wp.ord;
 		if (f->p.p2p) {
 			p.p2p = true;
-			p.rtr = srnic_mpa_rtr_pick(f->p.rtr, SRNIC_MPA_RTR_ALL);
+			/* A Read RTR takes one of our IRD, one of their ORD. */
+			ok = srnic_mpa_rtr_usable(SRNIC_MPA_RTR_ALL, f->p.ord,
+						  cep->wp.ird);
+			p.rtr = srnic_mpa_rtr_pick(f->p.rtr, ok);
+			if (!p.rtr) {
+				srnic_cep_log(cep, "request",
+					      SRNIC_MPA_ERR_RTR_MISMATCH);
+				return -EPROTO;
+			}
 			cep->wp.rtr_expect = p.rtr;
 		}
 	} else {

@@ -662,6 +662,12 @@ static enum srnic_cep_input srnic_cep_got_reply(struct srnic_cep *cep)
 				  &cep->wp.ird, &cep->wp.ord);
 		if (f->p.p2p)
 			cep->wp.rtr_send = f->p.rtr;
+		/* A Read RTR beyond the ORD the reply left us: refused. */
+		if (cep->wp.rtr_send &&
+		    !srnic_mpa_rtr_usable(cep->wp.rtr_send, cep->wp.ord, 1)) {
+			srnic_cep_log(cep, "reply", SRNIC_MPA_ERR_RTR_MISMATCH);
+			return SRNIC_CEP_IN_MPA_BAD;
+		}
 	} else {
 		cep->wp.ird = cep->ird;
 		cep->wp.ord = cep->ord;

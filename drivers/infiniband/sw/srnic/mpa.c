@@ -416,6 +416,29 @@ u8 srnic_mpa_rtr_pick(u8 offered, u8 supported)
 EXPORT_SYMBOL_IF_KUNIT(srnic_mpa_rtr_pick);
 
 /**
+ * srnic_mpa_rtr_usable() - the RTR types a connection's Read credits allow
+ * @types: SRNIC_MPA_RTR_* mask
+ * @ord: the initiator's ORD
+ * @ird: the responder's IRD
+ *
+ * A zero-length RDMA Read is a Read Request like any other: the initiator
+ * holds it against its ORD until the response comes, and the responder
+ * takes an IRD credit for it. Without one of each it would exceed what
+ * was negotiated, so %SRNIC_MPA_RTR_READ is removed from @types.
+ *
+ * Context: any.
+ * Return: @types, without %SRNIC_MPA_RTR_READ unless @ord and @ird are
+ * both at least one.
+ */
+u8 srnic_mpa_rtr_usable(u8 types, u16 ord, u16 ird)
+{
+	if (!ord || !ird)
+		types &= ~SRNIC_MPA_RTR_READ;
+	return types;
+}
+EXPORT_SYMBOL_IF_KUNIT(srnic_mpa_rtr_usable);
+
+/**
  * srnic_mpa_crc_offer() - the C flag of a request
  * @policy: the local &enum srnic_mpa_crc_policy
  *

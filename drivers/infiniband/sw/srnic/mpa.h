@@ -160,6 +160,7 @@ int srnic_mpa_parse(enum srnic_mpa_dir dir, const void *buf, size_t len,
 enum srnic_mpa_err srnic_mpa_check_reply(const struct srnic_mpa_params *req,
 					 const struct srnic_mpa_frame *rep);
 u8 srnic_mpa_rtr_pick(u8 offered, u8 supported);
+u8 srnic_mpa_rtr_usable(u8 types, u16 ord, u16 ird);
 
 /* CRC: the C flag to send first, and what the peer's C flag decides. */
 bool srnic_mpa_crc_offer(enum srnic_mpa_crc_policy policy);

@@ -616,6 +616,31 @@ static void rtr_pick_prefers_write_then_read(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, srnic_mpa_rtr_pick(0, all), 0);
 }
 
+/* A Read RTR needs an ORD and an IRD of one; the other types need none. */
+static void rtr_read_needs_read_credits(struct kunit *test)
+{
+	const u8 all = SRNIC_MPA_RTR_ALL;
+	const u8 no_read = SRNIC_MPA_RTR_WRITE | SRNIC_MPA_RTR_SEND;
+
+	KUNIT_EXPECT_EQ(test, srnic_mpa_rtr_usable(all, 1, 1), all);
+	KUNIT_EXPECT_EQ(test, srnic_mpa_rtr_usable(all, 0, 1), no_read);
+	KUNIT_EXPECT_EQ(test, srnic_mpa_rtr_usable(all, 1, 0), no_read);
+	KUNIT_EXPECT_EQ(test, srnic_mpa_rtr_usable(all, 0, 0), no_read);
+	KUNIT_EXPECT_EQ(test, srnic_mpa_rtr_usable(SRNIC_MPA_RTR_READ, 0, 4), 0);
+	KUNIT_EXPECT_EQ(test, srnic_mpa_rtr_usable(SRNIC_MPA_RTR_READ, 127, 127),
+			SRNIC_MPA_RTR_READ);
+	KUNIT_EXPECT_EQ(test, srnic_mpa_rtr_usable(SRNIC_MPA_RTR_SEND, 0, 0),
+			SRNIC_MPA_RTR_SEND);
+	/* A responder with no IRD never picks the Read a request offers. */
+	KUNIT_EXPECT_EQ(test, srnic_mpa_rtr_pick(SRNIC_MPA_RTR_READ |
+						 SRNIC_MPA_RTR_SEND,
+						 srnic_mpa_rtr_usable(all, 1, 0)),
+			SRNIC_MPA_RTR_SEND);
+	KUNIT_EXPECT_EQ(test, srnic_mpa_rtr_pick(SRNIC_MPA_RTR_READ,
+						 srnic_mpa_rtr_usable(all, 1, 0)),
+			0);
+}
+
 /* CRC: every policy, on both ends, with the peer's C flag both ways. */
 struct t_crc {
 	const char *name;
@@ -752,6 +777,7 @@ static struct kunit_case srnic_mpa_cases[] = {
 	KUNIT_CASE_PARAM(builders_refuse_bad_frames, t_nobuild_gen_params),
 	KUNIT_CASE_PARAM(reply_must_answer_request, t_match_gen_params),
 	KUNIT_CASE(rtr_pick_prefers_write_then_read),
+	KUNIT_CASE(rtr_read_needs_read_credits),
 	KUNIT_CASE_PARAM(crc_decision_table, t_crc_gen_params),
 	KUNIT_CASE(crc_offered_only_when_required),
 	KUNIT_CASE(every_reason_has_a_name),

@@ -13,6 +13,7 @@
 #include <kunit/visibility.h>
 #include <rdma/restrack.h>
 
+#include "mpa.h"
 #include "qp_state.h"
 #include "verbs.h"
 #include "wire.h"
@@ -763,6 +764,24 @@ out:
 	return rv;
 }
 
+/*
+ * The peer-to-peer RTR (RFC 6581) of the QP's connection: the message it
+ * sent as initiator or took as responder; "none" without one.
+ */
+static const char *srnic_qp_rtr_name(struct srnic_qp *qp)
+{
+	switch (srnic_wire_rtr(qp)) {
+	case SRNIC_MPA_RTR_WRITE:
+		return "write";
+	case SRNIC_MPA_RTR_READ:
+		return "read";
+	case SRNIC_MPA_RTR_SEND:
+		return "send";
+	default:
+		return "none";
+	}
+}
+
 /**
  * srnic_fill_res_qp_entry - ib_device_ops.fill_res_qp_entry
  * @msg: the netlink message
@@ -775,10 +794,12 @@ int srnic_fill_res_qp_entry(struct sk_buff *msg, struct ib_qp *ibqp)
 	struct srnic_qp *qp = to_sqp(ibqp);
 	struct nlattr *table;
 	u32 sq_used, rq_used;
+	const char *rtr;
 
 	spin_lock_bh(&qp->lock);
 	sq_used = qp->sq_count;
 	rq_used = qp->rq_count;
+	rtr = srnic_qp_rtr_name(qp);
 	spin_unlock_bh(&qp->lock);
 
 	table = nla_nest_start(msg, RDMA_NLDEV_ATTR_DRIVER);
@@ -789,7 +810,8 @@ int srnic_fill_res_qp_entry(struct sk_buff *msg, struct ib_qp *ibqp)
 	    rdma_nl_put_driver_u32(msg, "rq_size", qp->rq_size) ||
 	    rdma_nl_put_driver_u32(msg, "rq_used", rq_used) ||
 	    rdma_nl_put_driver_u32(msg, "ird", qp->ird) ||
-	    rdma_nl_put_driver_u32(msg, "ord", qp->ord)) {
+	    rdma_nl_put_driver_u32(msg, "ord", qp->ord) ||
+	    rdma_nl_put_driver_string(msg, "rtr", rtr)) {
 		nla_nest_cancel(msg, table);
 		return -EMSGSIZE;
 	}

@@ -149,20 +149,27 @@ static int srnic_rx_send(struct srnic_wire *w, struct srnic_fpdu_rx *rx)
 	return 0;
 }
 
-/* Before the peer's RTR only the RTR itself (or a Terminate) may come. */
-static bool srnic_rx_rtr_ok(const struct srnic_wire *w, u8 op)
+/*
+ * Before the peer's RTR only the RTR itself (or a Terminate) may come. A
+ * Write or Send RTR is zero-length (RFC 6581); one with data is not an
+ * RTR, and taking it as data would leave us waiting for the RTR forever.
+ */
+static bool srnic_rx_rtr_ok(const struct srnic_wire *w,
+			    const struct srnic_ddp_seg *s)
 {
+	bool empty = !s->pay_len && s->h.last;
+
 	if (!w->rtr_wait)
 		return true;
-	switch (op) {
+	switch (s->h.opcode) {
 	case SRNIC_RDMAP_TERMINATE:
 		return true;
 	case SRNIC_RDMAP_WRITE:
-		return w->p.rtr_expect == SRNIC_MPA_RTR_WRITE;
+		return w->p.rtr_expect == SRNIC_MPA_RTR_WRITE && empty;
 	case SRNIC_RDMAP_READ_REQ:
 		return w->p.rtr_expect == SRNIC_MPA_RTR_READ;
 	case SRNIC_RDMAP_SEND:
-		return w->p.rtr_expect == SRNIC_MPA_RTR_SEND;
+		return w->p.rtr_expect == SRNIC_MPA_RTR_SEND && empty;
 	default:
 		return false;
 	}
@@ -181,7 +188,7 @@ static int srnic_rx_begin(void *ctx, struct srnic_fpdu_rx *rx)
 					  SRNIC_TERM_RDMAP_OPERATION,
 					  SRNIC_TERM_RDMAP_UNSPECIFIED },
 					  false, "qp_not_rts");
-	if (!srnic_rx_rtr_ok(w, op))
+	if (!srnic_rx_rtr_ok(w, &rx->seg))
 		return srnic_fpdu_rx_fail(rx, (struct srnic_term_code){
 					  SRNIC_TERM_LAYER_LLP,
 					  SRNIC_TERM_LLP_MPA,
@@ -296,15 +303,18 @@ static int srnic_rx_send_end(struct srnic_wire *w, struct srnic_fpdu_rx *rx)
 static int srnic_rx_rresp_end(struct srnic_wire *w)
 {
 	struct srnic_qp *qp = w->qp;
+	bool rtr;
 	u32 idx;
 
 	spin_lock_bh(&qp->lock);
 	spin_lock(&w->lock);
 	idx = w->orq[w->orq_head].sq_idx;
+	rtr = w->orq[w->orq_head].rtr;
 	w->orq_head = (w->orq_head + 1) % w->ord.max;
 	srnic_ddp_credit_put(&w->ord);
 	spin_unlock(&w->lock);
-	if (qp->state == IB_QPS_RTS && qp->sq_wire) {
+	/* The response to our Read RTR completes no WR. */
+	if (!rtr && qp->state == IB_QPS_RTS && qp->sq_wire) {
 		qp->sq[idx].done = true;
 		qp->sq[idx].status = IB_WC_SUCCESS;
 		srnic_qp_sq_done(qp);
@@ -371,6 +381,13 @@ static int srnic_rx_term_end(struct srnic_wire *w, struct srnic_fpdu_rx *rx)
 	return -ECONNRESET;
 }
 
+/* The peer's RTR is in: what we held back may go. */
+static void srnic_rx_rtr_came(struct srnic_wire *w)
+{
+	WRITE_ONCE(w->rtr_wait, false);
+	srnic_wire_tx_queue(w);
+}
+
 static int srnic_rx_end(void *ctx, struct srnic_fpdu_rx *rx)
 {
 	struct srnic_wire *w = ctx;
@@ -383,13 +400,14 @@ static int srnic_rx_end(void *ctx, struct srnic_fpdu_rx *rx)
 	switch (s->h.opcode) {
 	case SRNIC_RDMAP_WRITE:
 		if (w->rtr_wait && !s->pay_len)
-			w->rtr_wait = false;
+			srnic_rx_rtr_came(w);
 		return 0;
 	case SRNIC_RDMAP_READ_RESP:
 		return s->h.last ? srnic_rx_rresp_end(w) : 0;
 	case SRNIC_RDMAP_READ_REQ:
 		srnic_rx_uq_advance(&w->uq[SRNIC_DDP_QN_READ_REQ], s);
-		w->rtr_wait = false;
+		if (w->rtr_wait)
+			srnic_rx_rtr_came(w);
 		return srnic_rx_rreq_end(w, rx);
 	case SRNIC_RDMAP_TERMINATE:
 		return srnic_rx_term_end(w, rx);
@@ -397,7 +415,7 @@ static int srnic_rx_end(void *ctx, struct srnic_fpdu_rx *rx)
 		srnic_rx_uq_advance(&w->uq[SRNIC_DDP_QN_SEND], s);
 		if (!w->cur.have_rqe) {
 			/* The RTR Send: consumed without a completion. */
-			w->rtr_wait = false;
+			srnic_rx_rtr_came(w);
 			return 0;
 		}
 		return s->h.last ? srnic_rx_send_end(w, rx) : 0;

@@ -214,6 +214,7 @@ static bool srnic_tx_take_wqe(struct srnic_wire *w)
 			e->rd.to = wqe->num_sge ? wqe->sge[0].addr : 0;
 			e->rd.len = srnic_tx_wqe_len(wqe);
 			e->sq_idx = idx;
+			e->rtr = false;
 		}
 		spin_unlock(&w->lock);
 		if (!taken)
@@ -242,6 +243,23 @@ static void srnic_tx_wqe_done(struct srnic_wire *w, enum ib_wc_status status)
 	spin_unlock_bh(&qp->lock);
 }
 
+/*
+ * The last FPDU of a Read Response is framed (its payload copied out of
+ * the source): the Read is answered. Its IRD credit comes back now, not
+ * once the bytes are pushed: the peer may send its next Read as soon as
+ * this response reaches it, and that Read must find the credit free.
+ */
+static void srnic_tx_rresp_framed(struct srnic_wire *w)
+{
+	if (w->tx_rr.mem)
+		srnic_access_end(w->tx_rr.mem);
+	spin_lock_bh(&w->lock);
+	w->irq_head = (w->irq_head + 1) % w->ird.max;
+	w->irq_count--;
+	srnic_ddp_credit_put(&w->ird);
+	spin_unlock_bh(&w->lock);
+}
+
 /* The message whose last FPDU went out is over. */
 static void srnic_tx_msg_done(struct srnic_wire *w)
 {
@@ -250,15 +268,6 @@ static void srnic_tx_msg_done(struct srnic_wire *w)
 		/* A Read completes when its response has come. */
 		if (w->tx_wqe.opcode != IB_WR_RDMA_READ)
 			srnic_tx_wqe_done(w, IB_WC_SUCCESS);
-		break;
-	case SRNIC_TX_RRESP:
-		if (w->tx_rr.mem)
-			srnic_access_end(w->tx_rr.mem);
-		spin_lock_bh(&w->lock);
-		w->irq_head = (w->irq_head + 1) % w->ird.max;
-		w->irq_count--;
-		srnic_ddp_credit_put(&w->ird);
-		spin_unlock_bh(&w->lock);
 		break;
 	case SRNIC_TX_TERM:
 		srnic_wire_end(w, SRNIC_WIRE_END_TERM_SENT);
@@ -269,22 +278,52 @@ static void srnic_tx_msg_done(struct srnic_wire *w)
 	w->tx_kind = SRNIC_TX_NONE;
 }
 
+/*
+ * Our zero-length Read RTR waits for its response like any Read, in the
+ * ORQ and within the ORD (which the CM made at least one for it), so the
+ * response it gets is asked for, and a Read posted after it waits its turn.
+ */
+static bool srnic_tx_rtr_read_take(struct srnic_wire *w)
+{
+	struct srnic_orq_ent *e;
+	bool taken;
+
+	spin_lock_bh(&w->lock);
+	taken = srnic_ddp_credit_take(&w->ord);
+	if (taken) {
+		e = &w->orq[(w->orq_head + w->ord.used - 1) % w->ord.max];
+		memset(e, 0, sizeof(*e));
+		e->rtr = true;
+	}
+	spin_unlock_bh(&w->lock);
+	return taken;
+}
+
 static int srnic_tx_start_rtr(struct srnic_wire *w)
 {
 	struct srnic_ddp_hdr h = { .last = true, .msn = 1 };
 
-	if (w->rtr_todo == SRNIC_MPA_RTR_WRITE) {
+	int rv;
+
+	if (w->rtr_todo == SRNIC_MPA_RTR_WRITE)
 		h.opcode = SRNIC_RDMAP_WRITE;
-	} else if (w->rtr_todo == SRNIC_MPA_RTR_READ) {
+	else if (w->rtr_todo == SRNIC_MPA_RTR_READ)
 		h.opcode = SRNIC_RDMAP_READ_REQ;
-		w->tx_msn[SRNIC_DDP_QN_READ_REQ]++;
-	} else {
+	else
 		h.opcode = SRNIC_RDMAP_SEND;
-		w->tx_msn[SRNIC_DDP_QN_SEND]++;
-	}
+	rv = srnic_fpdu_tx_init(&w->tx, &h, 0, w->p.mulpdu, w->p.crc);
+	if (rv)
+		return rv;
+	/* srnic_wire_start() refused a Read RTR without an ORD. */
+	if (h.opcode == SRNIC_RDMAP_READ_REQ &&
+	    WARN_ON_ONCE(!srnic_tx_rtr_read_take(w)))
+		return -ENOSPC;
+	if (h.opcode != SRNIC_RDMAP_WRITE)
+		w->tx_msn[h.opcode == SRNIC_RDMAP_SEND ? SRNIC_DDP_QN_SEND :
+			  SRNIC_DDP_QN_READ_REQ]++;
 	w->rtr_todo = 0;
 	w->tx_kind = SRNIC_TX_RTR;
-	return srnic_fpdu_tx_init(&w->tx, &h, 0, w->p.mulpdu, w->p.crc);
+	return 0;
 }
 
 /* Pick the next message; false if there is none to send now. */
@@ -314,6 +353,12 @@ static bool srnic_tx_start(struct srnic_wire *w)
 
 	if (w->rtr_todo)
 		return !srnic_tx_start_rtr(w);
+	/*
+	 * A responder sends nothing before the initiator's RTR, but the
+	 * response to a Read RTR, which is how that RTR completes.
+	 */
+	if (!rresp && READ_ONCE(w->rtr_wait))
+		return false;
 	if (rresp) {
 		h.opcode = SRNIC_RDMAP_READ_RESP;
 		h.stag = w->tx_rr.rr.sink_stag;
@@ -355,8 +400,11 @@ static bool srnic_tx_next(struct srnic_wire *w)
 	if (w->tx_kind == SRNIC_TX_TERM)
 		return true;
 	rv = srnic_tx_frame(w);
-	if (!rv)
+	if (!rv) {
+		if (w->tx_kind == SRNIC_TX_RRESP && srnic_fpdu_tx_done(&w->tx))
+			srnic_tx_rresp_framed(w);
 		return true;
+	}
 	/* A local buffer went away under the WR: it fails, the QP too. */
 	if (w->tx_kind == SRNIC_TX_SQ)
 		srnic_tx_wqe_done(w, IB_WC_LOC_PROT_ERR);

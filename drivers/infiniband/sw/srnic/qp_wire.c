@@ -239,7 +239,8 @@ static void srnic_wire_free(struct srnic_wire *w)
  *
  * Context: process; may sleep.
  * Return: 0; -EINVAL if the QP already has a stream or @p cannot be
- * used (a MULPDU with no room for payload); -ENOMEM.
+ * used (a MULPDU with no room for payload, a Read RTR with no ORD to
+ * send it or no IRD to answer it); -ENOMEM.
  */
 int srnic_wire_start(struct srnic_qp *qp, struct socket *sock,
 		     const struct srnic_wire_params *p,
@@ -249,6 +250,10 @@ int srnic_wire_start(struct srnic_qp *qp, struct socket *sock,
 	int i, rv;
 
 	if (p->mulpdu <= SRNIC_DDP_HDR_MAX || !ops->tx_ok || !ops->ended)
+		return -EINVAL;
+	/* A Read RTR is held against the ORD, answered within the IRD. */
+	if ((p->rtr_send == SRNIC_MPA_RTR_READ && !p->ord) ||
+	    (p->rtr_expect == SRNIC_MPA_RTR_READ && !p->ird))
 		return -EINVAL;
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
@@ -376,3 +381,17 @@ void srnic_wire_kick(struct srnic_qp *qp)
 		srnic_wire_tx_queue(qp->wire);
 }
 EXPORT_SYMBOL_IF_KUNIT(srnic_wire_kick);
+
+/**
+ * srnic_wire_rtr - the peer-to-peer RTR message of the QP's stream
+ * @qp: the QP, lock held
+ *
+ * Context: any; the QP's lock held.
+ * Return: the %SRNIC_MPA_RTR_* type the QP sent as initiator or took as
+ * responder; 0 without an RTR or a stream.
+ */
+u8 srnic_wire_rtr(struct srnic_qp *qp)
+{
+	lockdep_assert_held(&qp->lock);
+	return qp->wire ? qp->wire->p.rtr_send | qp->wire->p.rtr_expect : 0;
+}

@@ -24,10 +24,13 @@
  * @rd: the sink range it asked for; every Read Response segment is
  *	bounded by it
  * @sq_idx: the READ WR's slot in the SQ
+ * @rtr: the zero-length Read we sent as our RTR (RFC 6581): no WR, its
+ *	response completes nothing
  */
 struct srnic_orq_ent {
 	struct srnic_rread rd;
 	u32 sq_idx;
+	bool rtr;
 };
 
 /**
@@ -76,7 +79,10 @@ struct srnic_rx_cur {
  * @uq: untagged queues 0 (Send), 1 (Read Request), 2 (Terminate)
  * @cur: the segment being received
  * @rx_budget: bytes left in this receive run
- * @rtr_wait: the peer's RTR message is still to come
+ * @rtr_wait: the peer's RTR message is still to come; until it has,
+ *	we send nothing but a Terminate and the response to a Read RTR
+ *	(RFC 6581: the responder waits for the RTR). Written by the rx
+ *	path, read by the transmit work (READ_ONCE/WRITE_ONCE)
  * @lock: protects the fields from @ird to @ended; BH disabled; nests
  *	inside &srnic_qp.lock and outside &srnic_cq.lock
  * @ird: inbound Reads outstanding (IRD, exact)

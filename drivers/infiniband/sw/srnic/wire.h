@@ -81,5 +81,6 @@ int srnic_wire_start(struct srnic_qp *qp, struct socket *sock,
 void srnic_wire_stop(struct srnic_qp *qp);
 void srnic_wire_hold(struct srnic_qp *qp, bool hold);
 void srnic_wire_kick(struct srnic_qp *qp);
+u8 srnic_wire_rtr(struct srnic_qp *qp);
 
 #endif /* _SRNIC_WIRE_H */

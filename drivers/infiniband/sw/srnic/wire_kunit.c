@@ -3,8 +3,9 @@
  * KUnit: the data path over a real TCP stream. Two kernel sockets joined
  * over loopback in init_net; either both ends are srnic QPs (a Send, an
  * RDMA Write and an RDMA Read move end to end, cut into small FPDUs with
- * CRCs on), or one end is a bare socket that plays a hostile peer and
- * reads back the Terminate the QP must answer with.
+ * CRCs on, after each peer-to-peer RTR type), or one end is a bare
+ * socket that plays a hostile peer and reads back the Terminate the QP
+ * must answer with, or what it holds back until the RTR.
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -18,6 +19,7 @@
 #include <net/tcp.h>
 #include <rdma/ib_verbs.h>
 
+#include "mpa.h"
 #include "objs.h"
 #include "qp_rx.h"
 #include "qp_tx.h"
@@ -670,6 +672,205 @@ static void held_stream_sends_nothing_until_released(struct kunit *test)
 	sock_release(raw);
 }
 
+/*
+ * Peer-to-peer (RFC 6581): A's first FPDU is the RTR type B picked, B
+ * consumes it without a completion, then both ways work. A Read RTR is
+ * held in A's ORQ like any Read, so its zero-length response is not
+ * "unasked"; with an ORD of 2 and A's own Read posted before the stream
+ * starts, that Read sits in the ORQ behind the RTR and still gets its
+ * own response and completion.
+ */
+struct kw_rtr_case {
+	const char *name;
+	u8 rtr;
+	u16 ord;
+	bool early_read;
+};
+
+static const struct kw_rtr_case kw_rtr_cases[] = {
+	{ "write", SRNIC_MPA_RTR_WRITE, 1, false },
+	{ "read", SRNIC_MPA_RTR_READ, 1, false },
+	{ "send", SRNIC_MPA_RTR_SEND, 1, false },
+	{ "read_ord2_read_queued", SRNIC_MPA_RTR_READ, 2, true },
+};
+
+static void kw_rtr_desc(const struct kw_rtr_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(kw_rtr, kw_rtr_cases, kw_rtr_desc);
+
+/* Everything a two-QP case set up, torn down however the case ends. */
+struct kw_two {
+	struct kw_end a, b;
+	struct ib_mr *mr;
+	struct scatterlist sg;
+};
+
+static void kw_two_fini(void *ctx)
+{
+	struct kw_two *t = ctx;
+
+	if (t->a.qp)
+		srnic_wire_stop(to_sqp(t->a.qp));
+	if (t->b.qp)
+		srnic_wire_stop(to_sqp(t->b.qp));
+	if (t->mr) {
+		ib_dereg_mr(t->mr);
+		ib_dma_unmap_sg(kw_dev, &t->sg, 1, DMA_BIDIRECTIONAL);
+	}
+	kw_end_fini(&t->a);
+	kw_end_fini(&t->b);
+}
+
+static void p2p_rtr_then_data_both_ways(struct kunit *test)
+{
+	const struct kw_rtr_case *c = test->param_value;
+	u8 *src = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	u8 *dst = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	u8 *rd = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	u8 *win = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct kw_two *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	struct srnic_wire_params pa = kw_params, pb = kw_params;
+	struct socket *sa, *sb;
+	struct ib_recv_wr rwr = {};
+	struct ib_rdma_wr wwr = {};
+	struct ib_send_wr swr = {};
+	struct ib_sge sge, rsge;
+	struct ib_wc wc;
+
+	KUNIT_ASSERT_TRUE(test, src && dst && rd && win && t);
+	pa.ord = c->ord;
+	pb.ird = c->ord;
+	pa.rtr_send = c->rtr;
+	pb.rtr_expect = c->rtr;
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&sa, &sb));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, kw_two_fini, t));
+	kw_end_init(test, &t->a, sa);
+	kw_end_init(test, &t->b, sb);
+	/* B's receive is posted first: a Send RTR must not take it. */
+	sge = (struct ib_sge){ (uintptr_t)dst, PAGE_SIZE, t->b.pd->local_dma_lkey };
+	rwr.wr_id = 21;
+	rwr.sg_list = &sge;
+	rwr.num_sge = 1;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_recv(t->b.qp, &rwr, NULL));
+	t->mr = kw_frmr(test, &t->b, win, &t->sg, IB_ACCESS_LOCAL_WRITE |
+			IB_ACCESS_REMOTE_READ);
+	kw_fill(win, PAGE_SIZE, 6);
+	/* A's Read of B's window, queued before A's stream starts. */
+	rsge = (struct ib_sge){ (uintptr_t)rd, 700, t->a.pd->local_dma_lkey };
+	wwr.wr.wr_id = 23;
+	wwr.wr.opcode = IB_WR_RDMA_READ;
+	wwr.wr.send_flags = IB_SEND_SIGNALED;
+	wwr.wr.sg_list = &rsge;
+	wwr.wr.num_sge = 1;
+	wwr.remote_addr = t->mr->iova + 8;
+	wwr.rkey = t->mr->rkey;
+	if (c->early_read)
+		KUNIT_ASSERT_EQ(test, 0, ib_post_send(t->a.qp, &wwr.wr, NULL));
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(t->b.qp), sb, &pb,
+						  &kw_ops, &t->b));
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(t->a.qp), sa, &pa,
+						  &kw_ops, &t->a));
+	if (c->early_read) {
+		KUNIT_ASSERT_TRUE(test, kw_poll(t->a.cq, &wc));
+		KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+		KUNIT_EXPECT_EQ(test, 23, wc.wr_id);
+		KUNIT_EXPECT_MEMEQ(test, rd, win + 8, 700);
+	}
+
+	/* A Send from A lands in B's receive; the RTR completed nothing. */
+	kw_fill(src, KW_LEN, 5);
+	sge = (struct ib_sge){ (uintptr_t)src, KW_LEN, t->a.pd->local_dma_lkey };
+	swr.wr_id = 22;
+	swr.opcode = IB_WR_SEND;
+	swr.send_flags = IB_SEND_SIGNALED;
+	swr.sg_list = &sge;
+	swr.num_sge = 1;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(t->a.qp, &swr, NULL));
+	KUNIT_ASSERT_TRUE(test, kw_poll(t->a.cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, 22, wc.wr_id);
+	KUNIT_ASSERT_TRUE(test, kw_poll(t->b.cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, 21, wc.wr_id);
+	KUNIT_EXPECT_EQ(test, KW_LEN, wc.byte_len);
+	KUNIT_EXPECT_MEMEQ(test, dst, src, KW_LEN);
+
+	/* A reads B's window (again): its Read gets this response. */
+	memset(rd, 0, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(t->a.qp, &wwr.wr, NULL));
+	KUNIT_ASSERT_TRUE(test, kw_poll(t->a.cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, 23, wc.wr_id);
+	KUNIT_EXPECT_MEMEQ(test, rd, win + 8, 700);
+	/* Nothing more completed on either side, nobody terminated. */
+	KUNIT_EXPECT_EQ(test, 0, ib_poll_cq(t->a.cq, 1, &wc));
+	KUNIT_EXPECT_EQ(test, 0, ib_poll_cq(t->b.cq, 1, &wc));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&t->a.ended));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&t->b.ended));
+}
+
+/*
+ * A responder sends nothing before the initiator's RTR (RFC 6581), and
+ * takes only a zero-length one: a first Write with data is no RTR.
+ */
+static void responder_waits_for_rtr(struct kunit *test)
+{
+	u8 *src = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct srnic_fpdu_rx *rx = kunit_kzalloc(test, sizeof(*rx), GFP_KERNEL);
+	struct kw_seen *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	struct srnic_wire_params pb = kw_params;
+	struct srnic_ddp_hdr h = { .opcode = SRNIC_RDMAP_WRITE, .last = true };
+	struct ib_send_wr swr = {};
+	struct socket *raw, *sb;
+	struct ib_sge sge;
+	struct ib_wc wc;
+
+	KUNIT_ASSERT_TRUE(test, src && b && rx && k);
+	pb.rtr_expect = SRNIC_MPA_RTR_WRITE;
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
+	kw_end_init(test, b, sb);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb, &pb,
+						  &kw_ops, b));
+	sge = (struct ib_sge){ (uintptr_t)src, 100, b->pd->local_dma_lkey };
+	swr.wr_id = 31;
+	swr.opcode = IB_WR_SEND;
+	swr.send_flags = IB_SEND_SIGNALED;
+	swr.sg_list = &sge;
+	swr.num_sge = 1;
+	KUNIT_EXPECT_EQ(test, 0, ib_post_send(b->qp, &swr, NULL));
+	srnic_fpdu_rx_init(rx, true, SRNIC_RX_ULPDU_MAX);
+	raw->sk->sk_rcvtimeo = HZ / 2;
+	KUNIT_EXPECT_FALSE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_SEND, k));
+	KUNIT_EXPECT_EQ(test, 0, ib_poll_cq(b->cq, 1, &wc));
+	/* The zero-length Write RTR: B's Send goes out behind it. */
+	raw->sk->sk_rcvtimeo = 5 * HZ;
+	kw_raw_send(test, raw, &h, NULL, 0);
+	KUNIT_EXPECT_TRUE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_SEND, k));
+	KUNIT_EXPECT_EQ(test, 100, k->seg[SRNIC_RDMAP_SEND].pay_len);
+	KUNIT_EXPECT_TRUE(test, kw_poll(b->cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, 31, wc.wr_id);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&b->ended));
+	kw_end_fini(b);
+	sock_release(raw);
+
+	/* Again, but the peer's first FPDU is a Write with data. */
+	memset(b, 0, sizeof(*b));
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
+	kw_end_init(test, b, sb);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb, &pb,
+						  &kw_ops, b));
+	kw_raw_send(test, raw, &h, src, 16);
+	kw_expect_term(test, b, raw, SRNIC_TERM_LAYER_LLP, SRNIC_TERM_LLP_MPA,
+		       SRNIC_TERM_LLP_NO_RTR);
+	kw_end_fini(b);
+	sock_release(raw);
+}
+
 static int srnic_wire_suite_init(struct kunit_suite *suite)
 {
 	struct net_device *lo = dev_get_by_name(&init_net, "lo");
@@ -700,6 +901,8 @@ static struct kunit_case srnic_wire_cases[] = {
 	KUNIT_CASE(fenced_send_waits_for_read),
 	KUNIT_CASE(send_with_invalidate_checks_key_before_invalidating),
 	KUNIT_CASE(held_stream_sends_nothing_until_released),
+	KUNIT_CASE_PARAM(p2p_rtr_then_data_both_ways, kw_rtr_gen_params),
+	KUNIT_CASE(responder_waits_for_rtr),
 	{}
 };
 
