@@ -5,7 +5,8 @@
 # namespaces over veth, each with its own srnic device, driven through the
 # test-only consumer srnic_cmulp: connect and accept with private data both
 # ways (MPA revision 2, revision 1, and peer-to-peer RTR), a Send and an
-# RDMA Write over the connection, disconnect seen once on each side; a
+# RDMA Write over the connection, disconnect seen once on each side; each
+# peer-to-peer RTR type (zero-length Read, Send, Write) then data; a
 # reject carries its private data to the peer; a listener that never
 # answers gets the active side a timeout, and its pending requests go
 # with it; a silent TCP peer, an MPA request in pieces, and a reset in
@@ -54,6 +55,17 @@ exists() { awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' "$CTL"; }
 xg() { "$XG" -n "$1" "${@:2}"; }
 dmesg_mark() { DMESG_MARK=$(dmesg | wc -l); }
 dmesg_since() { dmesg | tail -n +$((DMESG_MARK + 1)); }
+# qp_rtr_is NS DEV RTR: a QP of DEV, seen from NS, has the driver field
+# "rtr RTR" (rdma resource -dd prints it as drv_rtr); prints what rdma
+# said if not.
+qp_rtr_is() {
+	local out
+
+	out=$(nsenter --net="/run/netns/$1" rdma -dd resource show qp link "$2" 2>&1)
+	grep -qw "drv_rtr $3" <<<"$out" && return 0
+	printf '%s\n' "$out"
+	return 1
+}
 # established NS PORT: TCP connections on local port PORT in NS.
 established() {
 	ip netns exec "$1" ss -Htn state established "( sport = :$2 )" | wc -l
@@ -65,7 +77,7 @@ modprobe -r srnic siw 2>/dev/null
 load_module rdma_cm || { not_ok "rdma_cm loads"; done_testing; }
 load_module srnic || { not_ok "srnic loads"; done_testing; }
 load_module srnic_cmulp || { not_ok "srnic_cmulp loads"; done_testing; }
-at_exit "echo 2 >$PAR/mpa_rev; echo 0 >$PAR/mpa_p2p"
+at_exit "echo 2 >$PAR/mpa_rev; echo 0 >$PAR/mpa_p2p; echo any >$PAR/mpa_rtr"
 # mpa_rev takes revision 1 or 2 and nothing else.
 for v in 0 3 x; do
 	check_fails "mpa_rev refuses $v" sh -c "echo $v >$PAR/mpa_rev"
@@ -136,9 +148,41 @@ check "peer-to-peer: a Write lands" ua write c3 p2p-write
 check "peer-to-peer: b's MR holds it" \
 	wait_cond 20 field_is L.3 mr p2p-write
 check_eq "peer-to-peer: no receive was used by the RTR" 0 "$(field L.3 recvs)"
-echo 0 >$PAR/mpa_p2p
 ua free c3
 ub free L.3
+# Each RTR type on the wire: a Read RTR waits in a's ORQ for its response
+# (IRD and ORD are 1 here), a Send RTR takes none of b's receives.
+for v in 0 both writes; do
+	check_fails "mpa_rtr refuses $v" sh -c "echo $v >$PAR/mpa_rtr"
+done
+check_eq "mpa_rtr is still any" any "$(cat $PAR/mpa_rtr)"
+n=3
+for t in read send write; do
+	n=$((n + 1))
+	check "mpa_rtr takes $t" sh -c "echo $t >$PAR/mpa_rtr"
+	check "RTR $t: a connects" ua connect r$n $B 4791 rtr-$t
+	check "RTR $t: ESTABLISHED on a" wait_event r$n ESTABLISHED
+	check "RTR $t: ESTABLISHED on b" wait_event L.$n ESTABLISHED
+	check "RTR $t: b's MR is registered" wait_cond 20 field_is L.$n mr_ok 1
+	# rdma resource shows the RTR each QP sent or took.
+	check "RTR $t: a's QP says rtr $t" qp_rtr_is "$NS_a" cma0 $t
+	check "RTR $t: b's QP says rtr $t" qp_rtr_is "$NS_b" cmb0 $t
+	check "RTR $t: a Send arrives" ua send r$n send-after-$t
+	check "RTR $t: in b's first receive" \
+		wait_cond 20 field_is L.$n rx send-after-$t
+	check_eq "RTR $t: one receive used" 1 "$(field L.$n recvs)"
+	check "RTR $t: a Write lands" ua write r$n write-after-$t
+	check "RTR $t: b's MR holds it" \
+		wait_cond 20 field_is L.$n mr write-after-$t
+	check "RTR $t: both of a's WRs completed" wait_cond 20 field_is r$n wc_ok 2
+	check_eq "RTR $t: nothing failed on a" 0 "$(field r$n wc_err)"
+	check_eq "RTR $t: no error event on a" 0 \
+		"$(field r$n events | tr , '\n' | grep -cvx 'ADDR_RESOLVED\|ROUTE_RESOLVED\|ESTABLISHED')"
+	ua free r$n
+	ub free L.$n
+done
+echo any >$PAR/mpa_rtr
+echo 0 >$PAR/mpa_p2p
 
 # --- reject with private data ------------------------------------------------
 check "b listens and rejects with private data" ub listen R $B 4792 reject go-away
