@@ -81,4 +81,22 @@ if [ -n "${SANGUARD_STRICT_BUILD:-}" ] && [ $skipped -ne 0 ]; then
 	exit 1
 fi
 
-exec make -C "$KDIR" M="$SRC" "${syms[@]}" "$@" modules
+# With SANGUARD_CCACHE=DIR (make check sets it), compile through ccache
+# with its cache in DIR: sources that did not change since the last build
+# are not compiled again, and their warnings come back from the cache as
+# the compiler printed them. Kbuild compiles with absolute paths, so only
+# a tree at the same path as last time hits (make check compiles in one
+# place in the cache for that). The compiler is the one the kernel was
+# built with (CONFIG_CC_VERSION_TEXT: "x86_64-linux-gnu-gcc-12 (...)" on
+# Debian's, "gcc (...)" on ours).
+cc=()
+if [ -n "${SANGUARD_CCACHE:-}" ] && command -v ccache >/dev/null; then
+	kcc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\{0,1\}\([^ ]*\) .*/\1/p' "$conf")
+	case "$kcc" in gcc | gcc-[0-9]* | *-gcc | *-gcc-[0-9]*) ;; *) kcc= ;; esac
+	if [ -n "$kcc" ] && command -v "$kcc" >/dev/null; then
+		export CCACHE_DIR=$SANGUARD_CCACHE CCACHE_NOHASHDIR=1
+		cc=(CC="ccache $kcc")
+	fi
+fi
+
+exec make -C "$KDIR" M="$SRC" "${cc[@]}" "${syms[@]}" "$@" modules

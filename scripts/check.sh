@@ -11,10 +11,14 @@
 #   5. base kernel in the VM: the selftests tagged for it (data volume,
 #      faults during I/O, demo, benchmarks)
 #
+# What depends only on inputs that did not change since an earlier run on
+# this machine comes from the cache, as the kernels do: compiled objects
+# (ccache, warnings included), checkpatch's findings per file, and the
+# kunitconfig check. The host work beside the VM boots is what slows them.
+#
 # The two cores are kept busy: the debug boots start as soon as the debug
 # modules are built, while the base kernel, its modules and the static
-# checks (3) run beside them (sparse in the base tree before any base
-# boot, as C=2 relinks the .ko files). The VM work is split into boots over
+# checks (3) run beside them. The VM work is split into boots over
 # SANGUARD_VM_LANES lanes (two boots at a time), balanced by how long each
 # suite took last time (a durations file in the kernel cache, else the
 # committed tools/testing/vm/durations.tsv; the "# sanguard-timeout:"
@@ -28,7 +32,8 @@
 #   SANGUARD_FLAVOURS="debug base distro"
 #                                    which kernels to run the VM part on
 #   SANGUARD_ONLY="name ..."         only these selftests/KUnit modules
-#   SANGUARD_VM_TIMEOUT=seconds      per VM boot (default 3000)
+#   SANGUARD_VM_TIMEOUT=seconds      per VM boot (default 3000, or twice
+#                                    the boot's planned seconds if more)
 #   SANGUARD_VM_LANES=n              VM boots at a time (default 2)
 #   SANGUARD_BUILD=dir               work directory (default .build), so
 #                                    two runs can share a checkout
@@ -49,6 +54,11 @@ PHASES=$BUILD/phases.tsv
 T0=$SECONDS
 
 mkdir -p "$BUILD" "$CACHE"
+# Every module build here (W=1, sparse, dkms) compiles through ccache
+# (scripts/build-modules.sh): what did not change is not compiled again.
+# The same compiler command everywhere, or kbuild would rebuild the tree
+# for sparse.
+export SANGUARD_CCACHE=$CACHE/ccache
 : >"$RESULTS"
 : >"$PHASES"
 rm -f "$BUILD"/*.built "$BUILD"/*.boot "$BUILD"/*.secs
@@ -74,16 +84,26 @@ in_flavours() { [[ " $FLAVOURS " == *" $1 "* ]]; }
 only() { [ -z "${SANGUARD_ONLY:-}" ] || [[ " $SANGUARD_ONLY " == *" $1 "* ]]; }
 
 # --- 1/2. kernel and modules, W=1 ----------------------------------------
-copy_tree() {
-	# Each kernel gets its own copy of the sources: kbuild writes objects
-	# next to them, and the two flavours must not share objects.
-	"$TOP/scripts/copy-tree.sh" "$1"
-}
+# Each kernel gets its own copy of the sources to compile in (kbuild writes
+# objects next to them, and the two flavours must not share objects):
+# TREES/F. ccache hits only where the paths it hashes are the same as
+# last time, so TREES is one place in the cache for every make check of
+# this machine, whatever the checkout's path; a lock keeps it to one run
+# at a time, and a run that finds it taken compiles in its own BUILD
+# (correct, just without the hits). The VMs load the .ko files from
+# BUILD/F/mods, copied out of the tree once it is built, so that sparse
+# and a later run may rebuild the tree while they run.
+TREES=$CACHE/trees
+exec 8>"$CACHE/trees.lock"
+if ! flock -n 8; then
+	echo "check: another make check compiles in $TREES; compiling in $BUILD/trees (no ccache hits)"
+	TREES=$BUILD/trees
+fi
+mkdir -p "$TREES"
 
-declare -A KDIR MODDIR
+declare -A KDIR MODDIR TREE
 
-# run_sparse F: sparse (C=2) in F's module tree. Only while no VM uses the
-# tree: C=2 relinks the .ko files.
+# run_sparse F: sparse (C=2) in F's compile tree.
 run_sparse() {
 	local f=$1 t log rc
 	say "sparse (C=2, $f kernel)"
@@ -91,7 +111,7 @@ run_sparse() {
 	log=$BUILD/$f/sparse.log
 	# W=1 as in the build, so that kbuild sees the same flags and only
 	# runs the checker instead of compiling everything again.
-	"$TOP/scripts/build-modules.sh" --src "${MODDIR[$f]}" "${KDIR[$f]}" \
+	"$TOP/scripts/build-modules.sh" --src "${TREE[$f]}" "${KDIR[$f]}" \
 		C=2 W=1 -j"$(nproc)" >"$log" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && ! grep -E 'warning:|error:' "$log"; then
@@ -103,8 +123,8 @@ run_sparse() {
 	fi
 }
 
-# sparse runs on the base kernel's tree, before the base boots use it, so
-# that it delays no debug boot; on the debug tree if there is no base.
+# sparse runs on the base kernel's tree, so that it delays no debug boot;
+# on the debug tree if there is no base.
 SPARSE_FLAVOUR=${FLAVOURS%% *}
 [[ " $FLAVOURS " == *" base "* ]] && SPARSE_FLAVOUR=base
 
@@ -135,8 +155,10 @@ build_flavour() {
 
 	say "modules: $f (W=1)"
 	t=$SECONDS
-	src=$BUILD/$f/src
-	copy_tree "$src"
+	src=$TREES/$f
+	TREE[$f]=$src
+	mkdir -p "$BUILD/$f"
+	"$TOP/scripts/copy-tree.sh" "$src"
 	log=$BUILD/$f/build.log
 	if SANGUARD_STRICT_BUILD=$strict "$TOP/scripts/build-modules.sh" --src "$src" \
 		"${KDIR[$f]}" W=1 -j"$(nproc)" >"$log" 2>&1 &&
@@ -148,10 +170,14 @@ build_flavour() {
 		if [ -z "$missing" ]; then
 			echo "built: $(find "$src" -name '*.ko' -printf '%f ')"
 			record "build W=1" "$f" 1 0 0 $((SECONDS - t))
-			MODDIR[$f]=$src
-			[ "$f" != "$SPARSE_FLAVOUR" ] || run_sparse "$f"
+			MODDIR[$f]=$BUILD/$f/mods
+			rm -rf "${MODDIR[$f]}"
+			mkdir -p "${MODDIR[$f]}"
+			find "$src" -name '*.ko' -exec cp -t "${MODDIR[$f]}/" {} +
 			[ "$f" != distro ] || build_dkms
 			echo ok >"$BUILD/$f.built"
+			# In the tree, not in mods: the boots need not wait.
+			[ "$f" != "$SPARSE_FLAVOUR" ] || run_sparse "$f"
 			return
 		fi
 		echo "missing modules:$missing"
@@ -163,12 +189,13 @@ build_flavour() {
 }
 
 # build_dkms: the distro flavour's dkms build (add, build, binaries
-# tarball) into $BUILD/distro/dkms, which selftests/sanguard/dkms.sh
-# installs and removes in the VM.
+# tarball) into TREES/dkms, copied to $BUILD/distro/dkms, which
+# selftests/sanguard/dkms.sh installs and removes in the VM.
 build_dkms() {
 	local t=$SECONDS
 	say "dkms: build for the distro kernel"
-	if "$TOP/scripts/dkms-build.sh" "${KDIR[distro]}" "$BUILD/distro/dkms"; then
+	if "$TOP/scripts/dkms-build.sh" "${KDIR[distro]}" "$TREES/dkms" &&
+		rm -rf "$BUILD/distro/dkms" && cp -a "$TREES/dkms" "$BUILD/distro/dkms"; then
 		record "dkms build" distro 1 0 0 $((SECONDS - t))
 	else
 		record "dkms build" distro 0 1 0 $((SECONDS - t))
@@ -427,7 +454,7 @@ plan_vm() {
 # run_boot NAME: one boot as its .boot file says; its log in vm-NAME.log.
 # A base boot first waits for the base kernel and modules.
 run_boot() {
-	local boot=$1 f kunit names t args
+	local boot=$1 f kunit names t args tmo
 	read -r f kunit names <"$BUILD/$boot.boot"
 	while [ ! -f "$BUILD/$f.built" ]; do sleep 5; done
 	if [ "$(cat "$BUILD/$f.built")" != ok ]; then
@@ -436,11 +463,19 @@ run_boot() {
 	fi
 	args=(--selftests)
 	[ "$kunit" = 1 ] && args=(--kunit --selftests)
+	# A limit for a hang, not for a slow machine: a boot planned long
+	# gets twice its plan (a cold run's kernel builds beside it take
+	# half the CPU), unless the limit was set.
+	tmo=$VM_TIMEOUT
+	if [ -z "${SANGUARD_VM_TIMEOUT:-}" ] &&
+		[ $((2 * ${BOOT_LOAD[$boot]:-0})) -gt "$tmo" ]; then
+		tmo=$((2 * BOOT_LOAD[$boot]))
+	fi
 	echo "VM $boot: started at $((SECONDS - T0)) s"
 	t=$SECONDS
 	# shellcheck disable=SC2086
-	"$TOP/tools/testing/vm/run" --flavour "$f" --moddir "$BUILD/$f/src" \
-		--timeout "$VM_TIMEOUT" --out "$BUILD/vm-$boot" -- \
+	"$TOP/tools/testing/vm/run" --flavour "$f" --moddir "$BUILD/$f/mods" \
+		--timeout "$tmo" --out "$BUILD/vm-$boot" -- \
 		env SANGUARD_DKMS="$BUILD/distro/dkms" \
 		tools/testing/vm/guest-run.sh --flavour "$f" "${args[@]}" --only $names \
 		>"$BUILD/vm-$boot.log" 2>&1
@@ -601,7 +636,7 @@ compute_scale
 # The debug kernel and its modules first: its boots are the longest part.
 if [ -n "${SANGUARD_PLAN_ONLY:-}" ]; then
 	# What the last run built stands in for the KUnit module list.
-	MODDIR[debug]=$BUILD/debug/src
+	MODDIR[debug]=$BUILD/debug/mods
 	echo ok >"$BUILD/debug.built"
 else
 	in_flavours debug && build_flavour debug
@@ -618,13 +653,15 @@ lane_pids=()
 for ((i = 0; i < LANES; i++)); do
 	[ -n "${LANE_BOOTS[i]}" ] || continue
 	# shellcheck disable=SC2086
-	run_lane ${LANE_BOOTS[i]} &
+	run_lane ${LANE_BOOTS[i]} 8>&- &
 	lane_pids+=($!)
 done
 
 # Beside the VMs: the base kernel and modules, then the static checks.
 in_flavours base && build_flavour base
 in_flavours distro && build_flavour distro
+# Every compile in TREES is done: another make check may use them.
+exec 8>&-
 # --- 3. checkpatch, kernel-doc, ynl-check, selftests-check, xguard-man-check (sparse ran in
 # build_flavour) ---
 say "checkpatch --strict"
