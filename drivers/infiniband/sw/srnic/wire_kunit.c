@@ -631,15 +631,37 @@ static void send_with_invalidate_checks_key_before_invalidating(struct kunit *te
 }
 
 /* Held (protection lost): nothing leaves; released: the same WR goes. */
+/*
+ * B posts a signaled 100-byte Send that must not leave: the raw peer
+ * reads nothing for half a second and B completes nothing. The peer's
+ * socket waits 5 s again after.
+ */
+static void kw_send_held(struct kunit *test, struct kw_end *b, u8 *src,
+			 u64 wr_id, struct socket *raw,
+			 struct srnic_fpdu_rx *rx, struct kw_seen *k)
+{
+	struct ib_sge sge = { (uintptr_t)src, 100, b->pd->local_dma_lkey };
+	struct ib_send_wr swr = {
+		.wr_id = wr_id, .opcode = IB_WR_SEND,
+		.send_flags = IB_SEND_SIGNALED, .sg_list = &sge, .num_sge = 1,
+	};
+	struct ib_wc wc;
+
+	KUNIT_EXPECT_EQ(test, 0, ib_post_send(b->qp, &swr, NULL));
+	srnic_fpdu_rx_init(rx, true, SRNIC_RX_ULPDU_MAX);
+	raw->sk->sk_rcvtimeo = HZ / 2;
+	KUNIT_EXPECT_FALSE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_SEND, k));
+	KUNIT_EXPECT_EQ(test, 0, ib_poll_cq(b->cq, 1, &wc));
+	raw->sk->sk_rcvtimeo = 5 * HZ;
+}
+
 static void held_stream_sends_nothing_until_released(struct kunit *test)
 {
 	u8 *src = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
 	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
 	struct srnic_fpdu_rx *rx = kunit_kzalloc(test, sizeof(*rx), GFP_KERNEL);
 	struct kw_seen *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
-	struct ib_send_wr swr = {};
 	struct socket *raw, *sb;
-	struct ib_sge sge;
 	struct ib_wc wc;
 
 	KUNIT_ASSERT_TRUE(test, src && b && rx && k);
@@ -648,19 +670,8 @@ static void held_stream_sends_nothing_until_released(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb,
 						  &kw_params, &kw_ops, b));
 	srnic_wire_hold(to_sqp(b->qp), true);
-	sge = (struct ib_sge){ (uintptr_t)src, 100, b->pd->local_dma_lkey };
-	swr.wr_id = 4;
-	swr.opcode = IB_WR_SEND;
-	swr.send_flags = IB_SEND_SIGNALED;
-	swr.sg_list = &sge;
-	swr.num_sge = 1;
-	KUNIT_ASSERT_EQ(test, 0, ib_post_send(b->qp, &swr, NULL));
-	srnic_fpdu_rx_init(rx, true, SRNIC_RX_ULPDU_MAX);
-	raw->sk->sk_rcvtimeo = HZ / 2;
-	KUNIT_EXPECT_FALSE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_SEND, k));
-	KUNIT_EXPECT_EQ(test, 0, ib_poll_cq(b->cq, 1, &wc));
+	kw_send_held(test, b, src, 4, raw, rx, k);
 	/* The QP was not torn down: released, the Send goes out. */
-	raw->sk->sk_rcvtimeo = 5 * HZ;
 	srnic_wire_hold(to_sqp(b->qp), false);
 	KUNIT_EXPECT_TRUE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_SEND, k));
 	KUNIT_EXPECT_EQ(test, 100, k->seg[SRNIC_RDMAP_SEND].pay_len);
@@ -824,9 +835,7 @@ static void responder_waits_for_rtr(struct kunit *test)
 	struct kw_seen *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
 	struct srnic_wire_params pb = kw_params;
 	struct srnic_ddp_hdr h = { .opcode = SRNIC_RDMAP_WRITE, .last = true };
-	struct ib_send_wr swr = {};
 	struct socket *raw, *sb;
-	struct ib_sge sge;
 	struct ib_wc wc;
 
 	KUNIT_ASSERT_TRUE(test, src && b && rx && k);
@@ -835,19 +844,8 @@ static void responder_waits_for_rtr(struct kunit *test)
 	kw_end_init(test, b, sb);
 	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb, &pb,
 						  &kw_ops, b));
-	sge = (struct ib_sge){ (uintptr_t)src, 100, b->pd->local_dma_lkey };
-	swr.wr_id = 31;
-	swr.opcode = IB_WR_SEND;
-	swr.send_flags = IB_SEND_SIGNALED;
-	swr.sg_list = &sge;
-	swr.num_sge = 1;
-	KUNIT_EXPECT_EQ(test, 0, ib_post_send(b->qp, &swr, NULL));
-	srnic_fpdu_rx_init(rx, true, SRNIC_RX_ULPDU_MAX);
-	raw->sk->sk_rcvtimeo = HZ / 2;
-	KUNIT_EXPECT_FALSE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_SEND, k));
-	KUNIT_EXPECT_EQ(test, 0, ib_poll_cq(b->cq, 1, &wc));
+	kw_send_held(test, b, src, 31, raw, rx, k);
 	/* The zero-length Write RTR: B's Send goes out behind it. */
-	raw->sk->sk_rcvtimeo = 5 * HZ;
 	kw_raw_send(test, raw, &h, NULL, 0);
 	KUNIT_EXPECT_TRUE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_SEND, k));
 	KUNIT_EXPECT_EQ(test, 100, k->seg[SRNIC_RDMAP_SEND].pay_len);
