@@ -79,6 +79,15 @@ static const struct kernel_param_ops srnic_mpa_rtr_ops = {
 module_param_cb(mpa_rtr, &srnic_mpa_rtr_ops, &srnic_mpa_rtr, 0644);
 MODULE_PARM_DESC(mpa_rtr, "RTR message a peer-to-peer request offers: any, write, read or send (default any)");
 
+/* The QP a connect or accept names, if its IRD and ORD fit srnic's. */
+static struct srnic_qp *srnic_cm_param_qp(struct srnic_dev *sdev,
+					  const struct iw_cm_conn_param *param)
+{
+	if (param->ird > SRNIC_MAX_IRD_QP || param->ord > SRNIC_MAX_ORD_QP)
+		return NULL;
+	return xa_load(&sdev->qp_xa, param->qpn);
+}
+
 /**
  * srnic_iw_connect - ib_device_ops.iw_connect
  * @cm_id: the active cm_id; m_local_addr and m_remote_addr are used
@@ -98,9 +107,7 @@ int srnic_iw_connect(struct iw_cm_id *cm_id, struct iw_cm_conn_param *param)
 	struct srnic_cep *cep;
 	int rv;
 
-	if (param->ird > SRNIC_MAX_IRD_QP || param->ord > SRNIC_MAX_ORD_QP)
-		return -EINVAL;
-	qp = xa_load(&sdev->qp_xa, param->qpn);
+	qp = srnic_cm_param_qp(sdev, param);
 	if (!qp)
 		return -EINVAL;
 	cep = srnic_cep_alloc(sdev, true);
@@ -226,9 +233,7 @@ static int srnic_cep_accept(struct srnic_cep *cep, struct iw_cm_id *cm_id,
 	size_t len;
 	int rv;
 
-	if (param->ird > SRNIC_MAX_IRD_QP || param->ord > SRNIC_MAX_ORD_QP)
-		return -EINVAL;
-	qp = xa_load(&sdev->qp_xa, param->qpn);
+	qp = srnic_cm_param_qp(sdev, param);
 	if (!qp)
 		return -EINVAL;
 	frame = kmalloc(SRNIC_MPA_FRAME_MAX, GFP_KERNEL);
