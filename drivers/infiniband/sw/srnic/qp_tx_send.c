@@ -302,7 +302,6 @@ static bool srnic_tx_rtr_read_take(struct srnic_wire *w)
 static int srnic_tx_start_rtr(struct srnic_wire *w)
 {
 	struct srnic_ddp_hdr h = { .last = true, .msn = 1 };
-
 	int rv;
 
 	if (w->rtr_todo == SRNIC_MPA_RTR_WRITE)
@@ -318,9 +317,11 @@ static int srnic_tx_start_rtr(struct srnic_wire *w)
 	if (h.opcode == SRNIC_RDMAP_READ_REQ &&
 	    WARN_ON_ONCE(!srnic_tx_rtr_read_take(w)))
 		return -ENOSPC;
-	if (h.opcode != SRNIC_RDMAP_WRITE)
-		w->tx_msn[h.opcode == SRNIC_RDMAP_SEND ? SRNIC_DDP_QN_SEND :
-			  SRNIC_DDP_QN_READ_REQ]++;
+	/* A Read Request or Send used MSN 1 of its untagged queue. */
+	if (h.opcode == SRNIC_RDMAP_READ_REQ)
+		w->tx_msn[SRNIC_DDP_QN_READ_REQ]++;
+	else if (h.opcode == SRNIC_RDMAP_SEND)
+		w->tx_msn[SRNIC_DDP_QN_SEND]++;
 	w->rtr_todo = 0;
 	w->tx_kind = SRNIC_TX_RTR;
 	return 0;

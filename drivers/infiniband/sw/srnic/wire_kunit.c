@@ -823,6 +823,33 @@ static void p2p_rtr_then_data_both_ways(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&t->b.ended));
 }
 
+/* A Read RTR needs an ORD to send it and an IRD to answer it. */
+static void read_rtr_without_read_credits_refused(struct kunit *test)
+{
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct srnic_wire_params p = kw_params;
+	struct socket *raw, *sb;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
+	kw_end_init(test, b, sb);
+	p.rtr_send = SRNIC_MPA_RTR_READ;
+	p.ord = 0;
+	KUNIT_EXPECT_EQ(test, -EINVAL, srnic_wire_start(to_sqp(b->qp), sb, &p,
+							&kw_ops, b));
+	p = kw_params;
+	p.rtr_expect = SRNIC_MPA_RTR_READ;
+	p.ird = 0;
+	KUNIT_EXPECT_EQ(test, -EINVAL, srnic_wire_start(to_sqp(b->qp), sb, &p,
+							&kw_ops, b));
+	/* With one of each it starts. */
+	p.ird = 1;
+	KUNIT_EXPECT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb, &p,
+						  &kw_ops, b));
+	kw_end_fini(b);
+	sock_release(raw);
+}
+
 /*
  * A responder sends nothing before the initiator's RTR (RFC 6581), and
  * takes only a zero-length one: a first Write with data is no RTR.
@@ -901,6 +928,7 @@ static struct kunit_case srnic_wire_cases[] = {
 	KUNIT_CASE(held_stream_sends_nothing_until_released),
 	KUNIT_CASE_PARAM(p2p_rtr_then_data_both_ways, kw_rtr_gen_params),
 	KUNIT_CASE(responder_waits_for_rtr),
+	KUNIT_CASE(read_rtr_without_read_credits_refused),
 	{}
 };
 
