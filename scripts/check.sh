@@ -582,6 +582,9 @@ collect_boot() {
 	[ -f "$BUILD/$boot.secs" ] || return 0
 	secs=$(cat "$BUILD/$boot.secs")
 	grep -E '^vm/run:' "$out.log"
+	# The guest's timeline: where a boot's own time (@boot) goes.
+	grep -aE '^sanguard-vm: (command starts|kmemleak scans|done)' "$out/console.log" 2>/dev/null |
+		sed 's/^/  /'
 	if [ -s "$out/health" ] || [ ! -f "$out/health" ]; then
 		echo "VM health ($f, ${out##*/}):"
 		sed 's/^/  /' "$out/health" 2>/dev/null
