@@ -12,7 +12,20 @@ Management, Text and Logout; any other SCSI command gets CHECK CONDITION.
   fake_target.py --addr 10.77.1.2 --port 3260 [--port 3261] \
       --scenario S [--variant V] --log FILE [--chap USER:SECRET] \
       [--mutual USER:SECRET] [--peer-name USER] [--hold SECONDS]
+  fake_target.py --addr A --port P [--hold S] --control FIFO --log FILE
   fake_target.py --selftest
+
+With --control, one process serves one scenario after another, which
+spares a test the start of a new Python process per scenario (seconds on
+a debug kernel under TCG). It reads lines from FIFO:
+  start --scenario S [--variant V] --log FILE [other options]
+                  stop the scenario being served, if any, then serve this
+                  one, with the options given at start-up as defaults
+  stop            close the listening socket and every connection of the
+                  scenario being served, as if its process had been
+                  killed, then log "event stopped" to its log
+Mistakes in a line are logged to the --log given at start-up as
+"event control-error", and the process goes on.
 
 Scenarios (variant in brackets, the first is the default):
   normal          clean login; CHAP checked when --chap/--mutual are given
@@ -59,6 +72,7 @@ Every connection gets the scenario. What happens goes to --log, one
 
 import argparse
 import base64
+import shlex
 import hashlib
 import os
 import secrets
@@ -231,39 +245,81 @@ class Target:
         self.oracle_conn = None
         self.oracle_resp = None  # CHAP_R text the initiator gave on conn 2
         self.oracle_failed = False
+        # stop(): the listening sockets, the open connections' sockets
+        # and threads (under lock), and the pipe that wakes serve().
+        self.listening = []
+        self.conns = {}
+        self.stopping = False
+        self.wake_r, self.wake_w = os.pipe()
 
     def log(self, line):
         with self.lock:
+            # a connection stop() did not wait out
+            if self.logf.closed:
+                return
             self.logf.write("%.3f %s\n" % (time.monotonic() - self.t0, line))
 
     def event(self, ev, conn=None, /, **kv):
+        # What connections make of stop() shutting their sockets is not
+        # the peer's doing: nothing after "stopping" is logged.
+        if self.stopping and ev != "stopped":
+            return
         parts = ["event", ev]
         if conn is not None:
             parts.append("conn=%d" % conn)
         parts += ["%s=%s" % (k.replace("_", "-"), v) for k, v in kv.items()]
         self.log(" ".join(parts))
 
-    def serve(self):
-        socks = []
+    def listen(self):
         for port in self.args.port:
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind((self.args.addr, port))
             s.listen(8)
-            socks.append(s)
+            self.listening.append(s)
             self.event("listening", port=port, scenario=self.args.scenario,
                        variant=self.args.variant or "-")
+
+    def serve(self):
+        """Accept connections until stop() (or for ever)."""
         while True:
-            ready, _, _ = select.select(socks, [], [])
+            ready, _, _ = select.select(self.listening + [self.wake_r], [], [])
+            if self.wake_r in ready:
+                return
             for s in ready:
                 c, peer = s.accept()
                 with self.lock:
                     self.nconn += 1
                     n = self.nconn
+                t = threading.Thread(target=self.run_conn, args=(c, n),
+                                     daemon=True)
+                with self.lock:
+                    self.conns[n] = (c, t)
                 self.event("accept", n, peer="%s:%d" % peer,
                            port=s.getsockname()[1])
-                threading.Thread(target=self.run_conn, args=(c, n),
-                                 daemon=True).start()
+                t.start()
+
+    def stop(self, server):
+        """End the scenario as a kill of its process would: the listening
+        sockets and every connection closed. server: the thread in serve()."""
+        self.stopping = True
+        os.write(self.wake_w, b"x")
+        server.join()
+        for s in self.listening:
+            s.close()
+        with self.lock:
+            conns = list(self.conns.values())
+        for c, _ in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for _, t in conns:
+            t.join(5)
+        os.close(self.wake_r)
+        os.close(self.wake_w)
+        self.event("stopped")
+        self.logf.close()
 
     def run_conn(self, sock, n):
         conn = Conn(self, sock, n)
@@ -285,6 +341,8 @@ class Target:
                 sock.close()
             except OSError:
                 pass
+            with self.lock:
+                self.conns.pop(n, None)
             self.event("closed", n)
 
 
@@ -899,10 +957,9 @@ def selftest():
     print("fake_target selftest: ok")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--addr", default="0.0.0.0")
-    ap.add_argument("--port", type=int, action="append")
+def scenario_args(ap):
+    """The options of one scenario: on the command line, or in a control
+    line (--control)."""
     ap.add_argument("--scenario", default="normal",
                     choices=["normal", "reflect", "bad-length",
                              "bad-hdr-digest", "bad-data-digest",
@@ -915,23 +972,88 @@ def main():
                     help="reflect: the CHAP name we claim")
     ap.add_argument("--hold", type=float, default=30.0,
                     help="seconds to wait for the initiator to react")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--addr", default="0.0.0.0")
+    ap.add_argument("--port", type=int, action="append")
+    scenario_args(ap)
     ap.add_argument("--selftest", action="store_true")
+    ap.add_argument("--control", metavar="FIFO",
+                    help="serve the scenarios FIFO names, one at a time")
     a = ap.parse_args()
     if a.selftest:
         selftest()
         return
-    variants = {
-        "bad-length": ("login", "short", "ffp"),
-        "truncated": ("login", "ffp"),
-        "garbage-keys": ("no-nul", "long-key", "chap-c"),
-        "bad-opcode": ("login", "ffp"),
-        "reflect": ("plain", "trailing"),
-    }
-    if a.variant and a.variant not in variants.get(a.scenario, ()):
+    check_args(ap, a)
+    if a.control:
+        control(a)
+        return
+    t = Target(a)
+    t.listen()
+    t.serve()
+
+
+VARIANTS = {
+    "bad-length": ("login", "short", "ffp"),
+    "truncated": ("login", "ffp"),
+    "garbage-keys": ("no-nul", "long-key", "chap-c"),
+    "bad-opcode": ("login", "ffp"),
+    "reflect": ("plain", "trailing"),
+}
+
+
+def check_args(ap, a):
+    if a.variant and a.variant not in VARIANTS.get(a.scenario, ()):
         ap.error("scenario %s has no variant %s" % (a.scenario, a.variant))
     if not a.port:
         a.port = [3260]
-    Target(a).serve()
+
+
+class ControlError(Exception):
+    pass
+
+
+class ControlParser(argparse.ArgumentParser):
+    """A parser for control lines: a mistake raises, it does not exit."""
+
+    def error(self, message):
+        raise ControlError(message)
+
+
+def control(base):
+    """--control: serve the scenario of each "start" line in turn."""
+    cp = ControlParser(add_help=False)
+    scenario_args(cp)
+    log = Target(base)
+    # Opened for reading and writing, the FIFO never reports end of file
+    # when a writer closes it.
+    fifo = os.fdopen(os.open(base.control, os.O_RDWR), "r")
+    current = None
+    for line in fifo:
+        words = shlex.split(line)
+        if not words:
+            continue
+        try:
+            if words[0] not in ("start", "stop"):
+                raise ControlError("unknown command %r" % words[0])
+            if current:
+                current[0].stop(current[1])
+                current = None
+            if words[0] == "stop":
+                continue
+            a = argparse.Namespace(**vars(base))
+            a = cp.parse_args(words[1:], namespace=a)
+            check_args(cp, a)
+            t = Target(a)
+            t.listen()
+            server = threading.Thread(target=t.serve, daemon=True)
+            server.start()
+            current = (t, server)
+        except (ControlError, OSError) as e:
+            log.event("control-error", line=line.strip().replace(" ", "_"),
+                      why=str(e).replace(" ", "_"))
 
 
 if __name__ == "__main__":
