@@ -6,7 +6,8 @@
 #   - the Makefile's TEST_PROGS are exactly the scripts the VM runs (those
 #     with a "# sanguard-flavours:" line), each executable;
 #   - "settings" gives each test at least the time its
-#     "# sanguard-timeout:" line asks for;
+#     "# sanguard-timeout:" line asks for, and both lines sit in the
+#     script's leading comment block, where guest-run.sh reads them;
 #   - every kernel option "config" asks for is set so in each KDIR given
 #     (options of our own Kconfig are ours to build, not the kernel's).
 # Prints one line per problem and a total; exits non-zero on any problem.
@@ -46,6 +47,12 @@ for d in $(grep -v '^#' "$ST/sanguard/targets"); do
 	limit=$(sed -n 's/^timeout=//p' "$dir/settings" 2>/dev/null)
 	for t in $progs; do
 		[ -x "$dir/$t" ] || problem "$d: $t is not executable"
+		# guest-run.sh reads these lines from the leading comment block
+		# only.
+		awk '/^# sanguard-(flavours|timeout):/ && past { bad = 1 }
+		     !/^#/ && !/^[[:space:]]*$/ { past = 1 }
+		     END { exit bad }' "$dir/$t" 2>/dev/null ||
+			problem "$d: $t has a \"# sanguard-\" line after its leading comment block"
 		tmo=$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$dir/$t" 2>/dev/null)
 		if [ -n "$limit" ] && [ "${tmo:-600}" -gt "$limit" ]; then
 			problem "$d: $t asks for ${tmo:-600} s, settings gives $limit"

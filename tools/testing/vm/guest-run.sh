@@ -47,13 +47,27 @@ selected() {
 	return 1
 }
 
+# kunit_suites: the suites in debugfs, into the array SUITES (a glob, not
+# a process).
+kunit_suites() {
+	local d
+	SUITES=()
+	for d in /sys/kernel/debug/kunit/*/; do
+		[ -d "$d" ] && d=${d%/} && SUITES+=("${d##*/}")
+	done
+}
+
 run_kunit() {
-	local ko mod before after suite rc=0 d t
+	local ko mod suite rc=0 d t last l
+	local -A before
 	mkdir -p "$OUT/kunit"
 	while IFS= read -r ko; do
-		mod=$(basename "$ko" .ko)
+		mod=${ko##*/}
+		mod=${mod%.ko}
 		selected "$mod" || continue
-		before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
+		kunit_suites
+		before=()
+		for suite in "${SUITES[@]}"; do before[$suite]=1; done
 		echo "guest-run: kunit $mod"
 		t=$SECONDS
 		if ! modprobe "$mod" >"$OUT/kunit/$mod.load" 2>&1; then
@@ -61,12 +75,17 @@ run_kunit() {
 			rc=1
 			continue
 		fi
-		after=$(ls /sys/kernel/debug/kunit 2>/dev/null)
-		for suite in $(comm -13 <(echo "$before") <(echo "$after")); do
+		kunit_suites
+		for suite in "${SUITES[@]}"; do
+			[ -z "${before[$suite]:-}" ] || continue
 			d=/sys/kernel/debug/kunit/$suite
-			cat "$d/results" >"$OUT/kunit/${mod}__$suite.ktap"
+			last=
 			# The last line is the suite's own result.
-			if ! tail -n 1 "$OUT/kunit/${mod}__$suite.ktap" | grep -q '^ok '; then
+			while IFS= read -r l || [ -n "$l" ]; do
+				printf '%s\n' "$l"
+				last=$l
+			done <"$d/results" >"$OUT/kunit/${mod}__$suite.ktap"
+			if [ "${last#ok }" = "$last" ]; then
 				echo "guest-run: kunit suite $suite failed"
 				rc=1
 			fi
@@ -80,14 +99,36 @@ run_kunit() {
 	return $rc
 }
 
-# test_scripts: the path of every selftest, directory by directory.
+# test_scripts: the path of every selftest, directory by directory, into
+# the array SCRIPTS. Bash reads the files itself: a process costs a third of
+# a second on the debug kernel, and this looks at every script.
 test_scripts() {
 	local d t
-	for d in $(grep -v '^#' "$SELFTESTS/sanguard/targets"); do
+	SCRIPTS=()
+	while read -r d; do
+		case "$d" in '#'* | '') continue ;; esac
 		for t in "$SELFTESTS/$d"/*.sh; do
-			grep -q '^# sanguard-flavours:' "$t" && echo "$t"
+			header "$t" && SCRIPTS+=("$t")
 		done
-	done
+	done <"$SELFTESTS/sanguard/targets"
+}
+
+# header SCRIPT: the "# sanguard-flavours:" and "# sanguard-timeout:" lines
+# of SCRIPT's leading comment block (scripts/selftests-check.sh keeps them
+# there) into H_FLAV and H_TMO; fails without a flavours line.
+header() {
+	local l
+	H_FLAV='' H_TMO=''
+	while IFS= read -r l; do
+		case "$l" in
+		'# sanguard-flavours:'*) H_FLAV=${l#*:} ;;
+		'# sanguard-timeout:'*) H_TMO=${l#*:} ;;
+		'#'* | '') ;;
+		*) break ;;
+		esac
+	done <"$1"
+	H_TMO=${H_TMO//[[:space:]]/}
+	[ -n "$H_FLAV" ]
 }
 
 # xtrace_env NAME CMD...: run CMD; with SANGUARD_XTRACE=1, the test script
@@ -108,17 +149,18 @@ xtrace_env() {
 }
 
 run_selftests() {
-	local t name flav tmo rc=0 r t0
+	local t name rc=0 r t0
 	mkdir -p "$OUT/selftests"
-	for t in $(test_scripts); do
-		name=$(basename "$t" .sh)
+	test_scripts
+	for t in "${SCRIPTS[@]}"; do
+		name=${t##*/}
+		name=${name%.sh}
 		selected "$name" || continue
-		flav=$(sed -n 's/^# sanguard-flavours:[[:space:]]*//p' "$t")
-		case " $flav " in *" $FLAVOUR "*) ;; *) continue ;; esac
-		tmo=$(sed -n 's/^# sanguard-timeout:[[:space:]]*//p' "$t")
+		header "$t"
+		case " $H_FLAV " in *[[:space:]]"$FLAVOUR"[[:space:]]*) ;; *) continue ;; esac
 		echo "guest-run: selftest $name ($FLAVOUR)"
 		t0=$SECONDS
-		(cd "$(dirname "$t")" && xtrace_env "$name" timeout -k 5 "${tmo:-600}" bash "$t") \
+		(cd "${t%/*}" && xtrace_env "$name" timeout -k 5 "${H_TMO:-600}" bash "$t") \
 			>"$OUT/selftests/$name.tap" 2>"$OUT/selftests/$name.err"
 		r=$?
 		echo $((SECONDS - t0)) >"$OUT/selftests/$name.secs"
