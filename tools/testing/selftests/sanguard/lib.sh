@@ -163,6 +163,142 @@ EOF
 exec {SG_NAP_FD}<> <(:)
 sg_nap() { read -r -t "$1" -u "$SG_NAP_FD" _ || :; }
 
+# ipb ARGS...: add "ip ARGS" to the batch being gathered; ipb_run [NS]: run
+# the batch in one ip process (ip -batch), in namespace NS if given, and
+# start a new one. Each ip process costs more than half a second on the
+# debug kernel, and SA and policy set-up takes eight. ip stops at the first
+# command that fails and names it (-force cannot go past a failed xfrm
+# command: ip exits there), so a batch holds what must all succeed, or
+# commands that cannot fail (flush, deleteall). Words are quoted for ip's
+# tokenizer, which knows quotes but no escapes: a word with a quote in it
+# is refused.
+SG_IPB=
+ipb() {
+	local a l=
+	for a in "$@"; do
+		case "$a" in *"'"*) echo "ipb: a quote in '$a'" >&2; return 1 ;; esac
+		l+=" '$a'"
+	done
+	SG_IPB+="${l# }"$'\n'
+}
+ipb_run() {
+	local lines=$SG_IPB
+	SG_IPB=
+	[ -n "$lines" ] || return 0
+	ip ${1:+-n "$1"} -batch - <<<"$lines"
+}
+
+# ns_writer NAME NS FILE: start a long-lived writer of FILE in namespace
+# NS; ns_write NAME LINE then does what "echo LINE > FILE" run in NS
+# would: LINE reaches FILE in one write, the write's error goes to
+# standard error and the status is the write's. For the control files of
+# test modules, whose commands act in the writer's namespace: nsenter and
+# a shell for each command cost a second on the debug kernel. The writer
+# ends with the test (at_exit) or with ns_writer_stop NAME; ns_writing
+# NAME says whether it runs. It is a job of the test's shell: a "wait"
+# must name the processes it waits for.
+declare -A SG_NSW_IN SG_NSW_OUT SG_NSW_PID
+ns_writing() { [ -n "${SG_NSW_PID[$1]:-}" ]; }
+ns_writer_stop() {
+	ns_writing "$1" || return 0
+	local in=${SG_NSW_IN[$1]} out=${SG_NSW_OUT[$1]}
+	kill "${SG_NSW_PID[$1]}" 2>/dev/null
+	wait "${SG_NSW_PID[$1]}" 2>/dev/null
+	exec {in}>&- {out}<&-
+	unset "SG_NSW_PID[$1]" "SG_NSW_IN[$1]" "SG_NSW_OUT[$1]"
+	rm -f "/tmp/$SG_PREFIX.nsw-$1.in" "/tmp/$SG_PREFIX.nsw-$1.out"
+}
+ns_writer() {
+	local name=$1 ns=$2 file=$3 d=/tmp/$SG_PREFIX.nsw-$1 in out
+	rm -f "$d.in" "$d.out"
+	mkfifo "$d.in" "$d.out" || return 1
+	nsenter --net="/run/netns/$ns" bash -c '
+		exec 3<>"$1" 4<>"$2"
+		while IFS= read -r line <&3; do
+			if err=$( { echo "$line" >"$3"; } 2>&1); then
+				echo 0 >&4
+			else
+				printf "1 %s\n" "${err//$'"'"'\n'"'"'/ }" >&4
+			fi
+		done' nsw "$d.in" "$d.out" "$file" &
+	SG_NSW_PID[$name]=$!
+	at_exit "ns_writer_stop $name"
+	exec {in}<>"$d.in" {out}<>"$d.out"
+	SG_NSW_IN[$name]=$in
+	SG_NSW_OUT[$name]=$out
+}
+ns_write() {
+	local r
+	ns_writing "$1" || { echo "ns_write: no writer $1" >&2; return 1; }
+	printf '%s\n' "$2" >&"${SG_NSW_IN[$1]}" || return 1
+	IFS= read -r -t 300 -u "${SG_NSW_OUT[$1]}" r || { echo "ns_write: writer $1 is gone" >&2; return 1; }
+	[ "$r" = 0 ] && return 0
+	echo "${r#1 }" >&2
+	return 1
+}
+
+# sg_pyjson EXPR [ARG...]: print python EXPR, evaluated with the JSON
+# document on standard input bound to j and the ARGs to the list a; fails
+# (the error on standard error) if the document or EXPR does. After
+# sg_pyjson_start (in the test's own shell, not a subshell) one long-lived
+# python3 evaluates them all: a Python start costs a second on the debug
+# kernel. Without it, each call starts its own. (The evaluator is a job of
+# the test's shell: a "wait" must name the processes it waits for.)
+SG_PYJ_PY='
+import json, sys
+inp, out = open(sys.argv[1]), open(sys.argv[2], "w")
+def run(d):
+    with open(d + ".expr") as f:
+        expr = f.read()
+    with open(d + ".args") as f:
+        args = f.read().split("\0")[:-1]
+    with open(d + ".json") as f:
+        j = json.load(f)
+    return str(eval(expr, {"j": j, "a": args, "json": json}))
+for line in inp:
+    try:
+        r = "0 " + run(line.rstrip("\n"))
+    except Exception as e:
+        r = "1 %s: %s" % (type(e).__name__, e)
+    out.write(r.replace("\\", "\\\\").replace("\n", "\\n") + "\n")
+    out.flush()
+'
+SG_PYJ_PID=
+sg_pyjson_start() {
+	local d=/tmp/$SG_PREFIX.pyj
+	[ -z "$SG_PYJ_PID" ] || return 0
+	rm -f "$d.in" "$d.out"
+	mkfifo "$d.in" "$d.out" || return 1
+	exec {SG_PYJ_IN}<>"$d.in" {SG_PYJ_OUT}<>"$d.out"
+	python3 -c "$SG_PYJ_PY" "$d.in" "$d.out" &
+	SG_PYJ_PID=$!
+	at_exit "kill $SG_PYJ_PID 2>/dev/null; rm -f $d.in $d.out $d.expr $d.args $d.json"
+}
+sg_pyjson() {
+	local d=/tmp/$SG_PREFIX.pyj expr=$1 doc r
+	shift
+	if [ -z "$SG_PYJ_PID" ]; then
+		python3 -c 'import json, sys
+j = json.load(sys.stdin)
+a = sys.argv[2:]
+print(eval(sys.argv[1]))' "$expr" "$@"
+		return
+	fi
+	IFS= read -r -d '' doc || :
+	printf '%s' "$doc" >"$d.json"
+	printf '%s' "$expr" >"$d.expr"
+	printf '%s\0' "$@" >"$d.args"
+	[ $# -gt 0 ] || : >"$d.args"
+	echo "$d" >&"$SG_PYJ_IN"
+	IFS= read -r -t 120 -u "$SG_PYJ_OUT" r || { echo "sg_pyjson: no answer" >&2; return 1; }
+	if [ "${r:0:2}" = "0 " ]; then
+		printf '%b\n' "${r:2}"
+	else
+		printf '%b\n' "${r:2}" >&2
+		return 1
+	fi
+}
+
 # wait_cond SECS CMD...: poll CMD every 0.1 s until it succeeds; fail if
 # SECS pass first. For waits on a state, in place of fixed sleeps.
 wait_cond() {
@@ -229,6 +365,20 @@ tcp_listening() {
 }
 
 # wait_listen NS PORT: wait (up to 20 s) until tcp_listening NS PORT.
+# sg_proc_listening PID PORT: a TCP socket listens on PORT in the network
+# namespace of process PID: /proc/PID/net/tcp and tcp6, read by bash (ss
+# costs half a second on the debug kernel, and waits poll this).
+sg_proc_listening() {
+	local hex f _sl loc _rem st _
+	printf -v hex ':%04X' "$2"
+	for f in "/proc/$1/net/tcp" "/proc/$1/net/tcp6"; do
+		[ -r "$f" ] || continue
+		while read -r _sl loc _rem st _; do
+			[ "$st" = 0A ] && [ "${loc: -5}" = "$hex" ] && return 0
+		done <"$f"
+	done
+	return 1
+}
 wait_listen() {
 	wait_cond 20 tcp_listening "$1" "$2" ||
 		diag "nothing listens on TCP port $2 in ${1:-the initial namespace} after 20 s"

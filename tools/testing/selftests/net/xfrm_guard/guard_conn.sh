@@ -19,6 +19,7 @@ load_module xg_testowner || { not_ok "load xg_testowner"; done_testing; }
 
 ns_add a
 ns_add b
+owner_writer || { not_ok "a writer of the test owner's control file in a"; done_testing; }
 veth_link a $A4/24 b $B4/24 $A6/64 $B6/64
 
 # --- refused without IPsec ---------------------------------------------

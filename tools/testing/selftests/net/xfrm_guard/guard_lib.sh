@@ -17,8 +17,18 @@ GCM_KEY_BA=0x1112131415161718191a1b1c1d1e1f2021222324
 RX=/tmp/$SG_PREFIX.rx
 
 # owner CMD: run a test owner command in namespace a (nsenter keeps the
-# mounts, so debugfs stays visible; "ip netns exec" would remount /sys).
-owner() { nsenter --net=/run/netns/"$NS_a" sh -c "echo '$*' > $CTL"; }
+# mounts, so debugfs stays visible; "ip netns exec" would remount /sys),
+# through the long-lived writer owner_writer starts if it runs.
+owner() {
+	if ns_writing owner; then
+		ns_write owner "$*"
+	else
+		nsenter --net=/run/netns/"$NS_a" sh -c "echo '$*' > $CTL"
+	fi
+}
+# owner_writer: once namespace a exists, for a test that sends many
+# commands (ns_writer, lib.sh).
+owner_writer() { ns_writer owner "$NS_a" "$CTL"; }
 field() {
 	local l
 
@@ -38,7 +48,8 @@ sa() {
 }
 
 # ipsec_up A B [REPLAY_INTO_A] [ALG...]: SAs and policies on both sides;
-# the default is AES-GCM with a replay window of 32.
+# the default is AES-GCM with a replay window of 32. One ip process per
+# namespace (ipb, lib.sh).
 ipsec_up() {
 	local a=$1 b=$2 replay_a=${3:-32} ns
 	shift 3 2>/dev/null || shift $#
@@ -49,30 +60,40 @@ ipsec_up() {
 		alg_ba=("$@")
 	fi
 	for ns in "$NS_a" "$NS_b"; do
-		sa "$ns" "$a" "$b" 0x1000 32 "${alg_ab[@]}" || return 1
-		sa "$ns" "$b" "$a" 0x2000 "$replay_a" "${alg_ba[@]}" || return 1
+		ipb xfrm state add src "$a" dst "$b" proto esp spi 0x1000 \
+			reqid 1 mode transport replay-window 32 "${alg_ab[@]}" &&
+		ipb xfrm state add src "$b" dst "$a" proto esp spi 0x2000 \
+			reqid 1 mode transport replay-window "$replay_a" "${alg_ba[@]}" &&
+		policies_batch "$ns" "$a" "$b" &&
+		ipb_run "$ns" || return 1
 	done
-	policies_up "$a" "$b"
+}
+
+# policies_batch NS A B: add to the batch the two policies of namespace NS
+# (NS_a holds A, NS_b holds B) that make TCP between A and B use ESP.
+policies_batch() {
+	local ns=$1 a=$2 b=$3 out=out in=in
+	[ "$ns" = "$NS_a" ] || { out=in; in=out; }
+	ipb xfrm policy add src "$a" dst "$b" proto tcp dir $out \
+		tmpl src "$a" dst "$b" proto esp reqid 1 mode transport &&
+	ipb xfrm policy add src "$b" dst "$a" proto tcp dir $in \
+		tmpl src "$b" dst "$a" proto esp reqid 1 mode transport
 }
 
 policies_up() {
-	local a=$1 b=$2
-	ip -n "$NS_a" xfrm policy add src "$a" dst "$b" proto tcp dir out \
-		tmpl src "$a" dst "$b" proto esp reqid 1 mode transport &&
-	ip -n "$NS_a" xfrm policy add src "$b" dst "$a" proto tcp dir in \
-		tmpl src "$b" dst "$a" proto esp reqid 1 mode transport &&
-	ip -n "$NS_b" xfrm policy add src "$b" dst "$a" proto tcp dir out \
-		tmpl src "$b" dst "$a" proto esp reqid 1 mode transport &&
-	ip -n "$NS_b" xfrm policy add src "$a" dst "$b" proto tcp dir in \
-		tmpl src "$a" dst "$b" proto esp reqid 1 mode transport
+	local a=$1 b=$2 ns
+	for ns in "$NS_a" "$NS_b"; do
+		policies_batch "$ns" "$a" "$b" && ipb_run "$ns" || return 1
+	done
 }
 
 ipsec_down() {
 	local ns
 	owner close
 	for ns in "$NS_a" "$NS_b"; do
-		ip -n "$ns" xfrm policy flush
-		ip -n "$ns" xfrm state flush
+		ipb xfrm policy flush
+		ipb xfrm state flush
+		ipb_run "$ns"
 	done
 	kill_server
 }
@@ -85,10 +106,11 @@ server() {
 	ip netns exec "$NS_b" socat -u "TCP6-LISTEN:$PORT,reuseaddr,ipv6only=0" \
 		"OPEN:$RX,creat,trunc" &
 	SERVER=$!
-	# Listening before anyone dials, however slow the machine is.
+	# Listening before anyone dials, however slow the machine is. ip
+	# netns exec became socat: $SERVER's /proc/net is namespace b's.
 	local i
 	for i in $(seq 1 100); do
-		tcp_listening "$NS_b" "$PORT" && return
+		sg_proc_listening "$SERVER" "$PORT" && return
 		sg_nap 0.2
 	done
 }
@@ -110,19 +132,26 @@ pcap_ready() {
 	return 1
 }
 
-# rx_is N: the server received exactly the first N bytes of the pattern.
+# rx_is N: the server received exactly the first N bytes of the pattern
+# the test owner sends (byte i is i % 251). The pattern is written once,
+# then each check is a cmp: a Python start costs a second on the debug
+# kernel.
+PATTERN=/tmp/$SG_PREFIX.pattern
+PATTERN_MAX=262144
+at_exit "rm -f $PATTERN"
 rx_is() {
 	local n=$1 i
-	for i in $(seq 1 30); do
-		[ "$(stat -c %s "$RX" 2>/dev/null)" = "$n" ] && break
-		sleep 1
-	done
-	python3 -c '
+	[ "$n" -le $PATTERN_MAX ] || { echo "rx_is: $n is over $PATTERN_MAX"; return 1; }
+	[ -s "$PATTERN" ] || python3 -c '
 import sys
 n = int(sys.argv[2])
-d = open(sys.argv[1], "rb").read()
-want = bytes(i % 251 for i in range(n))
-sys.exit(0 if d == want else 1)' "$RX" "$n"
+open(sys.argv[1], "wb").write((bytes(range(251)) * (n // 251 + 1))[:n])' \
+		"$PATTERN" $PATTERN_MAX || return 1
+	for i in $(seq 1 150); do
+		[ "$(stat -c %s "$RX" 2>/dev/null)" = "$n" ] && break
+		sg_nap 0.2
+	done
+	[ "$(stat -c %s "$RX" 2>/dev/null)" = "$n" ] && cmp -s -n "$n" "$PATTERN" "$RX"
 }
 
 

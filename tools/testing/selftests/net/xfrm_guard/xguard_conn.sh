@@ -35,6 +35,8 @@ load_module xg_testowner || { not_ok "load xg_testowner"; done_testing; }
 
 ns_add a
 ns_add b
+owner_writer || { not_ok "a writer of the test owner's control file in a"; done_testing; }
+sg_pyjson_start
 veth_link a $A4/24 b $B4/24
 
 # xg NS ARGS...: xguard in namespace NS.
@@ -46,8 +48,7 @@ xg() {
 
 # conn_json NS EXPR: python EXPR on "xguard -j conn show" in NS, bound to j.
 conn_json() {
-	xg "$1" -j conn show |
-		"$PY" -c "import json,sys; j=json.load(sys.stdin); print($2)"
+	xg "$1" -j conn show | sg_pyjson "$2"
 }
 
 # has TEXT NEEDLE: TEXT contains the line fragment NEEDLE.

@@ -42,7 +42,7 @@ xg() {
 jq_py() {
 	local ns=$1 expr=$2
 	shift 2
-	xg "$ns" -j "$@" | "$PY" -c "import json,sys; j=json.load(sys.stdin); print($expr)"
+	xg "$ns" -j "$@" | sg_pyjson "$expr"
 }
 
 # Shorthand for the fields of profile ID in NS.
@@ -57,6 +57,7 @@ state() { xg "$1" -j profile show; xg "$1" -j rule show; }
 
 ns_add a
 ns_add b
+sg_pyjson_start
 
 # --- defaults ---------------------------------------------------------------
 

@@ -35,23 +35,56 @@ if [ ! -x "$XG" ]; then
 	done_testing
 fi
 
-# ua/ub CMD: a command to the consumer from namespace a or b.
-ua() { nsenter --net="/run/netns/$NS_a" bash -c "echo '$*' >$CTL"; }
-ub() { nsenter --net="/run/netns/$NS_b" bash -c "echo '$*' >$CTL"; }
-# field NAME KEY: a value of NAME's line, quotes stripped.
+# ua/ub CMD: a command to the consumer from namespace a or b, through a
+# long-lived writer in each (ns_writer, lib.sh) once both exist.
+ua() {
+	if ns_writing a; then
+		ns_write a "$*"
+	else
+		nsenter --net="/run/netns/$NS_a" bash -c "echo '$*' >$CTL"
+	fi
+}
+ub() {
+	if ns_writing b; then
+		ns_write b "$*"
+	else
+		nsenter --net="/run/netns/$NS_b" bash -c "echo '$*' >$CTL"
+	fi
+}
+# The state file is read by bash itself: the waits below poll it, and a
+# process costs a third of a second on the debug kernel.
+# field NAME KEY: a value of NAME's line (the word after KEY), quotes
+# stripped.
 field() {
-	awk -v n="$1" -v k="$2" '$1 == n { for (i = 2; i < NF; i++) if ($i == k) print $(i + 1) }' \
-		"$CTL" | tr -d '"'
+	local w i
+	while read -r -a w; do
+		[ "${w[0]:-}" = "$1" ] || continue
+		for ((i = 1; i < ${#w[@]} - 1; i++)); do
+			[ "${w[i]}" != "$2" ] || printf '%s\n' "${w[i + 1]//\"/}"
+		done
+	done <"$CTL"
 }
 # field_is NAME KEY VALUE: for waits, which must read the field each time.
 field_is() { [ "$(field "$1" "$2")" = "$3" ]; }
+# count_event NAME EVENT: how often NAME's events include EVENT.
+count_event() {
+	local e n=0 all
+	local -a evs
+	all=$(field "$1" events)
+	IFS=, read -r -a evs <<<"${all//$'\n'/,}"
+	for e in "${evs[@]}"; do [ "$e" != "$2" ] || n=$((n + 1)); done
+	echo $n
+	[ $n -gt 0 ]
+}
 # has_event NAME EVENT: NAME's events include EVENT.
-has_event() { field "$1" events | tr , '\n' | grep -qx "$2"; }
-# count_event NAME EVENT: how often.
-count_event() { field "$1" events | tr , '\n' | grep -cx "$2"; }
+has_event() { count_event "$1" "$2" >/dev/null; }
 wait_event() { wait_cond "${3:-20}" has_event "$1" "$2"; }
 # exists NAME: the consumer has a connection NAME.
-exists() { awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' "$CTL"; }
+exists() {
+	local n _
+	while read -r n _; do [ "$n" != "$1" ] || return 0; done <"$CTL"
+	return 1
+}
 xg() { "$XG" -n "$1" "${@:2}"; }
 dmesg_mark() { DMESG_MARK=$(dmesg | wc -l); }
 dmesg_since() { dmesg | tail -n +$((DMESG_MARK + 1)); }
@@ -85,6 +118,8 @@ done
 check_eq "mpa_rev is still 2" 2 "$(cat $PAR/mpa_rev)"
 ns_add a
 ns_add b
+ns_writer a "$NS_a" "$CTL" && ns_writer b "$NS_b" "$CTL" ||
+	{ not_ok "writers of the consumer's control file in a and b"; done_testing; }
 veth_link a $A/24 b $B/24
 check "a srnic device in each namespace" \
 	nsenter --net="/run/netns/$NS_a" rdma link add cma0 type srnic netdev veth-b
@@ -408,8 +443,9 @@ check "a connects once more" ua connect c10 $B 4791 -
 check "ESTABLISHED" wait_event c10 ESTABLISHED
 n=$(awk '$1 ~ /^L\./ {print $1}' "$CTL" | tail -n 1)
 ua free c10 &
+pa=$!
 ub free "$n" &
-wait
+wait $pa $!
 check "both ends are gone" bash -c "! grep -qE '^(c10|$n) ' $CTL"
 
 # --- over ESP: protection lost holds the stream, its return resumes it -------

@@ -98,8 +98,7 @@ dg_xcnt() { cat "$DG_XDBG/$1/$2" 2>/dev/null || echo missing; }
 DG_CRC_WAS=
 dg_crc() {
 	if [ -z "$DG_CRC_WAS" ]; then
-		DG_CRC_WAS=$(ix_xguard -j profile show id 0 |
-			python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["crc"])') ||
+		DG_CRC_WAS=$(ix_xguard -j profile show id 0 | sg_pyjson 'j[0]["crc"]') ||
 			return 1
 		at_exit "$XGUARD profile set id 0 crc $DG_CRC_WAS"
 	fi
@@ -108,11 +107,9 @@ dg_crc() {
 
 # dg_conn_crc: the CRC decision xguard shows for our iSCSI connection.
 dg_conn_crc() {
-	ix_xguard -j conn show | python3 -c '
-import json, sys
-c = [c for c in json.load(sys.stdin)
-     if c.get("state", "attached") == "attached" and c["owner"] == "iscsi" and c["remote"] == sys.argv[1] and c["remote_port"] == int(sys.argv[2])]
-print(" ".join(x["crc"] for x in c))' $IX_T4 $IX_PORT
+	ix_xguard -j conn show | sg_pyjson '" ".join(c["crc"] for c in j
+	    if c.get("state", "attached") == "attached" and c["owner"] == "iscsi" and
+	    c["remote"] == a[0] and c["remote_port"] == int(a[1]))' $IX_T4 $IX_PORT
 }
 
 # dg_snap: the transport's digest counters of our session, NAME=VALUE
@@ -234,6 +231,7 @@ dg_session() {
 }
 
 ix_transport_up || done_testing
+sg_pyjson_start
 for m in esp4_offload xg_offload_pair; do
 	if ! load_module "$m"; then
 		skip "digest matrix" "cannot load $m"

@@ -285,11 +285,27 @@ ixip() {
 	fi
 }
 
-# ix_sa WHERE SRC DST SPI REPLAY ALG...: one transport-mode ESP SA.
+# ixip_batch WHERE: run the batch gathered with ipb (lib.sh) in one ip
+# process, in the initial namespace (WHERE=init) or in namespace t.
+ixip_batch() {
+	if [ "$1" = init ]; then
+		ipb_run
+	else
+		ipb_run "$NS_t"
+	fi
+}
+
+# ix_sa WHERE SRC DST SPI REPLAY ALG...: one transport-mode ESP SA;
+# ix_sa_batch SRC DST SPI REPLAY ALG... adds it to the ipb batch instead.
 ix_sa() {
-	local where=$1 src=$2 dst=$3 spi=$4 replay=$5
-	shift 5
-	ixip "$where" xfrm state add src "$src" dst "$dst" proto esp spi "$spi" \
+	local where=$1
+	shift
+	ix_sa_batch "$@" && ixip_batch "$where"
+}
+ix_sa_batch() {
+	local src=$1 dst=$2 spi=$3 replay=$4
+	shift 4
+	ipb xfrm state add src "$src" dst "$dst" proto esp spi "$spi" \
 		reqid 4 mode transport replay-window "$replay" "$@"
 }
 
@@ -328,9 +344,10 @@ ix_sa_pair() {
 	[ "$kind" = replay0 ] && replay_ti=0
 	for where in init t; do
 		ix_sa_alg "$kind" it || return 1
-		ix_sa $where $IX_I4 $IX_T4 0x4100 32 "${IX_ALG[@]}" || return 1
+		ix_sa_batch $IX_I4 $IX_T4 0x4100 32 "${IX_ALG[@]}" || return 1
 		ix_sa_alg "$kind" ti || return 1
-		ix_sa $where $IX_T4 $IX_I4 0x4200 $replay_ti "${IX_ALG[@]}" || return 1
+		ix_sa_batch $IX_T4 $IX_I4 0x4200 $replay_ti "${IX_ALG[@]}" || return 1
+		ixip_batch $where || return 1
 	done
 }
 
@@ -347,19 +364,26 @@ ix_sa_rekey() {
 	done
 }
 
+# ix_policies_batch WHERE: the two policies of namespace WHERE (init or t)
+# that make TCP between the two addresses use ESP, into the ipb batch.
+# (Removal is not batched: ip keeps a "deleteall" filter for the next
+# command of a batch, and stops at a "delete" that fails.)
+ix_policies_batch() {
+	local out=out in=in
+	[ "$1" = init ] || { out=in; in=out; }
+	ipb xfrm policy add src $IX_I4 dst $IX_T4 proto tcp dir $out \
+		tmpl src $IX_I4 dst $IX_T4 proto esp reqid 4 mode transport &&
+	ipb xfrm policy add src $IX_T4 dst $IX_I4 proto tcp dir $in \
+		tmpl src $IX_T4 dst $IX_I4 proto esp reqid 4 mode transport
+}
+
 # ix_policies_up [WHERE...]: TCP between the two addresses must use ESP, in
 # the given namespaces (default both).
 ix_policies_up() {
 	local where
 	[ $# -gt 0 ] || set -- init t
 	for where in "$@"; do
-		ixip "$where" xfrm policy add src $IX_I4 dst $IX_T4 proto tcp \
-			dir "$([ "$where" = init ] && echo out || echo in)" \
-			tmpl src $IX_I4 dst $IX_T4 proto esp reqid 4 mode transport &&
-		ixip "$where" xfrm policy add src $IX_T4 dst $IX_I4 proto tcp \
-			dir "$([ "$where" = init ] && echo in || echo out)" \
-			tmpl src $IX_T4 dst $IX_I4 proto esp reqid 4 mode transport ||
-			return 1
+		ix_policies_batch "$where" && ixip_batch "$where" || return 1
 	done
 }
 
@@ -372,13 +396,13 @@ ix_sa_up() {
 # made (the initial namespace is shared with everything else in the VM).
 # ix_policies_down fails if a policy was not there.
 ix_policies_down() {
-	local where rc=0
+	local where rc=0 out in
 	[ $# -gt 0 ] || set -- init t
 	for where in "$@"; do
-		ixip "$where" xfrm policy delete src $IX_I4 dst $IX_T4 proto tcp \
-			dir "$([ "$where" = init ] && echo out || echo in)" || rc=1
-		ixip "$where" xfrm policy delete src $IX_T4 dst $IX_I4 proto tcp \
-			dir "$([ "$where" = init ] && echo in || echo out)" || rc=1
+		out=out in=in
+		[ "$where" = init ] || { out=in; in=out; }
+		ixip "$where" xfrm policy delete src $IX_I4 dst $IX_T4 proto tcp dir $out || rc=1
+		ixip "$where" xfrm policy delete src $IX_T4 dst $IX_I4 proto tcp dir $in || rc=1
 	done
 	return $rc
 }
@@ -388,13 +412,14 @@ ix_sa_del() {
 	ixip "$where" xfrm state delete src "$src" dst "$dst" proto esp spi "$spi"
 }
 
+# Namespace t is the test's own: flushed in one batch. In the initial
+# namespace the SAs go by their reqid (4, the helpers' own).
 ix_sa_down() {
-	local where
-	ix_policies_down 2>/dev/null
-	for where in init t; do
-		ixip $where xfrm state deleteall src $IX_I4 dst $IX_T4 proto esp 2>/dev/null
-		ixip $where xfrm state deleteall src $IX_T4 dst $IX_I4 proto esp 2>/dev/null
-	done
+	ix_policies_down init 2>/dev/null
+	ip xfrm state deleteall proto esp reqid 4 2>/dev/null
+	ipb xfrm policy flush
+	ipb xfrm state flush
+	ixip_batch t 2>/dev/null
 	return 0
 }
 
@@ -613,16 +638,19 @@ ix_backstore_down() {
 # ix_logins: every login LIO finished for the target, successful or not
 # (RFC 4544's counters; a login counts only once LIO has read a Login
 # request naming the target).
+# (Read by bash: tests poll these, and a process costs a third of a second
+# on the debug kernel.)
 ix_logins() {
-	local f n=0
+	local f n=0 v
 	for f in accepts other_fails redirects authorize_fails authenticate_fails \
 		negotiate_fails; do
-		n=$((n + $(cat "$IX_LOGIN_STATS/$f")))
+		read -r v <"$IX_LOGIN_STATS/$f" || return 1
+		n=$((n + v))
 	done
 	echo $n
 }
-ix_login_accepts() { cat "$IX_LOGIN_STATS/accepts"; }
-ix_normal_logouts() { cat "$IX_LOGOUT_STATS/normal_logouts"; }
+ix_login_accepts() { local v; read -r v <"$IX_LOGIN_STATS/accepts" && echo "$v"; }
+ix_normal_logouts() { local v; read -r v <"$IX_LOGOUT_STATS/normal_logouts" && echo "$v"; }
 
 # --- iscsid ---------------------------------------------------------------------
 
