@@ -230,6 +230,7 @@ ns_writer() {
 ns_write() {
 	local r
 	ns_writing "$1" || { echo "ns_write: no writer $1" >&2; return 1; }
+	kill -0 "${SG_NSW_PID[$1]}" 2>/dev/null || { echo "ns_write: writer $1 is gone" >&2; return 1; }
 	printf '%s\n' "$2" >&"${SG_NSW_IN[$1]}" || return 1
 	IFS= read -r -t 300 -u "${SG_NSW_OUT[$1]}" r || { echo "ns_write: writer $1 is gone" >&2; return 1; }
 	[ "$r" = 0 ] && return 0
@@ -284,6 +285,7 @@ a = sys.argv[2:]
 print(eval(sys.argv[1]))' "$expr" "$@"
 		return
 	fi
+	kill -0 "$SG_PYJ_PID" 2>/dev/null || { echo "sg_pyjson: the evaluator is gone" >&2; return 1; }
 	IFS= read -r -d '' doc || :
 	printf '%s' "$doc" >"$d.json"
 	printf '%s' "$expr" >"$d.expr"
