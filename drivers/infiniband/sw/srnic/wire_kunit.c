@@ -630,7 +630,6 @@ static void send_with_invalidate_checks_key_before_invalidating(struct kunit *te
 	}
 }
 
-/* Held (protection lost): nothing leaves; released: the same WR goes. */
 /*
  * B posts a signaled 100-byte Send that must not leave: the raw peer
  * reads nothing for half a second and B completes nothing. The peer's
@@ -655,6 +654,7 @@ static void kw_send_held(struct kunit *test, struct kw_end *b, u8 *src,
 	raw->sk->sk_rcvtimeo = 5 * HZ;
 }
 
+/* Held (protection lost): nothing leaves; released: the same WR goes. */
 static void held_stream_sends_nothing_until_released(struct kunit *test)
 {
 	u8 *src = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
