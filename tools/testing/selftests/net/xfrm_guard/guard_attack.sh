@@ -17,7 +17,7 @@
 XG=$SG_TOP/tools/xguard/xguard
 xg() { local ns=$1; shift; "$XG" -n "$ns" "$@"; }
 stat_of() { xg "$1" stats | awk -v k="$2" '$1 == k {print $2}'; }
-wait_for() { local i; for i in $(seq 1 "$1"); do "${@:2}" && return 0; sleep 1; done; return 1; }
+wait_for() { local i; for ((i = 1; i <= $1; i++)); do "${@:2}" && return 0; sleep 1; done; return 1; }
 
 load_module xfrm_guard || { not_ok "load xfrm_guard"; done_testing; }
 load_module xg_testowner || { not_ok "load xg_testowner"; done_testing; }

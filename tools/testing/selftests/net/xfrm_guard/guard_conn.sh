@@ -65,14 +65,21 @@ cleartext_capture() {
 	CAP=$!
 	pcap_ready "/tmp/$SG_PREFIX.pcap"
 }
+# A second's grace for a late cleartext segment, then the count.
 cleartext_count() {
-	sleep 1
+	sg_nap 1
 	kill "$CAP" 2>/dev/null
 	wait "$CAP" 2>/dev/null
 	tcpdump -r "/tmp/$SG_PREFIX.pcap" -nn "tcp port $PORT" 2>/dev/null | wc -l
 }
 esp_count() {
 	tcpdump -r "/tmp/$SG_PREFIX.pcap" -nn esp 2>/dev/null | wc -l
+}
+
+# lost_and_dropped: the owner was told protection is lost and an outgoing
+# segment was dropped since.
+lost_and_dropped() {
+	[ "$(field lost_cb)" -ge 1 ] && [ "$(field tx_dropped)" -gt 0 ]
 }
 
 for how in "policy flush" "SA delete" "IPv6 policy flush" "IPv6 SA delete"; do
@@ -94,7 +101,8 @@ for how in "policy flush" "SA delete" "IPv6 policy flush" "IPv6 SA delete"; do
 	check_fails "$how: owner is held" owner send 1000
 	# Data an owner had already queued must not leave in the clear.
 	check "$how: queued data accepted by the socket" owner send-force 8000
-	sleep 3
+	# Until the owner has heard and TCP's retransmission was dropped.
+	wait_cond 30 lost_and_dropped
 	check_eq "$how: owner told protection is lost" 1 "$(field lost_cb)"
 	check "$how: outgoing segments dropped" test "$(field tx_dropped)" -gt 0
 	check_eq "$how: connection not torn down (ESTABLISHED)" 1 "$(field tcp_state)"
@@ -137,7 +145,7 @@ for ns in "$NS_a" "$NS_b"; do
 done
 check_fails "idle hold: owner is held" owner send 1000
 check "idle hold: the guard aborts the idle connection after the timeout" \
-	bash -c "for i in \$(seq 1 40); do [ \"\$(sed -n 's/^tcp_state: //p' $CTL)\" = 7 ] && exit 0; sleep 1; done; exit 1"
+	wait_cond 40 field_is tcp_state 7
 check "idle hold: counted (hold_expired)" test "$("$SG_TOP/tools/xguard/xguard" -n "$NS_a" stats | awk '$1 == "hold_expired" {print $2}')" -ge 1
 check "idle hold: dmesg says the hold expired" \
 	test "$(dmesg | grep -c 'hold expired, connection aborted iscsi')" -gt "$expired"
@@ -157,7 +165,7 @@ cleartext_capture
 ip -n "$NS_a" xfrm policy flush
 check "hold timeout: queued data accepted by the socket" owner send-force 2000
 check "hold timeout: with data in flight it ends after the timeout too" \
-	bash -c "for i in \$(seq 1 60); do [ \"\$(sed -n 's/^tcp_state: //p' $CTL)\" = 7 ] && exit 0; sleep 1; done; exit 1"
+	wait_cond 60 field_is tcp_state 7
 check_eq "hold timeout: nothing left in the clear" 0 "$(cleartext_count)"
 echo 60 >$HT
 ipsec_down
@@ -170,7 +178,7 @@ lport=$(field local_port)
 before=$(field rx_dropped)
 check "inject: three cleartext segments sent from b" \
 	inject_tcp "$NS_b" $B4 $A4 $PORT "$lport" "cleartext!"
-sleep 1
+wait_cond 10 field_is rx_dropped $((before + 3))
 check_eq "inject: all three dropped and counted" $((before + 3)) "$(field rx_dropped)"
 check "inject: the connection still works" owner send 1000
 check "inject: protected data arrives" rx_is 1000

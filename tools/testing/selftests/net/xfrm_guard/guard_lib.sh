@@ -109,7 +109,7 @@ server() {
 	# Listening before anyone dials, however slow the machine is. ip
 	# netns exec became socat: $SERVER's /proc/net is namespace b's.
 	local i
-	for i in $(seq 1 100); do
+	for i in {1..100}; do
 		sg_proc_listening "$SERVER" "$PORT" && return
 		sg_nap 0.2
 	done
@@ -121,12 +121,13 @@ kill_server() {
 at_exit kill_server
 at_exit "owner close"
 
-# pcap_ready FILE: tcpdump -w writes the file header once it captures; wait
-# for it (an old file is removed first by the caller).
+# pcap_ready FILE: tcpdump -w writes the file header (24 bytes, in one
+# write) once it captures; wait for it (an old file is removed first by the
+# caller). A test of the shell's, not a stat process per poll.
 pcap_ready() {
 	local i
-	for i in $(seq 1 100); do
-		[ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge 24 ] && return 0
+	for i in {1..100}; do
+		[ -s "$1" ] && return 0
 		sg_nap 0.2
 	done
 	return 1
@@ -140,18 +141,19 @@ PATTERN=/tmp/$SG_PREFIX.pattern
 PATTERN_MAX=262144
 at_exit "rm -f $PATTERN"
 rx_is() {
-	local n=$1 i
+	local n=$1 i sz
 	[ "$n" -le $PATTERN_MAX ] || { echo "rx_is: $n is over $PATTERN_MAX"; return 1; }
 	[ -s "$PATTERN" ] || python3 -c '
 import sys
 n = int(sys.argv[2])
 open(sys.argv[1], "wb").write((bytes(range(251)) * (n // 251 + 1))[:n])' \
 		"$PATTERN" $PATTERN_MAX || return 1
-	for i in $(seq 1 150); do
-		[ "$(stat -c %s "$RX" 2>/dev/null)" = "$n" ] && break
+	for i in {1..150}; do
+		sz=$(stat -c %s "$RX" 2>/dev/null)
+		[ "$sz" = "$n" ] && break
 		sg_nap 0.2
 	done
-	[ "$(stat -c %s "$RX" 2>/dev/null)" = "$n" ] && cmp -s -n "$n" "$PATTERN" "$RX"
+	[ "$sz" = "$n" ] && cmp -s -n "$n" "$PATTERN" "$RX"
 }
 
 

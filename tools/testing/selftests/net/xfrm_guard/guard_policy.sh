@@ -80,7 +80,7 @@ check "the verdict is a tracepoint" \
 	grep -q "xfrm_guard_verdict: iscsi \[::ffff:$A4\]:[0-9]* -> \[::ffff:$B4\]:$PORT reason=no_ipsec" $TR/trace
 check "the refusal has an audit record" bash -c \
 	"dmesg | grep 'type=1415' | grep -q 'op=xfrm-guard-refuse owner=iscsi reason=no_ipsec'"
-wait_for() { local i; for i in $(seq 1 20); do "$@" && return 0; sg_nap 0.5; done; return 1; }
+wait_for() { local i; for i in {1..20}; do "$@" && return 0; sg_nap 0.5; done; return 1; }
 check "the refusal is an event with its reason" \
 	wait_for grep -q 'refused.*no_ipsec' "$EV"
 kill "$MON" 2>/dev/null

@@ -326,7 +326,7 @@ while time.time() < end:
 print(json.dumps(ynl.async_msg_queue, default=lambda o: sorted(o) if isinstance(o, set) else o.hex()))
 EOF
 sub=$!
-for i in $(seq 1 120); do
+for i in {1..120}; do
 	grep -q '^joined$' "$EV" && break
 	kill -0 $sub 2>/dev/null || break
 	sg_nap 0.5

@@ -17,7 +17,7 @@ check "IPv6 crosses the veth" ip netns exec "$NS_a" ping -6 -c 1 -W 5 fd99::2
 check_fails "the initial namespace cannot reach them" ping -c 1 -W 1 10.99.0.2
 check "TCP connects across the namespaces" bash -c "
 	ip netns exec $NS_b socat -u TCP-LISTEN:5000,reuseaddr OPEN:/tmp/$SG_PREFIX.rx,creat &
-	for i in \$(seq 1 200); do
+	for i in {1..200}; do
 		ip netns exec $NS_b ss -Htln 'sport = :5000' | grep -q . && break
 		sleep 0.1
 	done

@@ -154,7 +154,7 @@ charon_start() {
 		>"$d/charon.out" 2>&1 &
 	printf -v "CHARON_$n" '%s' $!
 	at_exit "charon_stop $n"
-	for i in $(seq 1 300); do
+	for i in {1..300}; do
 		[ -S "$d/charon.vici" ] && sw "$n" --stats >/dev/null 2>&1 && return 0
 		kill -0 $! 2>/dev/null || break
 		sg_nap 0.2
@@ -232,7 +232,7 @@ spi() {
 up() {
 	local i
 	sw a --initiate --ike "$1" --child "$1" --timeout 120 || return 1
-	for i in $(seq 1 150); do
+	for i in {1..150}; do
 		[ "$(esp_sas "$NS_a")" = 2 ] && [ "$(esp_sas "$NS_b")" = 2 ] && return 0
 		sg_nap 0.2
 	done
@@ -246,7 +246,7 @@ down() {
 	owner close
 	kill_server
 	sw a --terminate --ike "$1" --timeout 60 >/dev/null 2>&1
-	for i in $(seq 1 150); do
+	for i in {1..150}; do
 		[ "$(esp_sas "$NS_a")" = 0 ] && [ "$(esp_sas "$NS_b")" = 0 ] && return 0
 		sg_nap 0.2
 	done

@@ -60,7 +60,7 @@ stat_of() { xg "$1" stats | awk -v k="$2" '$1 == k {print $2}'; }
 # wait_for CMD...: CMD succeeds within 10 s.
 wait_for() {
 	local i
-	for i in $(seq 1 20); do "$@" && return 0; sg_nap 0.5; done
+	for i in {1..20}; do "$@" && return 0; sg_nap 0.5; done
 	return 1
 }
 
@@ -322,7 +322,7 @@ ipsec_down
 # More than 16 refusals: the 16 newest are kept.
 many_server
 n_refused=0
-for i in $(seq 1 18); do
+for i in {1..18}; do
 	if ! owner connect $B4 $PORT 2>/dev/null &&
 	   [ "$(field state)" = refused ]; then
 		n_refused=$((n_refused + 1))

@@ -38,7 +38,7 @@ dev_exists() { rdma dev show "$1" >/dev/null 2>&1; }
 # work item, so give it a moment.
 wait_gone() {
 	local i
-	for i in $(seq 50); do
+	for i in {1..50}; do
 		dev_exists "$1" || return 0
 		sg_nap 0.1
 	done
@@ -55,7 +55,7 @@ gid0_mac() {
 
 wait_state() {
 	local i
-	for i in $(seq 30); do
+	for i in {1..30}; do
 		[ "$(port_state "$1")" = "$2" ] && return 0
 		sg_nap 0.1
 	done

@@ -44,7 +44,7 @@ start_holder() {
 	printf -v "PID_$name" '%s' $!
 	exec {fd}>"$T/$name.fifo"
 	printf -v "FD_$name" '%s' "$fd"
-	for i in $(seq 300); do
+	for i in {1..300}; do
 		grep -q '^holding' "$T/$name.out" && return 0
 		kill -0 "$!" 2>/dev/null || return 1
 		sg_nap 0.1
