@@ -57,7 +57,7 @@ ft_start() {
 	printf -v line ' %q' --scenario "$sc" ${var:+--variant "$var"} --log "$FT_LOG" "$@"
 	echo "start$line" >"$FT_CTL"
 	FT_ON=1
-	for _ in $(seq 1 150); do
+	for _ in {1..150}; do
 		grep -q "event listening" "$FT_LOG" && return 0
 		kill -0 $FT_PID 2>/dev/null || break
 		grep -q "event control-error" "$FT_CTL_LOG" && break
@@ -72,7 +72,7 @@ ft_stop() {
 	[ -n "$FT_ON" ] || return 0
 	FT_ON=
 	echo stop >"$FT_CTL"
-	for _ in $(seq 1 100); do
+	for _ in {1..100}; do
 		grep -q "event stopped" "$FT_LOG" && return 0
 		kill -0 $FT_PID 2>/dev/null || return 1
 		sg_nap 0.1
@@ -93,8 +93,8 @@ ft_event() { grep -E -q "event $1( .*)?${2:+ .*$2}" "$FT_LOG"; }
 
 # ft_wait_event SECONDS NAME [PATTERN]
 ft_wait_event() {
-	local _
-	for _ in $(seq 1 $(($1 * 5))); do
+	local i
+	for ((i = 0; i < $1 * 5; i++)); do
 		ft_event "$2" "${3:-}" && return 0
 		sg_nap 0.2
 	done
@@ -104,7 +104,7 @@ ft_wait_event() {
 # ft_sessions_gone: no session, connection or iSCSI host anywhere.
 ft_sessions_gone() {
 	local out rc
-	for _ in $(seq 1 100); do
+	for _ in {1..100}; do
 		out=$(iscsiadm -m session 2>&1)
 		rc=$?
 		if [ $rc -eq 21 ] && [ -z "$(ls /sys/class/iscsi_session)" ] &&
@@ -271,7 +271,7 @@ bad_case() {
 	fi
 	if [ "$want" != - ]; then
 		# the error is reported once the kernel has seen the bad bytes
-		for _ in $(seq 1 50); do
+		for _ in {1..50}; do
 			[ -n "$(ft_conn_errors)" ] && break
 			sg_nap 0.2
 		done

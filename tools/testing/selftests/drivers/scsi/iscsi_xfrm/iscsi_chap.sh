@@ -207,12 +207,12 @@ check "CHAP over NULL encryption, chap-conf on: login refused at once (iscsiadm 
 check_fails "CHAP over NULL encryption: no session" ix_sid
 check_eq "CHAP over NULL encryption: no Login PDU reached LIO" "$logins" "$(ix_logins)"
 check "CHAP over NULL encryption: dmesg: login refused: chap_requires_confidentiality" \
-	bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qE 'connection[0-9]+:[0-9]+: login refused: chap_requires_confidentiality'"
+	ix_dmesg_grep -E "connection[0-9]+:[0-9]+: login refused: chap_requires_confidentiality"
 check "CHAP over NULL encryption: dmesg: the guard reports the owner's refusal" \
-	bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qE 'xfrm_guard: refused by owner iscsi $IX_I4:[0-9]+ -> $IX_T4:$IX_PORT: chap_requires_confidentiality'"
+	ix_dmesg_grep -E "xfrm_guard: refused by owner iscsi $IX_I4:[0-9]+ -> $IX_T4:$IX_PORT: chap_requires_confidentiality"
 ch_wait_ev() {
 	local _
-	for _ in $(seq 1 20); do
+	for _ in {1..20}; do
 		grep -qE "$1" "$CH_EV" && return 0
 		sg_nap 0.5
 	done

@@ -200,7 +200,7 @@ dg_session() {
 	check_eq "$desc: iscsiadm HeaderDigest" "$dg" "$(ix_session_field HeaderDigest)"
 	check_eq "$desc: iscsiadm DataDigest" "$dg" "$(ix_session_field DataDigest)"
 	check "$desc: dmesg: full feature phase with digests $dg, CRC decision $dec" \
-		bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qF 'full feature phase: header digest $dg, data digest $dg (CRC decision: $dec)'"
+		ix_dmesg_grep -F "full feature phase: header digest $dg, data digest $dg (CRC decision: $dec)"
 	check_eq "$desc: xguard shows the CRC decision" "$dec" "$(dg_conn_crc)"
 	s0=$(dg_snap)
 	dg_io "$desc" "$mib"
@@ -280,7 +280,7 @@ tx0=$(dg_xcnt "$DG_XI" tx_esp)
 rx0=$(dg_xcnt "$DG_XT" rx_esp_ok)
 dg_session "offload, crc auto" None offloaded "$MIB"
 check "offload, crc auto: the login offer followed the CRC decision (dmesg)" \
-	bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qF 'digest offer follows the CRC decision (offloaded)'"
+	ix_dmesg_grep -F "digest offer follows the CRC decision (offloaded)"
 tx1=$(dg_xcnt "$DG_XI" tx_esp)
 rx1=$(dg_xcnt "$DG_XT" rx_esp_ok)
 check "offload, crc auto: the iSCSI traffic went through the offloaded SAs ($tx0 -> $tx1 sent, $rx0 -> $rx1 received)" \
@@ -310,9 +310,9 @@ check "crc always, node None: login refused at once (iscsiadm error 24)" \
 check_fails "crc always, node None: no session" ix_sid
 check_eq "crc always, node None: no login reached LIO" "$accepts" "$(ix_login_accepts)"
 check "crc always, node None: dmesg: login refused: crc_required" \
-	bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qF 'login refused: crc_required'"
+	ix_dmesg_grep -F "login refused: crc_required"
 check "crc always, node None: dmesg: the guard reports the owner's refusal" \
-	bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qE 'xfrm_guard: refused by owner iscsi .*: crc_required'"
+	ix_dmesg_grep -E "xfrm_guard: refused by owner iscsi .*: crc_required"
 ix_logout_all
 
 # A target that refuses digests: LIO answers "CRC32C" offers it cannot
@@ -327,7 +327,7 @@ check_fails "crc always, target refuses digests: no session" ix_sid
 check_eq "crc always, target refuses digests: LIO accepted no login" "$accepts" \
 	"$(ix_login_accepts)"
 check "crc always, target refuses digests: what reached LIO offered CRC32C only (LIO's log)" \
-	bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qF 'value list \"CRC32C\" contains no valid values from Acceptor'\''s value list \"None\"'"
+	ix_dmesg_grep -F "value list \"CRC32C\" contains no valid values from Acceptor's value list \"None\""
 if ix_dmesg_since | grep -q crc_required; then
 	diag "crc always, target refuses digests: dmesg names crc_required"
 else
@@ -347,7 +347,7 @@ dg_session "software ESP, crc never, node CRC32C (never weakened)" CRC32C disabl
 step "node offers HeaderDigest and DataDigest CRC32C,None" ix_node_digests CRC32C,None CRC32C,None
 dg_session "software ESP, crc never, node CRC32C,None" None disabled 1
 check "crc never, node CRC32C,None: the offer was narrowed to None (dmesg)" \
-	bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qF 'digest offer follows the CRC decision (disabled)'"
+	ix_dmesg_grep -F "digest offer follows the CRC decision (disabled)"
 
 step "profile: crc auto" dg_crc auto
 

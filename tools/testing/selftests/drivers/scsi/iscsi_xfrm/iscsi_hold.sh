@@ -104,7 +104,7 @@ round() {
 	ix_dmesg_mark
 	fio_start "$how"
 	# some I/O first
-	for _ in $(seq 1 100); do
+	for _ in {1..100}; do
 		[ "$(sectors "$disk")" -gt 2048 ] && break
 		sg_nap 0.1
 	done
@@ -159,9 +159,9 @@ round() {
 		test "$(ix_session_stat scsicmd_pdus)" -gt "$cmds"
 	if ix_is_xfrm; then
 		check "$how: the kernel log says protection was lost and held" \
-			bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -q 'protection lost, holding .*$IX_T4:$IX_PORT'"
+			ix_dmesg_grep "protection lost, holding .*$IX_T4:$IX_PORT"
 		check "$how: and restored" \
-			bash -c "dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -q 'protection restored .*$IX_T4:$IX_PORT'"
+			ix_dmesg_grep "protection restored .*$IX_T4:$IX_PORT"
 	fi
 }
 

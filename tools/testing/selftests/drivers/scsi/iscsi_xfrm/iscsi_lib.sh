@@ -435,7 +435,7 @@ ix_capture_start() {
 		-w "$IX_TMP/cap.pcap" "tcp port $IX_PORT or esp" 2>"$IX_TMP/cap.err" &
 	IX_CAP=$!
 	local i
-	for i in $(seq 1 50); do
+	for i in {1..50}; do
 		grep -q "listening on" "$IX_TMP/cap.err" 2>/dev/null && return 0
 		sg_nap 0.1
 	done
@@ -671,7 +671,7 @@ ix_iscsid_up() {
 	IX_ISCSID=$!
 	at_exit ix_iscsid_down
 	# iscsiadm talks to it over an abstract unix socket
-	for i in $(seq 1 100); do
+	for i in {1..100}; do
 		ss -Hxl | grep -q ISCSIADM_ABSTRACT_NAMESPACE && return 0
 		kill -0 "$IX_ISCSID" 2>/dev/null || break
 		sg_nap 0.1
@@ -791,7 +791,7 @@ ix_sid() {
 # the SCSI scan has made it.
 ix_disk() {
 	local sid d i
-	for i in $(seq 1 $((${1:-30} * 5))); do
+	for ((i = 0; i < ${1:-30} * 5; i++)); do
 		if sid=$(ix_sid); then
 			for d in /sys/class/iscsi_session/session$sid/device/target*/*:*:*:0/block/*; do
 				[ -e "$d" ] || continue
@@ -820,19 +820,32 @@ ix_local_port() {
 # ix_session_field NAME: a line of "iscsiadm -m session -P 3" for our
 # session, e.g. "HeaderDigest", "iSCSI Connection State".
 ix_session_field() {
-	local sid
+	local sid l
 	sid=$(ix_sid) || return 1
-	iscsiadm -m session -r "$sid" -P 3 2>/dev/null |
-		sed -n "/^[[:space:]]*$1:/{s/^[[:space:]]*$1:[[:space:]]*//p;q}"
+	# The shell reads the lines, not a sed process: the tests call this
+	# over and over, and each process costs a third of a second on the
+	# debug kernel.
+	while IFS= read -r l; do
+		l=${l#"${l%%[![:space:]]*}"}
+		[[ $l == "$1:"* ]] || continue
+		l=${l#"$1:"}
+		printf '%s\n' "${l#"${l%%[![:space:]]*}"}"
+		break
+	done < <(iscsiadm -m session -r "$sid" -P 3 2>/dev/null)
 }
 
 # ix_session_stat NAME: a counter of "iscsiadm -m session -s" (txdata_octets,
 # scsicmd_pdus, ...).
 ix_session_stat() {
-	local sid
+	local sid l
 	sid=$(ix_sid) || return 1
-	iscsiadm -m session -r "$sid" -s 2>/dev/null |
-		sed -n "s/^[[:space:]]*$1:[[:space:]]*//p" | head -n 1
+	while IFS= read -r l; do
+		l=${l#"${l%%[![:space:]]*}"}
+		[[ $l == "$1:"* ]] || continue
+		l=${l#"$1:"}
+		printf '%s\n' "${l#"${l%%[![:space:]]*}"}"
+		break
+	done < <(iscsiadm -m session -r "$sid" -s 2>/dev/null)
 }
 
 # --- the guard's policy ---------------------------------------------------------
@@ -855,8 +868,20 @@ ix_profile_conf() {
 # --- kernel log -----------------------------------------------------------------
 
 # ix_dmesg_mark; ix_dmesg_since: the kernel messages since the mark.
-ix_dmesg_mark() { IX_DMESG_MARK=$(dmesg | wc -l); }
-ix_dmesg_since() { dmesg | tail -n +$((IX_DMESG_MARK + 1)); }
+# One dmesg process each, the lines counted and cut by the shell.
+ix_dmesg_mark() {
+	local -a l
+	mapfile -t l < <(dmesg)
+	IX_DMESG_MARK=${#l[@]}
+}
+ix_dmesg_since() {
+	local -a l
+	mapfile -t l < <(dmesg)
+	[ ${#l[@]} -le "$IX_DMESG_MARK" ] || printf '%s\n' "${l[@]:IX_DMESG_MARK}"
+}
+# ix_dmesg_grep GREP-ARGS...: grep -q over the kernel messages since the
+# mark (two processes, where "bash -c 'dmesg | tail | grep'" took four).
+ix_dmesg_grep() { grep -q "$@" < <(ix_dmesg_since); }
 
 # --- data -----------------------------------------------------------------------
 

@@ -59,8 +59,8 @@ ix_dmesg_mark
 check "modprobe iscsi_tcp" modprobe iscsi_tcp
 check_fails "modprobe iscsi_xfrm beside iscsi_tcp fails" modprobe iscsi_xfrm
 check_fails "iscsi_xfrm is not loaded" md_loaded iscsi_xfrm
-check "dmesg says why: transport \"tcp\" already registered, unload iscsi_tcp" bash -c \
-	"dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qF 'iscsi_xfrm: the iSCSI transport \"tcp\" is already registered (iscsi_tcp loaded?): unload it first, iscsi_xfrm replaces it'"
+check "dmesg says why: transport \"tcp\" already registered, unload iscsi_tcp" \
+	ix_dmesg_grep -F "iscsi_xfrm: the iSCSI transport \"tcp\" is already registered (iscsi_tcp loaded?): unload it first, iscsi_xfrm replaces it"
 check "iscsi_tcp still provides the transport \"tcp\"" bash -c \
 	"[ -d /sys/class/iscsi_transport/tcp ] && [ -d /sys/module/iscsi_tcp ]"
 check_eq "no kernel report" "" "$(md_reports)"
@@ -80,8 +80,8 @@ if [ -n "$reports" ]; then
 	diag "the kernel said, loading iscsi_tcp beside iscsi_xfrm:"
 	ix_dmesg_since | grep -vE 'audit' | head -n 40 | sed 's/^/#   /'
 fi
-check "dmesg says why iscsi_tcp was refused" bash -c \
-	"dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qF 'iscsi_tcp cannot load while iscsi_xfrm provides'"
+check "dmesg says why iscsi_tcp was refused" \
+	ix_dmesg_grep -F "iscsi_tcp cannot load while iscsi_xfrm provides"
 check "iscsi_xfrm still provides the transport \"tcp\"" bash -c \
 	"[ -d /sys/class/iscsi_transport/tcp ] && [ -d /sys/module/iscsi_xfrm ]"
 check "modprobe -r iscsi_xfrm, no session" modprobe -r iscsi_xfrm
@@ -134,8 +134,8 @@ else
 fi
 check "iscsid's request loaded iscsi_xfrm" md_loaded iscsi_xfrm
 check_fails "iscsid's request did not load iscsi_tcp" md_loaded iscsi_tcp
-check "the session's SCSI host is iscsi_xfrm's" bash -c \
-	"dmesg | tail -n +$((IX_DMESG_MARK + 1)) | grep -qE 'scsi host[0-9]+: iSCSI Initiator over TCP/IP, IPsec enforced'"
+check "the session's SCSI host is iscsi_xfrm's" \
+	ix_dmesg_grep -E "scsi host[0-9]+: iSCSI Initiator over TCP/IP, IPsec enforced"
 check_eq "the guard has the session's connection (owner iscsi)" "iscsi $IX_T4:$IX_PORT" \
 	"$(ix_xguard -j conn show | python3 -c '
 import json, sys

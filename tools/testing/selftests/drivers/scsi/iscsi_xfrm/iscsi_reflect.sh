@@ -115,7 +115,7 @@ ft_start() {
 		--addr $IX_T4 --port ${P1##*:} --port ${P2##*:} --scenario "$sc" \
 		--log "$FT_LOG" "$@" 2>>"$FT_LOG" &
 	FT_PID=$!
-	for _ in $(seq 1 100); do
+	for _ in {1..100}; do
 		[ "$(grep -c 'event listening' "$FT_LOG")" -eq 2 ] && return 0
 		kill -0 $FT_PID 2>/dev/null || break
 		sg_nap 0.1
@@ -134,8 +134,8 @@ at_exit ft_stop
 ft_event() { grep -E -q "event $1( .*)?${2:+ .*$2}" "$FT_LOG"; }
 
 ft_wait_event() {
-	local _
-	for _ in $(seq 1 $(($1 * 5))); do
+	local i
+	for ((i = 0; i < $1 * 5; i++)); do
 		ft_event "$2" "${3:-}" && return 0
 		sg_nap 0.2
 	done
@@ -144,7 +144,7 @@ ft_wait_event() {
 
 ft_sessions_gone() {
 	local out rc
-	for _ in $(seq 1 100); do
+	for _ in {1..100}; do
 		out=$(iscsiadm -m session 2>&1)
 		rc=$?
 		if [ $rc -eq 21 ] && [ -z "$(ls /sys/class/iscsi_session)" ] &&
