@@ -817,35 +817,35 @@ ix_local_port() {
 	ss -Htn state established "dst $IX_PORTAL" | awk '{print $3}' | sed 's/.*://' | sort -u
 }
 
-# ix_session_field NAME: a line of "iscsiadm -m session -P 3" for our
-# session, e.g. "HeaderDigest", "iSCSI Connection State".
-ix_session_field() {
-	local sid l
-	sid=$(ix_sid) || return 1
-	# The shell reads the lines, not a sed process: the tests call this
-	# over and over, and each process costs a third of a second on the
-	# debug kernel.
+# ix_value_of NAME: from "NAME: VALUE" lines on standard input (leading
+# blanks allowed, as iscsiadm indents them), the first VALUE. The shell
+# reads the lines, not a sed process: the tests call this over and over,
+# and each process costs a third of a second on the debug kernel.
+ix_value_of() {
+	local l
 	while IFS= read -r l; do
 		l=${l#"${l%%[![:space:]]*}"}
 		[[ $l == "$1:"* ]] || continue
 		l=${l#"$1:"}
 		printf '%s\n' "${l#"${l%%[![:space:]]*}"}"
-		break
-	done < <(iscsiadm -m session -r "$sid" -P 3 2>/dev/null)
+		return 0
+	done
+}
+
+# ix_session_field NAME: a line of "iscsiadm -m session -P 3" for our
+# session, e.g. "HeaderDigest", "iSCSI Connection State".
+ix_session_field() {
+	local sid
+	sid=$(ix_sid) || return 1
+	ix_value_of "$1" < <(iscsiadm -m session -r "$sid" -P 3 2>/dev/null)
 }
 
 # ix_session_stat NAME: a counter of "iscsiadm -m session -s" (txdata_octets,
 # scsicmd_pdus, ...).
 ix_session_stat() {
-	local sid l
+	local sid
 	sid=$(ix_sid) || return 1
-	while IFS= read -r l; do
-		l=${l#"${l%%[![:space:]]*}"}
-		[[ $l == "$1:"* ]] || continue
-		l=${l#"$1:"}
-		printf '%s\n' "${l#"${l%%[![:space:]]*}"}"
-		break
-	done < <(iscsiadm -m session -r "$sid" -s 2>/dev/null)
+	ix_value_of "$1" < <(iscsiadm -m session -r "$sid" -s 2>/dev/null)
 }
 
 # --- the guard's policy ---------------------------------------------------------
