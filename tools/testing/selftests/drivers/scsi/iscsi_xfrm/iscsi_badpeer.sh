@@ -89,7 +89,7 @@ ft_quit() {
 at_exit ft_quit
 
 # ft_event NAME [PATTERN]: the fake target logged this event.
-ft_event() { grep -E -q "event $1( .*)?${2:+ .*$2}" "$FT_LOG"; }
+ft_event() { ix_file_has_re "$FT_LOG" "event $1( .*)?${2:+ .*$2}"; }
 
 # ft_wait_event SECONDS NAME [PATTERN]
 ft_wait_event() {

@@ -883,6 +883,17 @@ ix_dmesg_since() {
 # mark (two processes, where "bash -c 'dmesg | tail | grep'" took four).
 ix_dmesg_grep() { grep -q "$@" < <(ix_dmesg_since); }
 
+# ix_file_has_re FILE ERE: a line of FILE matches the extended regular
+# expression ERE (grep -E -q, read by the shell: the fake targets' logs
+# are polled a few hundred times a run).
+ix_file_has_re() {
+	local l
+	while IFS= read -r l || [ -n "$l" ]; do
+		[[ "$l" =~ $2 ]] && return 0
+	done <"$1"
+	return 1
+}
+
 # --- data -----------------------------------------------------------------------
 
 # ix_secs_since T0 (from "date +%s.%N"): seconds, three decimals.

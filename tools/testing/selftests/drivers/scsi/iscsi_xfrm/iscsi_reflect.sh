@@ -131,7 +131,7 @@ ft_stop() {
 }
 at_exit ft_stop
 
-ft_event() { grep -E -q "event $1( .*)?${2:+ .*$2}" "$FT_LOG"; }
+ft_event() { ix_file_has_re "$FT_LOG" "event $1( .*)?${2:+ .*$2}"; }
 
 ft_wait_event() {
 	local i
