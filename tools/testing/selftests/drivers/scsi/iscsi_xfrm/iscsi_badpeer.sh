@@ -101,28 +101,10 @@ ft_wait_event() {
 	return 1
 }
 
-# ft_sessions_gone: no session, connection or iSCSI host anywhere.
-ft_sessions_gone() {
-	local out rc
-	for _ in {1..100}; do
-		out=$(iscsiadm -m session 2>&1)
-		rc=$?
-		if [ $rc -eq 21 ] && [ -z "$(ls /sys/class/iscsi_session)" ] &&
-			[ -z "$(ls /sys/class/iscsi_connection)" ] &&
-			[ -z "$(ls /sys/class/iscsi_host)" ]; then
-			return 0
-		fi
-		sg_nap 0.2
-	done
-	echo "iscsiadm -m session: rc $rc: $out"
-	ls /sys/class/iscsi_session /sys/class/iscsi_connection /sys/class/iscsi_host
-	return 1
-}
-
 # ft_ended_for_good: the session is gone and iscsid never came back to the
 # target for another login.
 ft_ended_for_good() {
-	ft_sessions_gone || return 1
+	ix_sessions_gone || return 1
 	sleep 3
 	! grep 'event accept conn=2' "$FT_LOG"
 }
@@ -192,7 +174,7 @@ check "normal: session listed" ix_sid
 check "normal: the login travelled over ESP" test "$(ft_esp_in)" -gt "${esp0:-0}"
 check "normal: logout" ix_logout
 check "normal: logout reached the target" ft_wait_event 10 logout
-check "normal: no session left" ft_sessions_gone
+check "normal: no session left" ix_sessions_gone
 check_fails "normal: fake target had no internal error" ft_event internal-error
 [ $SG_FAILED -eq $failed_before ] || { diag "$out"; ft_show_log; }
 
@@ -301,7 +283,7 @@ bad_case() {
 	elif [ "$phase" = ffp ]; then
 		diag "$name: the session had ended by itself"
 	fi
-	check "$name: no session left" ft_sessions_gone
+	check "$name: no session left" ix_sessions_gone
 	check_fails "$name: fake target had no internal error" \
 		ft_event internal-error
 	[ $SG_FAILED -eq "$failed_before" ] || ft_show_log
@@ -327,7 +309,7 @@ check_fails "the fake target logged no control error" grep -q "event control-err
 # --- the module goes away -------------------------------------------------------
 
 ix_iscsid_down
-check "no session left at the end" ft_sessions_gone
+check "no session left at the end" ix_sessions_gone
 check "modprobe -r $M unloads it" modprobe -r "$M"
 check_fails "$M gone from /sys/module" test -e "/sys/module/$M"
 

@@ -774,6 +774,34 @@ ix_logout_all() {
 	return 1
 }
 
+# ix_dir_empty DIR: DIR has no entries (a glob, not an ls per poll).
+ix_dir_empty() {
+	local e
+	for e in "$1"/*; do
+		[ -e "$e" ] || [ -L "$e" ] && return 1
+	done
+	return 0
+}
+
+# ix_sessions_gone: within 20 s, no session, connection or iSCSI host is
+# left anywhere (iscsiadm and sysfs agree).
+ix_sessions_gone() {
+	local out rc
+	for _ in {1..100}; do
+		out=$(iscsiadm -m session 2>&1)
+		rc=$?
+		if [ $rc -eq 21 ] && ix_dir_empty /sys/class/iscsi_session &&
+			ix_dir_empty /sys/class/iscsi_connection &&
+			ix_dir_empty /sys/class/iscsi_host; then
+			return 0
+		fi
+		sg_nap 0.2
+	done
+	echo "iscsiadm -m session: rc $rc: $out"
+	ls /sys/class/iscsi_session /sys/class/iscsi_connection /sys/class/iscsi_host
+	return 1
+}
+
 # ix_sid: the number of our session (sessionN in sysfs), if there is one.
 ix_sid() {
 	local s

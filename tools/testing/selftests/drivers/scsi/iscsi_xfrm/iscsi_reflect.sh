@@ -142,23 +142,6 @@ ft_wait_event() {
 	return 1
 }
 
-ft_sessions_gone() {
-	local out rc
-	for _ in {1..100}; do
-		out=$(iscsiadm -m session 2>&1)
-		rc=$?
-		if [ $rc -eq 21 ] && [ -z "$(ls /sys/class/iscsi_session)" ] &&
-			[ -z "$(ls /sys/class/iscsi_connection)" ] &&
-			[ -z "$(ls /sys/class/iscsi_host)" ]; then
-			return 0
-		fi
-		sg_nap 0.2
-	done
-	echo "iscsiadm -m session: rc $rc: $out"
-	ls /sys/class/iscsi_session /sys/class/iscsi_connection /sys/class/iscsi_host
-	return 1
-}
-
 # dmesg_has PATTERN: the kernel logged it since ix_dmesg_mark.
 dmesg_has() { ix_dmesg_since | grep -q -- "$1"; }
 dmesg_has_re() { ix_dmesg_since | grep -qE -- "$1"; }
@@ -278,7 +261,7 @@ check_fails "genuine mutual CHAP: no chap_reflection false alarm" \
 	dmesg_has chap_reflection
 out=$(ft_node "$P1" --logout 2>&1)
 check_eq "genuine mutual CHAP: logout" 0 "$?"
-check "genuine mutual CHAP: no session left" ft_sessions_gone
+check "genuine mutual CHAP: no session left" ix_sessions_gone
 [ $SG_FAILED -eq $failed_before ] || { diag "$out"; ft_show_log; }
 
 failed_before=$SG_FAILED
@@ -288,7 +271,7 @@ out=$(ft_node "$P1" --login 2>&1)
 rc=$?
 check_fails "target answers with a wrong secret: login refused" test $rc -eq 0
 check "wrong secret: the target did answer our challenge" ft_event chap-mutual-answered
-check "wrong secret: no session left" ft_sessions_gone
+check "wrong secret: no session left" ix_sessions_gone
 [ $SG_FAILED -eq $failed_before ] || { diag "$out"; ft_show_log; }
 
 # --- the reflection -------------------------------------------------------------
@@ -392,7 +375,7 @@ else
 		"$(ix_dmesg_since | grep -c chap_reflection)"
 fi
 ft_logout_all
-check "reflect: no session left" ft_sessions_gone
+check "reflect: no session left" ix_sessions_gone
 check_fails "reflect: fake target had no internal error" ft_event internal-error
 [ $SG_FAILED -eq $failed_before ] || ft_show_log
 [ "$M" = iscsi_tcp ] && [ $SG_FAILED -eq $failed_before ] && {
@@ -406,7 +389,7 @@ ft_stop
 
 ft_logout_all
 ix_iscsid_down
-check "no session left at the end" ft_sessions_gone
+check "no session left at the end" ix_sessions_gone
 check "modprobe -r $M unloads it" modprobe -r "$M"
 check_fails "$M gone from /sys/module" test -e "/sys/module/$M"
 
