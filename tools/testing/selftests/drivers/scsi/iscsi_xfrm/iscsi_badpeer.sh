@@ -110,22 +110,21 @@ ft_ended_for_good() {
 }
 
 # ft_conn_errors: the codes of "detected conn error (N)" since the mark,
-# each once, in ascending order (two processes: it runs in a loop).
+# each once, in ascending order (one dmesg: it runs in a loop).
 ft_conn_errors() {
-	dmesg | awk -v mark="$IX_DMESG_MARK" '
-		NR > mark && match($0, /detected conn error \([0-9]+\)/) {
-			seen[substr($0, RSTART + 21, RLENGTH - 22) + 0] = 1
-		}
-		END {
-			n = 0
-			for (c in seen) v[++n] = c + 0
-			for (i = 2; i <= n; i++)
-				for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
-					t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-				}
-			for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? " " : ""), v[i]
-			print ""
-		}'
+	local l c i v=() re='detected conn error \(([0-9]+)\)'
+	local -A seen=()
+	while IFS= read -r l; do
+		[[ "$l" =~ $re ]] && seen[$((10#${BASH_REMATCH[1]}))]=1
+	done < <(ix_dmesg_since)
+	for c in "${!seen[@]}"; do
+		# insertion into v, kept ascending
+		for ((i = ${#v[@]}; i > 0 && v[i - 1] > c; i--)); do
+			v[i]=${v[i - 1]}
+		done
+		v[i]=$c
+	done
+	echo "${v[*]}"
 }
 
 # ft_esp_in: packets the initiator's inbound SA has taken.
