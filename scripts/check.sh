@@ -508,7 +508,7 @@ run_lane() {
 }
 
 collect_kunit() {
-	local f=$1 dir=$2 ktap name js counts mod secs n
+	local f=$1 dir=$2 ktap name counts mod secs n line ktaps
 	# Every suite module the boot ran must have left results or an error.
 	for mod in $3; do
 		if ! ls "$dir/kunit/${mod}__"*.ktap >/dev/null 2>&1 &&
@@ -522,48 +522,30 @@ collect_kunit() {
 		echo "kunit: $(cat "$e")"
 		record "kunit:$(basename "$e" .error)" "$f" 0 1 0 0
 	done
-	for ktap in "$dir"/kunit/*.ktap; do
-		[ -e "$ktap" ] || continue
-		name=${ktap##*/}
-		name=${name%.ktap}
-		mod=${name%%__*}
-		name=${name#*__}
-		# A module's seconds, shared among its suites.
-		n=$(find "$dir/kunit" -name "${mod}__*.ktap" | wc -l)
-		secs=$(($(cat "$dir/kunit/$mod.secs" 2>/dev/null || echo 0) / n))
-		js=$dir/kunit/$name.json
-		python3 "${SRC_TREE}/tools/testing/kunit/kunit.py" parse \
-			--json="$js" "$ktap" >"$dir/kunit/$name.parsed" 2>&1
-		sed -n '/=====/,$p' "$dir/kunit/$name.parsed" | grep -vE '^\[..:..:..\] =+$' | sed 's/^\[..:..:..\] //'
-		counts=$(python3 - "$js" <<'PY'
-import json, sys
-try:
-    data = json.load(open(sys.argv[1]))
-except Exception:
-    print("0 1 0")
-    sys.exit()
-p = f = s = 0
-def walk(g):
-    global p, f, s
-    for c in g.get("test_cases", []):
-        st = c.get("status")
-        if st == "PASS":
-            p += 1
-        elif st == "SKIP":
-            s += 1
-        else:
-            f += 1
-    for sub in g.get("sub_groups", []):
-        walk(sub)
-walk(data)
-if p + f + s == 0:
-    f = 1
-print(p, f, s)
-PY
-)
-		# shellcheck disable=SC2086
-		record "kunit:$name" "$f" $counts "$secs"
-	done
+	# One parser process for every suite of the boot.
+	ktaps=("$dir"/kunit/*.ktap)
+	[ -e "${ktaps[0]}" ] || return 0
+	python3 "$TOP/scripts/kunit-collect.py" "$SRC_TREE" "${ktaps[@]}" |
+		while IFS= read -r line; do
+			if [[ "$line" != "@counts "* ]]; then
+				printf '%s\n' "$line"
+				continue
+			fi
+			read -r _ ktap counts <<<"$line"
+			name=${ktap##*/}
+			name=${name%.ktap}
+			mod=${name%%__*}
+			name=${name#*__}
+			# A module's seconds, shared among its suites.
+			n=$(find "$dir/kunit" -name "${mod}__*.ktap" | wc -l)
+			secs=$(($(cat "$dir/kunit/$mod.secs" 2>/dev/null || echo 0) / n))
+			# shellcheck disable=SC2086
+			record "kunit:$name" "$f" $counts "$secs"
+		done
+	if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+		echo "kunit-collect.py failed on ${dir##*/}"
+		record "kunit:collect ${dir##*/}" "$f" 0 1 0 0
+	fi
 }
 
 collect_selftests() {
