@@ -91,13 +91,15 @@ struct srnic_cq {
  * @sge: local buffers, each checked with its lkey when posted
  * @remote_addr: RDMA Write/Read target
  * @rkey: RDMA Write/Read target STag
- * @ex: invalidate_rkey (SEND_WITH_INV, LOCAL_INV)
+ * @ex: the STag to invalidate: invalidate_rkey (SEND_WITH_INV,
+ *	LOCAL_INV), the sink's lkey (RDMA_READ_WITH_INV)
  * @mr: IB_WR_REG_MR: the MR
  * @key: IB_WR_REG_MR: the STag it names, key byte included
  * @access: IB_WR_REG_MR: the rights to grant
  * @done: the data path finished it (sent it whole, or its Read
  *	Response came); it completes once every WR before it did
  * @status: with @done, the completion's status
+ * @inv_done: RDMA_READ_WITH_INV: @ex was invalidated (or refused)
  */
 struct srnic_wqe {
 	u64 wr_id;
@@ -113,7 +115,19 @@ struct srnic_wqe {
 	int access;
 	bool done;
 	u8 status;
+	bool inv_done;
 };
+
+/*
+ * srnic_wr_is_read - an RDMA Read on the wire. RDMA_READ_WITH_INV is the
+ * iWARP Read whose sink STag (sge[0].lkey) is invalidated once the
+ * response is in, before the WR completes; ib_core's rw API uses it for
+ * every iWARP Read (rdma_cap_read_inv()).
+ */
+static inline bool srnic_wr_is_read(u8 opcode)
+{
+	return opcode == IB_WR_RDMA_READ || opcode == IB_WR_RDMA_READ_WITH_INV;
+}
 
 /**
  * struct srnic_rqe - a receive queue entry (RQ and SRQ)
@@ -144,6 +158,7 @@ struct srnic_rqe {
  * @sq_size: entries in @sq, exactly the max_send_wr asked for
  * @sq_head: oldest entry of @sq
  * @sq_count: entries of @sq in use
+ * @sq_reg: IB_WR_REG_MR entries among them
  * @rq: receive ring, unused with an SRQ
  * @rq_size: entries in @rq
  * @rq_head: oldest entry of @rq
@@ -185,6 +200,7 @@ struct srnic_qp {
 	u32 sq_size;
 	u32 sq_head;
 	u32 sq_count;
+	u32 sq_reg;
 	struct srnic_rqe *rq;
 	u32 rq_size;
 	u32 rq_head;

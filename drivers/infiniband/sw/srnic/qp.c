@@ -27,6 +27,7 @@ static u8 srnic_wc_opcode(u8 wr_opcode)
 	case IB_WR_RDMA_WRITE:
 		return IB_WC_RDMA_WRITE;
 	case IB_WR_RDMA_READ:
+	case IB_WR_RDMA_READ_WITH_INV:
 		return IB_WC_RDMA_READ;
 	case IB_WR_REG_MR:
 		return IB_WC_REG_MR;
@@ -70,6 +71,8 @@ static void srnic_sq_complete(struct srnic_qp *qp, enum ib_wc_status status)
 
 		srnic_cq_add(qp->scq, &cqe, false);
 	}
+	if (w->opcode == IB_WR_REG_MR)
+		qp->sq_reg--;
 	qp->sq_head = (qp->sq_head + 1) % qp->sq_size;
 	qp->sq_count--;
 	if (qp->sq_wire)
@@ -168,13 +171,28 @@ void srnic_qp_sq_run(struct srnic_qp *qp)
  * A WR completes only once every WR before it did (a Send behind an
  * RDMA Read waits for the Read's response). A failed one moves the QP
  * to ERR. Local operations that were waiting behind them run after.
+ *
+ * An RDMA_READ_WITH_INV invalidates its sink STag here, in SQ order,
+ * once its response is in; like a LOCAL_INV it completes only once no
+ * access the invalidation cut off still runs (&srnic_qp.sq_draining).
+ * A sink STag it may not invalidate (another PD or QP, unknown, already
+ * invalid) completes it with IB_WC_LOC_PROT_ERR.
  */
 void srnic_qp_sq_done(struct srnic_qp *qp)
 {
 	lockdep_assert_held(&qp->lock);
-	while (qp->sq_count && qp->sq_wire && qp->sq[qp->sq_head].done) {
-		enum ib_wc_status status = qp->sq[qp->sq_head].status;
+	while (qp->sq_count && qp->sq_wire && qp->sq[qp->sq_head].done &&
+	       !qp->sq_draining) {
+		struct srnic_wqe *w = &qp->sq[qp->sq_head];
+		enum ib_wc_status status = w->status;
 
+		if (status == IB_WC_SUCCESS &&
+		    w->opcode == IB_WR_RDMA_READ_WITH_INV && !w->inv_done) {
+			w->inv_done = true;
+			status = srnic_mr_local_inv(qp, w->ex, &qp->sq_drain);
+			if (status == IB_WC_SUCCESS && srnic_qp_inv_pending(qp))
+				return;
+		}
 		srnic_sq_complete(qp, status);
 		if (status != IB_WC_SUCCESS) {
 			srnic_qp_to_err(qp);
@@ -224,7 +242,8 @@ static void srnic_qp_drain_work(struct work_struct *work)
 	if (qp->sq_draining) {
 		qp->sq_draining = false;
 		srnic_sq_complete(qp, IB_WC_SUCCESS);
-		srnic_qp_sq_run(qp);
+		/* WRs behind a Read with invalidate may be done already. */
+		srnic_qp_sq_done(qp);
 	}
 	spin_unlock_bh(&qp->lock);
 }
@@ -260,6 +279,34 @@ void srnic_qp_cq_failed(struct srnic_admit_qp *aqp, void *arg)
 	queue_work(srnic_wq, &qp->err_work);
 }
 
+/* One SGE against its lkey; a refusal is counted and logged. */
+static int srnic_check_sge(struct ib_pd *pd, u32 qp_id,
+			   const struct ib_sge *sge, int i, enum srnic_op op)
+{
+	struct srnic_dev *sdev = to_sdev(pd->device);
+	struct srnic_access_req req = {
+		.stag = sge->lkey,
+		.op = op,
+		.addr = sge->addr,
+		.len = sge->length,
+		.pd = pd,
+		.qp_id = qp_id,
+	};
+	enum srnic_access_err err;
+	struct srnic_mem *mem;
+
+	err = srnic_access_check(&sdev->stags, &req, &sdev->access_stats, &mem);
+	if (err) {
+		dev_info_ratelimited(&pd->device->dev,
+				     "QP %u: SGE %d (lkey 0x%08x, %u bytes) refused: %s\n",
+				     qp_id, i, sge->lkey, sge->length,
+				     srnic_access_err_name(err));
+		return -EINVAL;
+	}
+	srnic_access_end(mem);
+	return 0;
+}
+
 /**
  * srnic_check_sges - check each SGE against its lkey
  * @pd: the PD of the QP or SRQ posting
@@ -274,32 +321,11 @@ void srnic_qp_cq_failed(struct srnic_admit_qp *aqp, void *arg)
 int srnic_check_sges(struct ib_pd *pd, u32 qp_id, const struct ib_sge *sge,
 		     int num_sge, enum srnic_op op)
 {
-	struct srnic_dev *sdev = to_sdev(pd->device);
-	struct srnic_mem *mem;
 	int i;
 
-	for (i = 0; i < num_sge; i++) {
-		struct srnic_access_req req = {
-			.stag = sge[i].lkey,
-			.op = op,
-			.addr = sge[i].addr,
-			.len = sge[i].length,
-			.pd = pd,
-			.qp_id = qp_id,
-		};
-		enum srnic_access_err err;
-
-		err = srnic_access_check(&sdev->stags, &req, &sdev->access_stats,
-					 &mem);
-		if (err) {
-			dev_info_ratelimited(&pd->device->dev,
-					     "QP %u: SGE %d (lkey 0x%08x, %u bytes) refused: %s\n",
-					     qp_id, i, sge[i].lkey, sge[i].length,
-					     srnic_access_err_name(err));
+	for (i = 0; i < num_sge; i++)
+		if (srnic_check_sge(pd, qp_id, &sge[i], i, op))
 			return -EINVAL;
-		}
-		srnic_access_end(mem);
-	}
 	return 0;
 }
 
@@ -461,6 +487,7 @@ static void srnic_qp_enter(struct srnic_qp *qp, enum ib_qp_state next,
 		qp->sq_draining = false;
 		qp->sq_head = 0;
 		qp->sq_count = 0;
+		qp->sq_reg = 0;
 		qp->sq_wire = 0;
 		qp->rq_head = 0;
 		qp->rq_count = 0;
@@ -600,10 +627,35 @@ int srnic_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int mask,
 	return 0;
 }
 
+/*
+ * Will a REG_MR queued in the SQ make @lkey valid? Its MR's lkey index
+ * with the key byte it registers. Newest first.
+ */
+static bool srnic_sq_registers(const struct srnic_qp *qp, u32 lkey)
+{
+	u32 i, n = qp->sq_reg;
+
+	lockdep_assert_held(&qp->lock);
+	for (i = qp->sq_count; i-- && n;) {
+		const struct srnic_wqe *w =
+			&qp->sq[(qp->sq_head + i) % qp->sq_size];
+
+		if (w->opcode != IB_WR_REG_MR)
+			continue;
+		if (srnic_stag_index(lkey) ==
+		    srnic_stag_index(to_smr(w->mr)->stag_l) &&
+		    srnic_stag_key(lkey) == srnic_stag_key(w->key))
+			return true;
+		n--;
+	}
+	return false;
+}
+
 static int srnic_sq_wr_ok(struct srnic_qp *qp, const struct ib_send_wr *wr,
 			  bool check_sges)
 {
 	enum srnic_op op = SRNIC_OP_LOCAL_READ;
+	int i;
 
 	if (wr->send_flags & IB_SEND_INLINE)
 		return -EINVAL;
@@ -614,6 +666,11 @@ static int srnic_sq_wr_ok(struct srnic_qp *qp, const struct ib_send_wr *wr,
 		if (wr->num_sge > qp->max_send_sge)
 			return -EINVAL;
 		break;
+	case IB_WR_RDMA_READ_WITH_INV:
+		/* It invalidates its sink: there must be one. */
+		if (!wr->num_sge)
+			return -EINVAL;
+		fallthrough;
 	case IB_WR_RDMA_READ:
 		if (wr->num_sge > SRNIC_MAX_SGE_RD)
 			return -EINVAL;
@@ -629,8 +686,20 @@ static int srnic_sq_wr_ok(struct srnic_qp *qp, const struct ib_send_wr *wr,
 	}
 	if (!check_sges)
 		return 0;
-	return srnic_check_sges(qp->ibqp.pd, qp->ibqp.qp_num, wr->sg_list,
-				wr->num_sge, op);
+	for (i = 0; i < wr->num_sge; i++) {
+		/*
+		 * An MR that a REG_MR queued ahead registers is not valid
+		 * yet (ib_core's rw API chains REG_MR and the Read into it):
+		 * its SGE is checked when the WR runs, as every SGE is
+		 * again then, and a refusal completes the WR in error.
+		 */
+		if (srnic_sq_registers(qp, wr->sg_list[i].lkey))
+			continue;
+		if (srnic_check_sge(qp->ibqp.pd, qp->ibqp.qp_num,
+				    &wr->sg_list[i], i, op))
+			return -EINVAL;
+	}
+	return 0;
 }
 
 static void srnic_sq_fill(struct srnic_wqe *w, const struct ib_send_wr *wr)
@@ -642,6 +711,15 @@ static void srnic_sq_fill(struct srnic_wqe *w, const struct ib_send_wr *wr)
 	w->num_sge = wr->num_sge;
 	memcpy(w->sge, wr->sg_list, wr->num_sge * sizeof(*w->sge));
 	switch (wr->opcode) {
+	case IB_WR_RDMA_READ_WITH_INV:
+		/*
+		 * The STag invalidated is the sink's, sge[0].lkey, as siw
+		 * and cxgb4 do, not ex.invalidate_rkey: ib_core's rw API
+		 * fills that in before it gives the MR its new key (in
+		 * rdma_rw_update_lkey()), so it names the old one.
+		 */
+		w->ex = wr->sg_list[0].lkey;
+		fallthrough;
 	case IB_WR_RDMA_WRITE:
 	case IB_WR_RDMA_READ:
 		w->remote_addr = rdma_wr(wr)->remote_addr;
@@ -694,6 +772,8 @@ int srnic_post_send(struct ib_qp *ibqp, const struct ib_send_wr *wr,
 		srnic_sq_fill(&qp->sq[(qp->sq_head + qp->sq_count) %
 				      qp->sq_size], wr);
 		qp->sq_count++;
+		if (wr->opcode == IB_WR_REG_MR)
+			qp->sq_reg++;
 	}
 	if (state == IB_QPS_ERR)
 		srnic_qp_flush(qp);

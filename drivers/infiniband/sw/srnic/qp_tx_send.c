@@ -151,6 +151,7 @@ static int srnic_tx_wqe_msg(struct srnic_wire *w, struct srnic_ddp_hdr *h,
 		h->to = wqe->remote_addr;
 		return 0;
 	case IB_WR_RDMA_READ:
+	case IB_WR_RDMA_READ_WITH_INV:
 		h->opcode = SRNIC_RDMAP_READ_REQ;
 		h->last = true;
 		h->msn = w->tx_msn[SRNIC_DDP_QN_READ_REQ]++;
@@ -203,7 +204,7 @@ static bool srnic_tx_take_wqe(struct srnic_wire *w)
 	/* A fenced WR waits until every Read before it has its response. */
 	if ((wqe->send_flags & IB_SEND_FENCE) && READ_ONCE(w->ord.used))
 		goto out;
-	if (wqe->opcode == IB_WR_RDMA_READ) {
+	if (srnic_wr_is_read(wqe->opcode)) {
 		struct srnic_orq_ent *e;
 
 		spin_lock(&w->lock);
@@ -266,7 +267,7 @@ static void srnic_tx_msg_done(struct srnic_wire *w)
 	switch (w->tx_kind) {
 	case SRNIC_TX_SQ:
 		/* A Read completes when its response has come. */
-		if (w->tx_wqe.opcode != IB_WR_RDMA_READ)
+		if (!srnic_wr_is_read(w->tx_wqe.opcode))
 			srnic_tx_wqe_done(w, IB_WC_SUCCESS);
 		break;
 	case SRNIC_TX_TERM:

@@ -292,6 +292,104 @@ static void send_write_read_end_to_end(struct kunit *test)
 	kw_end_fini(b);
 }
 
+/*
+ * What ib_core's rw API posts for every iWARP Read (nvmet-rdma serving a
+ * host's write): REG_MR of the sink and an RDMA_READ_WITH_INV into it,
+ * chained, its invalidate_rkey filled in before the MR got its new key.
+ * The Read is posted while the sink is not valid yet, lands whole, and
+ * the sink STag is invalid once the Read completed. Then a Read into
+ * the PD's DMA lkey, which no invalidation may end, completes in error.
+ */
+static void read_with_invalidate_invalidates_the_sink(struct kunit *test)
+{
+	u8 *win = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	u8 *dst = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct kw_end *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct scatterlist sg, sga;
+	struct ib_rdma_wr rd = {};
+	struct ib_reg_wr reg = {};
+	struct ib_mr *mr, *sink;
+	struct socket *sa, *sb;
+	struct ib_sge sge;
+	struct ib_wc wc;
+
+	KUNIT_ASSERT_TRUE(test, win && dst && a && b);
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&sa, &sb));
+	kw_end_init(test, a, sa);
+	kw_end_init(test, b, sb);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(a->qp), sa, &kw_params,
+						  &kw_ops, a));
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb, &kw_params,
+						  &kw_ops, b));
+	mr = kw_frmr(test, b, win, &sg, IB_ACCESS_REMOTE_READ);
+	kw_fill(win, PAGE_SIZE, 4);
+
+	sink = ib_alloc_mr(a->pd, IB_MR_TYPE_MEM_REG, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sink));
+	sg_init_one(&sga, dst, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, 1, ib_dma_map_sg(kw_dev, &sga, 1,
+					       DMA_BIDIRECTIONAL));
+	KUNIT_ASSERT_EQ(test, 1, ib_map_mr_sg(sink, &sga, 1, NULL, PAGE_SIZE));
+	/* As rw.c: ex names the key the MR had, then the MR gets a new one. */
+	rd.wr.ex.invalidate_rkey = sink->lkey;
+	ib_update_fast_reg_key(sink, ib_inc_rkey(sink->lkey));
+	reg.wr.opcode = IB_WR_REG_MR;
+	reg.wr.next = &rd.wr;
+	reg.mr = sink;
+	reg.key = sink->lkey;
+	reg.access = IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE;
+	sge = (struct ib_sge){ sink->iova + 8, 1000, sink->lkey };
+	rd.wr.wr_id = 21;
+	rd.wr.opcode = IB_WR_RDMA_READ_WITH_INV;
+	rd.wr.send_flags = IB_SEND_SIGNALED;
+	rd.wr.sg_list = &sge;
+	rd.wr.num_sge = 1;
+	rd.remote_addr = mr->iova + 200;
+	rd.rkey = mr->rkey;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(a->qp, &reg.wr, NULL));
+	KUNIT_ASSERT_TRUE(test, kw_poll(a->cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, IB_WC_RDMA_READ, wc.opcode);
+	KUNIT_EXPECT_EQ(test, 21, wc.wr_id);
+	KUNIT_EXPECT_MEMEQ(test, dst + 8, win + 200, 1000);
+	KUNIT_EXPECT_EQ(test, SRNIC_MEM_INVALIDATED,
+			srnic_mem_state(&to_smr(sink)->mem));
+	/* The sink is gone: a Read into it is refused when posted. */
+	KUNIT_EXPECT_EQ(test, -EINVAL, ib_post_send(a->qp, &rd.wr, NULL));
+
+	/* No sink: refused when posted. */
+	rd.wr.num_sge = 0;
+	KUNIT_EXPECT_EQ(test, -EINVAL, ib_post_send(a->qp, &rd.wr, NULL));
+
+	/*
+	 * The DMA lkey is no fast-registration STag: the data lands, the
+	 * invalidation is refused and the Read completes in error; the
+	 * other end's STag, named in ex, is left alone.
+	 */
+	memset(dst, 0, PAGE_SIZE);
+	sge = (struct ib_sge){ (uintptr_t)dst, 100, a->pd->local_dma_lkey };
+	rd.wr.wr_id = 22;
+	rd.wr.num_sge = 1;
+	rd.wr.ex.invalidate_rkey = mr->rkey;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(a->qp, &rd.wr, NULL));
+	KUNIT_ASSERT_TRUE(test, kw_poll(a->cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_LOC_PROT_ERR, wc.status);
+	KUNIT_EXPECT_EQ(test, 22, wc.wr_id);
+	KUNIT_EXPECT_MEMEQ(test, dst, win + 200, 100);
+	KUNIT_EXPECT_EQ(test, SRNIC_MEM_VALID,
+			srnic_mem_state(&to_smr(mr)->mem));
+
+	srnic_wire_stop(to_sqp(a->qp));
+	srnic_wire_stop(to_sqp(b->qp));
+	ib_dereg_mr(sink);
+	ib_dma_unmap_sg(kw_dev, &sga, 1, DMA_BIDIRECTIONAL);
+	ib_dereg_mr(mr);
+	ib_dma_unmap_sg(kw_dev, &sg, 1, DMA_BIDIRECTIONAL);
+	kw_end_fini(a);
+	kw_end_fini(b);
+}
+
 /* The hostile peer: one raw FPDU out, the next FPDU back. */
 static void kw_raw_send(struct kunit *test, struct socket *s,
 			const struct srnic_ddp_hdr *h, const u8 *pay, u32 len)
@@ -920,6 +1018,7 @@ static void srnic_wire_suite_exit(struct kunit_suite *suite)
 
 static struct kunit_case srnic_wire_cases[] = {
 	KUNIT_CASE(send_write_read_end_to_end),
+	KUNIT_CASE(read_with_invalidate_invalidates_the_sink),
 	KUNIT_CASE(write_without_write_rights_terminates),
 	KUNIT_CASE(read_request_over_ird_terminates),
 	KUNIT_CASE(read_response_longer_than_read_terminates),
