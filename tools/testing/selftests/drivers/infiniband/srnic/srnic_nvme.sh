@@ -1,0 +1,197 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# NVMe over Fabrics RDMA over srnic, in one VM: nvmet-rdma serves a
+# memory-backed null_blk namespace and nvme-rdma connects to it through
+# one srnic device, host and target on the same IP (kernel ULPs make their
+# rdma_cm ids in the initial namespace only: the same-IP recipe of
+# KERNEL-NOTES). fio writes a pattern over the namespace with --verify,
+# a second job reads it all back and verifies it, the host disconnects,
+# and everything unloads. Each queue's connection is attached to the xfrm
+# guard as owner iwarp. With policy enforce and no SA the connect is
+# refused: the reason in dmesg, no controller. NV_MIB sets the data size:
+# 64 MiB on the base kernel, 4 MiB on the debug kernel.
+# sanguard-flavours: debug base
+# sanguard-timeout: 600
+
+. "$(dirname "$0")/../../../sanguard/lib.sh"
+
+XG=$SG_TOP/tools/xguard/xguard
+V=nv$$
+D=srnv0
+IP=10.99.8.1
+PORT=4420
+NQN=nqn.2026-12.org.sanguard.test:srnic-nvme
+HOSTID=5a1e0000-0000-4000-8000-00000000a001
+HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:$HOSTID
+CFS=/sys/kernel/config/nvmet
+SUB=$CFS/subsystems/$NQN
+PRT=$CFS/ports/1
+case "${SANGUARD_FLAVOUR:-}" in
+base) MIB=64 ;;
+*) MIB=4 ;;
+esac
+MIB=${NV_MIB:-$MIB}
+
+if [ ! -x "$XG" ]; then
+	skip "srnic NVMe tests" "no $XG (make -C tools/xguard)"
+	done_testing
+fi
+
+# nv_ctrl: the nvme controller connected to our subsystem (nvmeN), if any.
+nv_ctrl() {
+	local c n
+	for c in /sys/class/nvme/nvme*; do
+		[ -r "$c/subsysnqn" ] || continue
+		read -r n <"$c/subsysnqn"
+		[ "$n" = "$NQN" ] && { echo "${c##*/}"; return 0; }
+	done
+	return 1
+}
+# nv_disk: its namespace's block device (nvmeXnY; our kernels have no
+# NVMe multipath), once it exists.
+nv_disk() {
+	local c b
+	c=$(nv_ctrl) || return 1
+	for b in /sys/class/nvme/"$c"/"$c"n*; do
+		b=${b##*/}
+		[ -b "/dev/$b" ] && { echo "$b"; return 0; }
+	done
+	return 1
+}
+nv_connect() {
+	timeout 120 nvme connect -t rdma -a "$IP" -s "$PORT" -n "$NQN" \
+		--hostnqn="$HOSTNQN" --hostid="$HOSTID" 2>&1
+}
+nv_gone() { ! nv_ctrl >/dev/null; }
+# nv_iwarp_conns: connections xguard lists as owner iwarp to the port.
+nv_iwarp_conns() {
+	"$XG" conn show | grep -c "iwarp .* -> $IP:$PORT"
+}
+# nv_refusals: the sum of D's access refusal counters (RFC 5042 checks).
+nv_refusals() {
+	rdma statistic show link "$D/1" |
+		grep -owE '(invalid_stag|stag_key_mismatch|pd_mismatch|rights_violation|bounds_violation|access_after_invalidate) [0-9]+' |
+		awk '{s += $2} END {print s + 0}'
+}
+dmesg_mark() { DMESG_MARK=$(dmesg | wc -l); }
+dmesg_since() { dmesg | tail -n +$((DMESG_MARK + 1)); }
+
+nv_target_down() {
+	rm -f "$PRT/subsystems/$NQN"
+	rmdir "$PRT" 2>/dev/null
+	[ -d "$SUB/namespaces/1" ] && echo 0 >"$SUB/namespaces/1/enable"
+	rmdir "$SUB/namespaces/1" 2>/dev/null
+	rmdir "$SUB" 2>/dev/null
+}
+
+modprobe -r srnic siw 2>/dev/null
+load_module null_blk nr_devices=1 memory_backed=1 gb=1 ||
+	{ not_ok "null_blk loads"; done_testing; }
+load_module nvmet && load_module nvmet_rdma && load_module nvme_rdma ||
+	{ not_ok "nvmet, nvmet_rdma and nvme_rdma load"; done_testing; }
+ip link add "$V-a" type veth peer name "$V-b"
+at_exit "ip link del $V-a"
+ip addr add "$IP/24" dev "$V-a"
+ip link set "$V-a" up && ip link set "$V-b" up
+if ! rdma link add "$D" type srnic netdev "$V-a"; then
+	not_ok "rdma link add $D on $V-a"
+	done_testing
+fi
+ok "rdma link add $D on $V-a"
+SG_MODS+=(srnic)
+at_exit "rdma link delete $D"
+"$XG" profile set mode off >/dev/null
+at_exit "'$XG' profile set mode off"
+WARN0=$(dmesg | grep -c -E 'WARNING:|BUG:' || true)
+
+# --- the target: one subsystem, one namespace, one RDMA port -----------------
+step_target() {
+	mkdir "$SUB" && echo 1 >"$SUB/attr_allow_any_host" &&
+		mkdir "$SUB/namespaces/1" &&
+		echo /dev/nullb0 >"$SUB/namespaces/1/device_path" &&
+		echo 1 >"$SUB/namespaces/1/enable" &&
+		mkdir "$PRT" && echo rdma >"$PRT/addr_trtype" &&
+		echo ipv4 >"$PRT/addr_adrfam" && echo "$IP" >"$PRT/addr_traddr" &&
+		echo "$PORT" >"$PRT/addr_trsvcid" &&
+		ln -s "$SUB" "$PRT/subsystems/$NQN"
+}
+at_exit nv_target_down
+if ! out=$(step_target 2>&1); then
+	not_ok "nvmet-rdma serves a null_blk namespace on $IP:$PORT over $D" "$out"
+	done_testing
+fi
+ok "nvmet-rdma serves a null_blk namespace on $IP:$PORT over $D"
+
+# --- connect, verified I/O, disconnect --------------------------------------
+if ! out=$(nv_connect); then
+	not_ok "nvme connect -t rdma succeeds" "$out"
+	done_testing
+fi
+ok "nvme connect -t rdma succeeds"
+at_exit "nvme disconnect -n '$NQN'"
+ctrl=$(nv_ctrl)
+check "a controller for the subsystem" test -n "$ctrl"
+check_eq "over the rdma transport" rdma "$(cat /sys/class/nvme/"$ctrl"/transport 2>/dev/null)"
+check "its namespace appears" wait_cond 60 nv_disk
+disk=$(nv_disk)
+diag "controller $ctrl, namespace $disk, $(cat /sys/class/nvme/"$ctrl"/queue_count 2>/dev/null) queues"
+check "xguard lists the queues' connections as owner iwarp" \
+	test "$(nv_iwarp_conns)" -ge 2
+res=$(rdma resource show qp link "$D" 2>&1)
+check_eq "host and target QPs of each queue are on $D, in RTS" \
+	$((2 * $(cat /sys/class/nvme/"$ctrl"/queue_count 2>/dev/null || echo 0))) \
+	"$(grep -c 'state RTS' <<<"$res")"
+diag "$(grep -o 'comm [^ ]*' <<<"$res" | sort | uniq -c | tr '\n' ' ')"
+
+REF0=$(nv_refusals)
+# nv_fio DESC ARGS...: one fio job over the namespace that verifies what
+# it wrote; its output is shown on failure.
+nv_fio() {
+	local desc=$1 out t0=$SECONDS
+	shift
+	if out=$(fio --name=nv --filename=/dev/"$disk" --direct=1 \
+		--ioengine=libaio --size="${MIB}M" --verify=crc32c \
+		--do_verify=1 --verify_fatal=1 "$@" 2>&1); then
+		ok "$desc"
+	else
+		not_ok "$desc" "$(echo "$out" | tail -n 15)"
+	fi
+	diag "$desc: $((SECONDS - t0)) s"
+}
+nv_fio "fio writes $MIB MiB in 128 KiB blocks and reads them back verified" \
+	--rw=write --bs=128k --iodepth=8
+nv_fio "fio writes $MIB MiB in 4 KiB blocks at random and reads them back verified" \
+	--rw=randwrite --bs=4k --iodepth=16
+check_eq "the I/O met no access refusal on $D" "$REF0" "$(nv_refusals)"
+
+check "nvme disconnect" nvme disconnect -n "$NQN"
+check "the controller is gone" wait_cond 30 nv_gone
+check "its connections are gone from xguard" \
+	wait_cond 30 bash -c "[ \$('$XG' conn show | grep -c 'iwarp .* -> $IP:$PORT') -eq 0 ]"
+
+# --- enforce without an SA: refused ----------------------------------------
+"$XG" profile set mode enforce >/dev/null
+dmesg_mark
+out=$(nv_connect)
+rc=$?
+check "enforce, no SA: nvme connect fails" test "$rc" -ne 0
+diag "nvme connect: $(echo "$out" | tail -n 1)"
+check "no controller was created" nv_gone
+check "dmesg names the reason" \
+	bash -c "dmesg | tail -n +$((DMESG_MARK + 1)) | grep -q 'connection to $IP:$PORT refused by the xfrm guard: no_ipsec'"
+check "xguard conn show lists the refusal" \
+	bash -c "'$XG' conn show | grep -A1 'iwarp .* -> $IP:$PORT' | grep -q 'refused no_ipsec'"
+"$XG" profile set mode off >/dev/null
+
+# --- nothing left behind ---------------------------------------------------
+nv_target_down
+check "nvmet's port and subsystem are gone" test ! -e "$SUB"
+check_eq "no QP left on $D" "" "$(rdma resource show qp link "$D" 2>&1)"
+check_eq "no kernel warning" "$WARN0" "$(dmesg | grep -c -E 'WARNING:|BUG:' || true)"
+check "nvme_rdma unloads" modprobe -r nvme_rdma
+check "nvmet_rdma unloads" modprobe -r nvmet_rdma
+check "rdma link delete $D" rdma link delete "$D"
+check "srnic unloads" modprobe -r srnic
+
+done_testing
