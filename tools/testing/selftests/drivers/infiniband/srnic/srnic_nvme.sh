@@ -9,7 +9,9 @@
 # a second job reads it all back and verifies it, the host disconnects,
 # and everything unloads. Each queue's connection is attached to the xfrm
 # guard as owner iwarp. With policy enforce and no SA the connect is
-# refused: the reason in dmesg, no controller. NV_MIB sets the data size:
+# refused: the reason in dmesg, no controller. With a transport-mode ESP
+# SA (lo made to take IPsec) every connection is protected and the same
+# I/O verifies. NV_MIB sets the data size:
 # 64 MiB on the base kernel, 4 MiB on the debug kernel.
 # sanguard-flavours: debug base
 # sanguard-timeout: 600
@@ -73,6 +75,14 @@ nv_refusals() {
 	rdma statistic show link "$D/1" |
 		grep -owE '(invalid_stag|stag_key_mismatch|pd_mismatch|rights_violation|bounds_violation|access_after_invalidate) [0-9]+' |
 		awk '{s += $2} END {print s + 0}'
+}
+# nv_esp_packets: packets through the test's SA (either direction).
+nv_esp_packets() {
+	ip -s xfrm state get src "$IP" dst "$IP" proto esp spi 0x3001 2>/dev/null |
+		awk '/lifetime current:/ { getline
+			for (i = 1; i <= NF; i++)
+				if ($i ~ /\(packets\)/) { sub(/\(.*/, "", $i); print $i; f = 1 } }
+		     END { if (!f) print 0 }'
 }
 dmesg_mark() { DMESG_MARK=$(dmesg | wc -l); }
 dmesg_since() { dmesg | tail -n +$((DMESG_MARK + 1)); }
@@ -182,7 +192,47 @@ check "dmesg names the reason" \
 	bash -c "dmesg | tail -n +$((DMESG_MARK + 1)) | grep -q 'connection to $IP:$PORT refused by the xfrm guard: no_ipsec'"
 check "xguard conn show lists the refusal" \
 	bash -c "'$XG' conn show | grep -A1 'iwarp .* -> $IP:$PORT' | grep -q 'refused no_ipsec'"
+
+# --- over ESP: protected, the same verified I/O ------------------------------
+# Traffic to a local address leaves through lo, which skips IPsec unless
+# told otherwise; one transport-mode SA serves both directions (same IP).
+lo_conf() {
+	echo "$1" >/proc/sys/net/ipv4/conf/lo/disable_xfrm &&
+		echo "$1" >/proc/sys/net/ipv4/conf/lo/disable_policy
+}
+lo_conf 0
+at_exit "lo_conf 1"
+ip route flush cache
+ip xfrm state add src "$IP" dst "$IP" proto esp spi 0x3001 reqid 7 \
+	mode transport replay-window 64 \
+	aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128
+for dir in out in; do
+	ip xfrm policy add src "$IP" dst "$IP" proto tcp dir "$dir" \
+		tmpl src "$IP" dst "$IP" proto esp reqid 7 mode transport
+done
+at_exit "ip xfrm policy flush; ip xfrm state flush"
+esp0=$(nv_esp_packets)
+if out=$(nv_connect); then
+	ok "enforce, over ESP: nvme connect succeeds"
+	ctrl=$(nv_ctrl)
+	check "its namespace appears" wait_cond 60 nv_disk
+	disk=$(nv_disk)
+	# The refusal above stays listed; the queues' connections are new.
+	check_eq "xguard lists each queue's connection as protected" \
+		"$(cat /sys/class/nvme/"$ctrl"/queue_count 2>/dev/null)" \
+		"$("$XG" conn show | grep -A1 "iwarp .* -> $IP:$PORT" | grep -c 'verdict protected')"
+	nv_fio "over ESP: fio writes $MIB MiB in 128 KiB blocks and reads them back verified" \
+		--rw=write --bs=128k --iodepth=8
+	check "the traffic went through the SA" test "$(nv_esp_packets)" -gt "$((esp0 + 100))"
+	check "nvme disconnect" nvme disconnect -n "$NQN"
+	check "the controller is gone" wait_cond 30 nv_gone
+else
+	not_ok "enforce, over ESP: nvme connect succeeds" "$out"
+fi
 "$XG" profile set mode off >/dev/null
+ip xfrm policy flush
+ip xfrm state flush
+lo_conf 1
 
 # --- nothing left behind ---------------------------------------------------
 nv_target_down
