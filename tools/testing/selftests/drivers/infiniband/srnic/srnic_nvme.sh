@@ -34,6 +34,7 @@ base) MIB=64 ;;
 *) MIB=4 ;;
 esac
 MIB=${NV_MIB:-$MIB}
+HOLD=${NV_HOLD_SECS:-10}
 
 if [ ! -x "$XG" ]; then
 	skip "srnic NVMe tests" "no $XG (make -C tools/xguard)"
@@ -61,9 +62,10 @@ nv_disk() {
 	done
 	return 1
 }
+# nv_connect [OPTS...]: nvme connect to our subsystem.
 nv_connect() {
 	timeout 120 nvme connect -t rdma -a "$IP" -s "$PORT" -n "$NQN" \
-		--hostnqn="$HOSTNQN" --hostid="$HOSTID" 2>&1
+		--hostnqn="$HOSTNQN" --hostid="$HOSTID" "$@" 2>&1
 }
 nv_gone() { ! nv_ctrl >/dev/null; }
 # nv_iwarp_conns: connections xguard lists as owner iwarp to the port.
@@ -171,8 +173,8 @@ nv_fio() {
 }
 nv_fio "fio writes $MIB MiB in 128 KiB blocks and reads them back verified" \
 	--rw=write --bs=128k --iodepth=8
-nv_fio "fio writes $MIB MiB in 4 KiB blocks at random and reads them back verified" \
-	--rw=randwrite --bs=4k --iodepth=16
+nv_fio "fio writes $((MIB / 4)) MiB in 4 KiB blocks at random and reads them back verified" \
+	--rw=randwrite --bs=4k --iodepth=16 --size=$((MIB / 4))M
 check_eq "the I/O met no access refusal on $D" "$REF0" "$(nv_refusals)"
 
 check "nvme disconnect" nvme disconnect -n "$NQN"
@@ -193,6 +195,70 @@ check "dmesg names the reason" \
 check "xguard conn show lists the refusal" \
 	bash -c "'$XG' conn show | grep -A1 'iwarp .* -> $IP:$PORT' | grep -q 'refused no_ipsec'"
 
+# nv_writes: write requests the namespace completed.
+nv_writes() {
+	local st
+	read -r -a st </sys/block/"$disk"/stat
+	echo "${st[4]}"
+}
+# nv_esp_add: the test's SA (again).
+nv_esp_add() {
+	ip xfrm state add src "$IP" dst "$IP" proto esp spi 0x3001 reqid 7 \
+		mode transport replay-window 64 \
+		aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128
+}
+# nv_hold_round: the SA goes for HOLD seconds while fio writes and
+# verifies (RFC 5042 5.4.5 with RFC 3723 3.5): the I/O stalls, nothing
+# of port PORT is seen in the clear on lo, the controller and its
+# connections survive (no reconnect), and every block verifies once the
+# SA is back.
+nv_hold_round() {
+	local cap capf fio_pid fio_out w0 w1 rc i t0
+	capf=$(mktemp /tmp/nvcap.XXXXXX)
+	fio_out=$(mktemp /tmp/nvfio.XXXXXX)
+	tcpdump -i lo -nn -U --immediate-mode -s 96 -w "$capf" \
+		"tcp port $PORT" 2>"$capf.err" &
+	cap=$!
+	wait_cond 10 grep -q "listening on" "$capf.err" ||
+		diag "tcpdump: $(cat "$capf.err")"
+	dmesg_mark
+	fio --name=nvhold --filename=/dev/"$disk" --direct=1 --ioengine=libaio \
+		--size="${MIB}M" --verify=crc32c --do_verify=1 --verify_fatal=1 \
+		--rw=write --bs=64k --iodepth=4 >"$fio_out" 2>&1 &
+	fio_pid=$!
+	w0=$(nv_writes)
+	for ((i = 0; i < 100; i++)); do
+		[ "$(nv_writes)" -gt "$w0" ] && break
+		sg_nap 0.1
+	done
+	ip xfrm state delete src "$IP" dst "$IP" proto esp spi 0x3001
+	t0=$SECONDS
+	check "hold: the SA is deleted while fio writes; the guard holds the queues" \
+		wait_cond 5 bash -c "dmesg | tail -n +$((DMESG_MARK + 1)) | grep -q 'protection lost, holding iwarp .* -> $IP:$PORT'"
+	check "hold: xguard conn show counts the loss" \
+		bash -c "'$XG' conn show | grep -q 'protection lost [1-9]'"
+	sg_nap 1
+	w0=$(nv_writes)
+	# The hold lasts HOLD seconds, whatever the checks above took.
+	sg_nap $((HOLD - (SECONDS - t0) > 1 ? HOLD - (SECONDS - t0) : 1))
+	w1=$(nv_writes)
+	check_eq "hold: no write completes without protection" "$w0" "$w1"
+	check "hold: fio is still running" kill -0 "$fio_pid"
+	nv_esp_add
+	wait "$fio_pid"
+	rc=$?
+	check_eq "hold: once the SA is back, fio completes with every block verified" 0 "$rc"
+	[ "$rc" -eq 0 ] || diag "$(tail -n 15 "$fio_out")"
+	kill "$cap" 2>/dev/null
+	wait "$cap" 2>/dev/null
+	check_eq "hold: no NVMe/TCP segment in the clear on lo" 0 \
+		"$(tcpdump -r "$capf" -nn 2>/dev/null | wc -l)"
+	check_eq "hold: the same controller, no reconnect" "" \
+		"$(dmesg_since | grep -E 'nvme nvme[0-9]+: (Reconnecting|starting error recovery|.*timeout)')"
+	check_eq "hold: still connected to the subsystem" "$ctrl" "$(nv_ctrl)"
+	rm -f "$capf" "$capf.err" "$fio_out"
+}
+
 # --- over ESP: protected, the same verified I/O ------------------------------
 # Traffic to a local address leaves through lo, which skips IPsec unless
 # told otherwise; one transport-mode SA serves both directions (same IP).
@@ -203,16 +269,16 @@ lo_conf() {
 lo_conf 0
 at_exit "lo_conf 1"
 ip route flush cache
-ip xfrm state add src "$IP" dst "$IP" proto esp spi 0x3001 reqid 7 \
-	mode transport replay-window 64 \
-	aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128
+nv_esp_add
 for dir in out in; do
 	ip xfrm policy add src "$IP" dst "$IP" proto tcp dir "$dir" \
 		tmpl src "$IP" dst "$IP" proto esp reqid 7 mode transport
 done
 at_exit "ip xfrm policy flush; ip xfrm state flush"
 esp0=$(nv_esp_packets)
-if out=$(nv_connect); then
+# A keep-alive timeout longer than the hold below: the controller must
+# outlive the time without protection (the default, 5 s, would not).
+if out=$(nv_connect --keep-alive-tmo=$((HOLD * 3))); then
 	ok "enforce, over ESP: nvme connect succeeds"
 	ctrl=$(nv_ctrl)
 	check "its namespace appears" wait_cond 60 nv_disk
@@ -224,6 +290,7 @@ if out=$(nv_connect); then
 	nv_fio "over ESP: fio writes $MIB MiB in 128 KiB blocks and reads them back verified" \
 		--rw=write --bs=128k --iodepth=8
 	check "the traffic went through the SA" test "$(nv_esp_packets)" -gt "$((esp0 + 100))"
+	nv_hold_round
 	check "nvme disconnect" nvme disconnect -n "$NQN"
 	check "the controller is gone" wait_cond 30 nv_gone
 else
