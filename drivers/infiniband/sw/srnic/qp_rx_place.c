@@ -336,8 +336,10 @@ static int srnic_rx_rreq_end(struct srnic_wire *w, struct srnic_fpdu_rx *rx)
 	spin_lock_bh(&w->lock);
 	fits = srnic_ddp_credit_take(&w->ird);
 	spin_unlock_bh(&w->lock);
-	if (!fits)
+	if (!fits) {
+		atomic64_inc(&sdev->ird_exceeded);
 		return srnic_rx_ddp_refuse(rx, SRNIC_DDP_ERR_IRD);
+	}
 	/* RFC 5042 6.3.5: the source must grant remote read. */
 	srnic_rx_req(w, &req, rr->src_stag, SRNIC_OP_REMOTE_READ, rr->src_to,
 		     rr->size);
@@ -366,6 +368,7 @@ static int srnic_rx_term_end(struct srnic_wire *w, struct srnic_fpdu_rx *rx)
 	struct srnic_qp *qp = w->qp;
 	bool fatal;
 
+	atomic64_inc(&srnic_rx_dev(w)->terminate_received);
 	dev_info_ratelimited(&qp->ibqp.device->dev,
 			     "QP %u: peer sent Terminate layer %u type %u code 0x%02x\n",
 			     qp->ibqp.qp_num, t->code.layer, t->code.etype,

@@ -155,10 +155,14 @@ void srnic_wire_fail(struct srnic_wire *w, struct srnic_term_code code,
 		     const struct srnic_ddp_seg *bad, const char *why)
 {
 	struct srnic_qp *qp = w->qp;
+	struct srnic_dev *sdev = to_sdev(qp->ibqp.device);
 	u8 ulpdu[SRNIC_DDP_TERM_MAX];
+	bool fatal, sent = false;
 	size_t len = 0;
-	bool fatal;
 
+	if (code.layer == SRNIC_TERM_LAYER_LLP &&
+	    code.etype == SRNIC_TERM_LLP_MPA && code.ecode == SRNIC_TERM_LLP_CRC)
+		atomic64_inc(&sdev->crc_errors);
 	dev_info_ratelimited(&qp->ibqp.device->dev,
 			     "QP %u: peer input refused (%s): Terminate layer %u type %u code 0x%02x\n",
 			     qp->ibqp.qp_num, why, code.layer, code.etype,
@@ -171,12 +175,16 @@ void srnic_wire_fail(struct srnic_wire *w, struct srnic_term_code code,
 	if (fatal)
 		srnic_qp_to_err(qp);
 	spin_lock(&w->lock);
-	if (!w->dead && len)
+	if (!w->dead && len) {
 		w->term_len = srnic_fpdu_tx_whole(ulpdu, len, w->p.crc, w->term,
 						  sizeof(w->term));
+		sent = w->term_len != 0;
+	}
 	w->dead = true;
 	spin_unlock(&w->lock);
 	spin_unlock_bh(&qp->lock);
+	if (sent)
+		atomic64_inc(&sdev->terminate_sent);
 	if (fatal)
 		srnic_qp_event(qp, IB_EVENT_QP_FATAL);
 	srnic_wire_tx_queue(w);

@@ -76,6 +76,12 @@ enum srnic_identity {
  * @cep_next: cursor of the cyclic allocation in @cep_xa
  * @cm_backlog_refused: TCP connections a listener refused because it had
  *	its backlog of unanswered ones already (cm_cep.c)
+ * @terminate_sent: Terminates the data path queued for a peer
+ *	(srnic_wire_fail())
+ * @terminate_received: Terminates peers sent (qp_rx_place.c)
+ * @crc_errors: FPDUs whose MPA CRC did not match (srnic_wire_fail())
+ * @ird_exceeded: inbound Read Requests beyond the IRD negotiated for the
+ *	connection (qp_rx_place.c)
  */
 struct srnic_dev {
 	struct ib_device ibdev;
@@ -94,6 +100,10 @@ struct srnic_dev {
 	struct xarray cep_xa;
 	u32 cep_next;
 	atomic64_t cm_backlog_refused;
+	atomic64_t terminate_sent;
+	atomic64_t terminate_received;
+	atomic64_t crc_errors;
+	atomic64_t ird_exceeded;
 };
 
 static inline struct srnic_dev *to_sdev(struct ib_device *ibdev)

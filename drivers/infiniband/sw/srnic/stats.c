@@ -19,6 +19,10 @@ static const struct rdma_stat_desc srnic_counter_descs[SRNIC_CNT_MAX] = {
 	[SRNIC_CNT_LIMIT_REFUSED].name = "limit_refused",
 	[SRNIC_CNT_ADMISSION_OVERCOMMIT].name = "cq_admission_overcommit",
 	[SRNIC_CNT_CM_BACKLOG_REFUSED].name = "cm_backlog_refused",
+	[SRNIC_CNT_TERMINATE_SENT].name = "terminate_sent",
+	[SRNIC_CNT_TERMINATE_RECEIVED].name = "terminate_received",
+	[SRNIC_CNT_CRC_ERRORS].name = "crc_errors",
+	[SRNIC_CNT_IRD_EXCEEDED].name = "ird_exceeded",
 };
 
 /* The access check's refusals, by the counter that shows each. */
@@ -81,6 +85,11 @@ int srnic_get_hw_stats(struct ib_device *ibdev, struct rdma_hw_stats *stats,
 				     SRNIC_RES_NR);
 	v[SRNIC_CNT_CM_BACKLOG_REFUSED] =
 		atomic64_read(&sdev->cm_backlog_refused);
+	v[SRNIC_CNT_TERMINATE_SENT] = atomic64_read(&sdev->terminate_sent);
+	v[SRNIC_CNT_TERMINATE_RECEIVED] =
+		atomic64_read(&sdev->terminate_received);
+	v[SRNIC_CNT_CRC_ERRORS] = atomic64_read(&sdev->crc_errors);
+	v[SRNIC_CNT_IRD_EXCEEDED] = atomic64_read(&sdev->ird_exceeded);
 	return SRNIC_CNT_MAX;
 }
 EXPORT_SYMBOL_IF_KUNIT(srnic_get_hw_stats);

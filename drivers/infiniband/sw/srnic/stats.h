@@ -22,6 +22,13 @@
  *	onto a CQ too small for it (cq_admission_kernel=account)
  * @SRNIC_CNT_CM_BACKLOG_REFUSED: a TCP connection to a listener that had
  *	as many unanswered connections as its backlog, closed at once
+ * @SRNIC_CNT_TERMINATE_SENT: a QP refused its peer's input (or lost a
+ *	local buffer) and sent a Terminate (RFC 5040 7.2)
+ * @SRNIC_CNT_TERMINATE_RECEIVED: a peer sent one of our QPs a Terminate
+ * @SRNIC_CNT_CRC_ERRORS: an FPDU whose MPA CRC did not match (RFC 5044
+ *	8), which ends the connection
+ * @SRNIC_CNT_IRD_EXCEEDED: an RDMA Read Request beyond the IRD
+ *	negotiated for its connection (RFC 5042 6.4.3.3)
  * @SRNIC_CNT_MAX: number of counters
  *
  * Every counter is kept by the unit that refuses (access check,
@@ -41,6 +48,10 @@ enum srnic_counter {
 	SRNIC_CNT_LIMIT_REFUSED,
 	SRNIC_CNT_ADMISSION_OVERCOMMIT,
 	SRNIC_CNT_CM_BACKLOG_REFUSED,
+	SRNIC_CNT_TERMINATE_SENT,
+	SRNIC_CNT_TERMINATE_RECEIVED,
+	SRNIC_CNT_CRC_ERRORS,
+	SRNIC_CNT_IRD_EXCEEDED,
 	SRNIC_CNT_MAX
 };
 

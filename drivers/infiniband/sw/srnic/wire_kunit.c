@@ -23,6 +23,7 @@
 #include "objs.h"
 #include "qp_rx.h"
 #include "qp_tx.h"
+#include "srnic.h"
 #include "wire.h"
 
 #define KW_DEV		"srnic_kw0"
@@ -390,24 +391,42 @@ static void read_with_invalidate_invalidates_the_sink(struct kunit *test)
 	kw_end_fini(b);
 }
 
+/* The hostile peer: a ULPDU out as one FPDU, its CRC flipped if @bad. */
+static void kw_raw_fpdu(struct kunit *test, struct socket *s, const u8 *u,
+			size_t len, bool bad)
+{
+	struct msghdr msg = {};
+	struct kvec iov;
+	u8 f[256];
+	size_t n;
+
+	n = srnic_fpdu_tx_whole(u, len, true, f, sizeof(f));
+	KUNIT_ASSERT_NE(test, n, 0);
+	if (bad)
+		f[n - 1] ^= 0x01;
+	iov.iov_base = f;
+	iov.iov_len = n;
+	KUNIT_ASSERT_EQ(test, (int)n, kernel_sendmsg(s, &msg, &iov, 1, n));
+}
+
 /* The hostile peer: one raw FPDU out, the next FPDU back. */
 static void kw_raw_send(struct kunit *test, struct socket *s,
 			const struct srnic_ddp_hdr *h, const u8 *pay, u32 len)
 {
-	u8 f[256], u[128];
-	struct kvec iov;
-	struct msghdr msg = {};
-	size_t hl, n;
+	u8 u[128];
+	size_t hl;
 
 	KUNIT_ASSERT_EQ(test, SRNIC_DDP_OK,
 			srnic_ddp_build(h, u, SRNIC_DDP_HDR_MAX, &hl));
 	KUNIT_ASSERT_LE(test, hl + len, sizeof(u));
 	memcpy(u + hl, pay, len);
-	n = srnic_fpdu_tx_whole(u, hl + len, true, f, sizeof(f));
-	KUNIT_ASSERT_NE(test, n, 0);
-	iov.iov_base = f;
-	iov.iov_len = n;
-	KUNIT_ASSERT_EQ(test, (int)n, kernel_sendmsg(s, &msg, &iov, 1, n));
+	kw_raw_fpdu(test, s, u, hl + len, false);
+}
+
+/* A device counter (srnic.h), read the way "rdma statistic" reads it. */
+static s64 kw_count(atomic64_t *c)
+{
+	return atomic64_read(c);
 }
 
 /* What the hostile peer read: counts and the last segment per opcode. */
@@ -499,6 +518,9 @@ static void write_without_write_rights_terminates(struct kunit *test)
 	struct scatterlist sg;
 	struct ib_mr *mr;
 
+	struct srnic_dev *sd = to_sdev(kw_dev);
+	s64 sent;
+
 	KUNIT_ASSERT_TRUE(test, win && b);
 	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
 	kw_end_init(test, b, sb);
@@ -507,11 +529,13 @@ static void write_without_write_rights_terminates(struct kunit *test)
 	mr = kw_frmr(test, b, win, &sg, IB_ACCESS_REMOTE_READ);
 	h.stag = mr->rkey;
 	h.to = mr->iova;
+	sent = kw_count(&sd->terminate_sent);
 	kw_raw_send(test, raw, &h, pay, sizeof(pay));
 	/* DDP has no rights code: the STag is invalid for a Write. */
 	kw_expect_term(test, b, raw, SRNIC_TERM_LAYER_DDP,
 		       SRNIC_TERM_DDP_TAGGED, SRNIC_TERM_DDP_T_INVALID_STAG);
 	KUNIT_EXPECT_EQ(test, 0, win[0]);
+	KUNIT_EXPECT_EQ(test, sent + 1, kw_count(&sd->terminate_sent));
 
 	srnic_wire_stop(to_sqp(b->qp));
 	ib_dereg_mr(mr);
@@ -526,13 +550,16 @@ static void read_request_over_ird_terminates(struct kunit *test)
 	struct srnic_ddp_hdr h = {
 		.opcode = SRNIC_RDMAP_READ_REQ, .last = true, .msn = 1,
 	};
+	struct srnic_dev *sd = to_sdev(kw_dev);
 	struct socket *raw, *sb;
+	s64 ird;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
 	kw_end_init(test, b, sb);
 	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb,
 						  &kw_params, &kw_ops, b));
+	ird = kw_count(&sd->ird_exceeded);
 	/* Held: the first Read stays unanswered and keeps its credit. */
 	srnic_wire_hold(to_sqp(b->qp), true);
 	kw_raw_send(test, raw, &h, NULL, 0);
@@ -542,6 +569,81 @@ static void read_request_over_ird_terminates(struct kunit *test)
 	srnic_wire_hold(to_sqp(b->qp), false);
 	kw_expect_term(test, b, raw, SRNIC_TERM_LAYER_DDP,
 		       SRNIC_TERM_DDP_UNTAGGED, SRNIC_TERM_DDP_U_MSN_NO_BUFFER);
+	KUNIT_EXPECT_EQ(test, ird + 1, kw_count(&sd->ird_exceeded));
+
+	kw_end_fini(b);
+	sock_release(raw);
+}
+
+/* An FPDU whose CRC is wrong: Terminate LLP/MPA/CRC, counted. */
+static void bad_crc_terminates_and_is_counted(struct kunit *test)
+{
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct srnic_ddp_hdr h = {
+		.opcode = SRNIC_RDMAP_SEND, .last = true, .msn = 1,
+	};
+	struct srnic_dev *sd = to_sdev(kw_dev);
+	struct socket *raw, *sb;
+	s64 crc, sent;
+	u8 u[64];
+	size_t hl;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
+	kw_end_init(test, b, sb);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb,
+						  &kw_params, &kw_ops, b));
+	crc = kw_count(&sd->crc_errors);
+	sent = kw_count(&sd->terminate_sent);
+	KUNIT_ASSERT_EQ(test, SRNIC_DDP_OK,
+			srnic_ddp_build(&h, u, SRNIC_DDP_HDR_MAX, &hl));
+	memset(u + hl, 0x5a, 8);
+	kw_raw_fpdu(test, raw, u, hl + 8, true);
+	kw_expect_term(test, b, raw, SRNIC_TERM_LAYER_LLP, SRNIC_TERM_LLP_MPA,
+		       SRNIC_TERM_LLP_CRC);
+	KUNIT_EXPECT_EQ(test, crc + 1, kw_count(&sd->crc_errors));
+	KUNIT_EXPECT_EQ(test, sent + 1, kw_count(&sd->terminate_sent));
+
+	kw_end_fini(b);
+	sock_release(raw);
+}
+
+/* The peer's Terminate: the QP goes to ERR, the stream ends, counted. */
+static void terminate_from_peer_is_counted(struct kunit *test)
+{
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct srnic_term_code code = {
+		SRNIC_TERM_LAYER_RDMAP, SRNIC_TERM_RDMAP_CATASTROPHIC,
+		SRNIC_TERM_RDMAP_UNSPECIFIED_CATASTROPHIC,
+	};
+	struct srnic_dev *sd = to_sdev(kw_dev);
+	struct socket *raw, *sb;
+	struct ib_qp_init_attr ia;
+	struct ib_qp_attr attr;
+	u8 u[SRNIC_DDP_TERM_MAX];
+	s64 rcvd, sent;
+	size_t len;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
+	kw_end_init(test, b, sb);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb,
+						  &kw_params, &kw_ops, b));
+	rcvd = kw_count(&sd->terminate_received);
+	sent = kw_count(&sd->terminate_sent);
+	KUNIT_ASSERT_EQ(test, SRNIC_DDP_OK,
+			srnic_ddp_build_term(code, NULL, 1, u, sizeof(u), &len));
+	kw_raw_fpdu(test, raw, u, len, false);
+	for (i = 0; i < 100 && !atomic_read(&b->ended); i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&b->ended));
+	KUNIT_EXPECT_EQ(test, SRNIC_WIRE_END_TERM_RCVD, b->why);
+	KUNIT_EXPECT_EQ(test, 0, ib_query_qp(b->qp, &attr, 0, &ia));
+	KUNIT_EXPECT_EQ(test, IB_QPS_ERR, attr.qp_state);
+	KUNIT_EXPECT_EQ(test, rcvd + 1, kw_count(&sd->terminate_received));
+	/* A Terminate is not answered with one. */
+	KUNIT_EXPECT_EQ(test, sent, kw_count(&sd->terminate_sent));
 
 	kw_end_fini(b);
 	sock_release(raw);
@@ -1021,6 +1123,8 @@ static struct kunit_case srnic_wire_cases[] = {
 	KUNIT_CASE(read_with_invalidate_invalidates_the_sink),
 	KUNIT_CASE(write_without_write_rights_terminates),
 	KUNIT_CASE(read_request_over_ird_terminates),
+	KUNIT_CASE(bad_crc_terminates_and_is_counted),
+	KUNIT_CASE(terminate_from_peer_is_counted),
 	KUNIT_CASE(read_response_longer_than_read_terminates),
 	KUNIT_CASE(fenced_send_waits_for_read),
 	KUNIT_CASE(send_with_invalidate_checks_key_before_invalidating),
