@@ -114,6 +114,52 @@ void srnic_qp_to_err(struct srnic_qp *qp)
 		srnic_qp_event(qp, IB_EVENT_QP_LAST_WQE_REACHED);
 }
 
+/* The completion status a peer's Terminate gives the WR it refused. */
+static enum ib_wc_status srnic_term_wc_status(struct srnic_term_code code)
+{
+	switch (code.layer) {
+	case SRNIC_TERM_LAYER_RDMAP:
+		if (code.etype == SRNIC_TERM_RDMAP_PROTECTION)
+			return IB_WC_REM_ACCESS_ERR;
+		if (code.etype == SRNIC_TERM_RDMAP_OPERATION)
+			return IB_WC_REM_OP_ERR;
+		return IB_WC_REM_ABORT_ERR;
+	case SRNIC_TERM_LAYER_DDP:
+		if (code.etype == SRNIC_TERM_DDP_TAGGED)
+			return IB_WC_REM_ACCESS_ERR;
+		if (code.etype == SRNIC_TERM_DDP_UNTAGGED)
+			return IB_WC_REM_INV_REQ_ERR;
+		return IB_WC_REM_ABORT_ERR;
+	default:
+		return IB_WC_REM_ABORT_ERR;
+	}
+}
+
+/**
+ * srnic_qp_remote_term - the peer sent a Terminate: QP to ERR
+ * @qp: the QP, lock held
+ * @code: what the Terminate reported
+ *
+ * The oldest WR the data path sent and that has not completed is the one
+ * the peer refused (a peer checks what it receives in order); it completes
+ * with the remote error the Terminate names (an RDMA Write or Read Request
+ * the peer's access check refused: IB_WC_REM_ACCESS_ERR, a Send it had no
+ * buffer for: IB_WC_REM_INV_REQ_ERR, ...). The others are flushed.
+ */
+void srnic_qp_remote_term(struct srnic_qp *qp, struct srnic_term_code code)
+{
+	lockdep_assert_held(&qp->lock);
+	if (qp->state == IB_QPS_ERR || qp->state == IB_QPS_RESET)
+		return;
+	/*
+	 * A finished WR at the head completes at once (srnic_qp_sq_done()),
+	 * unless it waits for an invalidation to drain: that one flushes.
+	 */
+	if (qp->sq_count && qp->sq_wire && !qp->sq_draining)
+		srnic_sq_complete(qp, srnic_term_wc_status(code));
+	srnic_qp_to_err(qp);
+}
+
 /* An invalidation cut accesses off; they are still running. */
 static bool srnic_qp_inv_pending(struct srnic_qp *qp)
 {

@@ -376,7 +376,7 @@ static int srnic_rx_term_end(struct srnic_wire *w, struct srnic_fpdu_rx *rx)
 	spin_lock_bh(&qp->lock);
 	fatal = qp->state != IB_QPS_ERR && qp->state != IB_QPS_RESET;
 	if (fatal)
-		srnic_qp_to_err(qp);
+		srnic_qp_remote_term(qp, t->code);
 	spin_unlock_bh(&qp->lock);
 	if (fatal)
 		srnic_qp_event(qp, IB_EVENT_QP_FATAL);

@@ -608,28 +608,55 @@ static void bad_crc_terminates_and_is_counted(struct kunit *test)
 	sock_release(raw);
 }
 
-/* The peer's Terminate: the QP goes to ERR, the stream ends, counted. */
-static void terminate_from_peer_is_counted(struct kunit *test)
+/*
+ * The peer's Terminate for B's RDMA Read (its source STag refused): the
+ * Read completes with IB_WC_REM_ACCESS_ERR, the Send behind it is
+ * flushed, the QP goes to ERR, the stream ends, and it is counted.
+ */
+static void terminate_from_peer_fails_the_wr_and_is_counted(struct kunit *test)
 {
+	u8 *dst = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
 	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct srnic_fpdu_rx *rx = kunit_kzalloc(test, sizeof(*rx), GFP_KERNEL);
+	struct kw_seen *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
 	struct srnic_term_code code = {
-		SRNIC_TERM_LAYER_RDMAP, SRNIC_TERM_RDMAP_CATASTROPHIC,
-		SRNIC_TERM_RDMAP_UNSPECIFIED_CATASTROPHIC,
+		SRNIC_TERM_LAYER_RDMAP, SRNIC_TERM_RDMAP_PROTECTION,
+		SRNIC_TERM_RDMAP_INVALID_STAG,
 	};
 	struct srnic_dev *sd = to_sdev(kw_dev);
 	struct socket *raw, *sb;
 	struct ib_qp_init_attr ia;
+	struct ib_send_wr swr = {};
+	struct ib_rdma_wr rd = {};
 	struct ib_qp_attr attr;
 	u8 u[SRNIC_DDP_TERM_MAX];
+	struct ib_sge sge;
+	struct ib_wc wc;
 	s64 rcvd, sent;
 	size_t len;
 	int i;
 
-	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_TRUE(test, dst && b && rx && k);
 	KUNIT_ASSERT_EQ(test, 0, kw_pair(&raw, &sb));
 	kw_end_init(test, b, sb);
 	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb,
 						  &kw_params, &kw_ops, b));
+	sge = (struct ib_sge){ (uintptr_t)dst, 64, b->pd->local_dma_lkey };
+	rd.wr.wr_id = 31;
+	rd.wr.opcode = IB_WR_RDMA_READ;
+	rd.wr.send_flags = IB_SEND_SIGNALED;
+	rd.wr.sg_list = &sge;
+	rd.wr.num_sge = 1;
+	rd.wr.next = &swr;
+	rd.remote_addr = 0x1000;
+	rd.rkey = 0x4242;
+	swr.wr_id = 32;
+	swr.opcode = IB_WR_SEND;
+	swr.send_flags = IB_SEND_SIGNALED;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(b->qp, &rd.wr, NULL));
+	/* The peer refuses what it got: the Read Request. */
+	srnic_fpdu_rx_init(rx, true, SRNIC_RX_ULPDU_MAX);
+	KUNIT_ASSERT_TRUE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_READ_REQ, k));
 	rcvd = kw_count(&sd->terminate_received);
 	sent = kw_count(&sd->terminate_sent);
 	KUNIT_ASSERT_EQ(test, SRNIC_DDP_OK,
@@ -644,6 +671,12 @@ static void terminate_from_peer_is_counted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rcvd + 1, kw_count(&sd->terminate_received));
 	/* A Terminate is not answered with one. */
 	KUNIT_EXPECT_EQ(test, sent, kw_count(&sd->terminate_sent));
+	KUNIT_ASSERT_TRUE(test, kw_poll(b->cq, &wc));
+	KUNIT_EXPECT_EQ(test, 31, wc.wr_id);
+	KUNIT_EXPECT_EQ(test, IB_WC_REM_ACCESS_ERR, wc.status);
+	KUNIT_ASSERT_TRUE(test, kw_poll(b->cq, &wc));
+	KUNIT_EXPECT_EQ(test, 32, wc.wr_id);
+	KUNIT_EXPECT_EQ(test, IB_WC_WR_FLUSH_ERR, wc.status);
 
 	kw_end_fini(b);
 	sock_release(raw);
@@ -1124,7 +1157,7 @@ static struct kunit_case srnic_wire_cases[] = {
 	KUNIT_CASE(write_without_write_rights_terminates),
 	KUNIT_CASE(read_request_over_ird_terminates),
 	KUNIT_CASE(bad_crc_terminates_and_is_counted),
-	KUNIT_CASE(terminate_from_peer_is_counted),
+	KUNIT_CASE(terminate_from_peer_fails_the_wr_and_is_counted),
 	KUNIT_CASE(read_response_longer_than_read_terminates),
 	KUNIT_CASE(fenced_send_waits_for_read),
 	KUNIT_CASE(send_with_invalidate_checks_key_before_invalidating),
