@@ -28,14 +28,18 @@ static void srnic_wire_rx(struct srnic_wire *w, struct sock *sk)
 {
 	read_descriptor_t rd = { .arg.data = w, .count = 1 };
 
+	/* A Send with Invalidate waits for its drain: rx_work goes on. */
+	if (w->rx_inv_wait)
+		return;
 	w->rx_budget = SRNIC_RX_BUDGET;
 	/* Placement's access checks run with BH (and preemption) off. */
 	local_bh_disable();
 	tcp_read_sock(sk, &rd, srnic_rx_actor);
 	local_bh_enable();
+	if (READ_ONCE(w->dead) || READ_ONCE(w->stopping))
+		return;
 	/* Stopped by the budget with data left: go on in process context. */
-	if (!w->rx_budget && !READ_ONCE(w->dead) &&
-	    !READ_ONCE(w->stopping) && tcp_inq(sk))
+	if (w->rx_inv_wait || (!w->rx_budget && tcp_inq(sk)))
 		queue_work(system_unbound_wq, &w->rx_work);
 }
 
@@ -87,6 +91,12 @@ static void srnic_rx_work(struct work_struct *work)
 	struct sock *sk = w->sock->sk;
 
 	lock_sock(sk);
+	if (w->rx_inv_wait && !READ_ONCE(w->stopping)) {
+		/* Asleep until no access to the invalidated STag runs. */
+		srnic_access_drain_wait(&to_sdev(w->qp->ibqp.device)->stags,
+					&w->rx_inv_drain);
+		srnic_rx_inv_done(w, false);
+	}
 	if (!READ_ONCE(w->dead) && !READ_ONCE(w->stopping))
 		srnic_wire_rx(w, sk);
 	release_sock(sk);
