@@ -532,12 +532,14 @@ void srnic_rx_cur_release(struct srnic_wire *w)
 		srnic_access_end(w->cur.mem);
 		w->cur.mem = NULL;
 	}
-	/* A receive held for an invalidation's drain: drained, flushed. */
-	if (w->rx_inv_wait) {
-		srnic_access_drain_wait(&srnic_rx_dev(w)->stags,
-					&w->rx_inv_drain);
+	/*
+	 * A receive held for an invalidation's drain is flushed at once: a
+	 * flushed completion says nothing of the invalidation, and the
+	 * access it waited for may be held elsewhere for long (a stream the
+	 * guard holds).
+	 */
+	if (w->rx_inv_wait)
 		srnic_rx_inv_done(w, true);
-	}
 	if (w->cur.have_rqe) {
 		struct srnic_cqe cqe = {
 			.wr_id = w->cur.rqe.wr_id,

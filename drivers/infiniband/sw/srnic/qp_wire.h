@@ -106,8 +106,9 @@ struct srnic_rx_cur {
  * @rx_inv_wait: a Send with Invalidate invalidated its STag, but accesses
  *	to it are still in flight on another CPU: its receive completion
  *	waits for the drain, and receiving stops until @rx_work, which may
- *	sleep, saw the drain through (RFC 5042 6.2.2). Like the other
- *	receive state, under the socket's lock.
+ *	sleep, saw the drain through (RFC 5042 6.2.2), without the socket's
+ *	lock. Set under the socket's lock by the receive path; cleared
+ *	under it by @rx_work, or by srnic_wire_stop() (flushed).
  * @rx_inv_se: with @rx_inv_wait, the Send was solicited
  * @rx_inv_drain: with @rx_inv_wait, what the invalidation waits for
  * @rx_inv_cqe: with @rx_inv_wait, the receive completion it holds
