@@ -290,20 +290,6 @@ static int srnic_rx_send_end(struct srnic_wire *w, struct srnic_fpdu_rx *rx)
 			return srnic_rx_refuse(rx, &req, err);
 		cqe.wc_flags = IB_WC_WITH_INVALIDATE;
 		cqe.ex = s->h.stag;
-		/*
-		 * RFC 5042 6.2.2: the consumer may reuse the buffer once it
-		 * sees the completion, so it waits for accesses to the STag
-		 * still in flight elsewhere; receiving pauses meanwhile,
-		 * which keeps completions in order (srnic_wire.rx_inv_wait).
-		 */
-		if (!srnic_access_drained(&sdev->stags, &drain)) {
-			w->cur.have_rqe = false;
-			w->rx_inv_wait = true;
-			w->rx_inv_drain = drain;
-			w->rx_inv_cqe = cqe;
-			w->rx_inv_se = op == SRNIC_RDMAP_SEND_SE_INV;
-			return -EINPROGRESS;
-		}
 	}
 	w->cur.have_rqe = false;
 	spin_lock_bh(&qp->lock);
@@ -494,31 +480,6 @@ int srnic_rx_actor(read_descriptor_t *rd, struct sk_buff *skb,
 }
 
 /**
- * srnic_rx_inv_done - complete the receive a Send with Invalidate held
- * @w: the wire, &srnic_wire.rx_inv_wait set, the drain seen through
- * @flush: complete it flushed (the wire stops) instead; it is flushed
- *	too if the QP left RTS meanwhile
- *
- * Context: the socket's lock held, or the wire stopped.
- */
-void srnic_rx_inv_done(struct srnic_wire *w, bool flush)
-{
-	struct srnic_qp *qp = w->qp;
-	struct srnic_cqe *cqe = &w->rx_inv_cqe;
-
-	w->rx_inv_wait = false;
-	spin_lock_bh(&qp->lock);
-	/* Its WR left the RQ: a flush of the QP would not report it. */
-	if (flush || qp->state != IB_QPS_RTS) {
-		cqe->status = IB_WC_WR_FLUSH_ERR;
-		cqe->wc_flags = 0;
-	}
-	srnic_cq_add(qp->rcq, cqe,
-		     cqe->status == IB_WC_SUCCESS && w->rx_inv_se);
-	spin_unlock_bh(&qp->lock);
-}
-
-/**
  * srnic_rx_cur_release - give back what the segment being received held
  * @w: the wire, stopped
  *
@@ -532,14 +493,6 @@ void srnic_rx_cur_release(struct srnic_wire *w)
 		srnic_access_end(w->cur.mem);
 		w->cur.mem = NULL;
 	}
-	/*
-	 * A receive held for an invalidation's drain is flushed at once: a
-	 * flushed completion says nothing of the invalidation, and the
-	 * access it waited for may be held elsewhere for long (a stream the
-	 * guard holds).
-	 */
-	if (w->rx_inv_wait)
-		srnic_rx_inv_done(w, true);
 	if (w->cur.have_rqe) {
 		struct srnic_cqe cqe = {
 			.wr_id = w->cur.rqe.wr_id,

@@ -13,7 +13,6 @@
 #include <kunit/visibility.h>
 #include <linux/net.h>
 #include <linux/slab.h>
-#include <linux/wait_bit.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
@@ -29,18 +28,14 @@ static void srnic_wire_rx(struct srnic_wire *w, struct sock *sk)
 {
 	read_descriptor_t rd = { .arg.data = w, .count = 1 };
 
-	/* A Send with Invalidate waits for its drain: rx_work goes on. */
-	if (w->rx_inv_wait)
-		return;
 	w->rx_budget = SRNIC_RX_BUDGET;
 	/* Placement's access checks run with BH (and preemption) off. */
 	local_bh_disable();
 	tcp_read_sock(sk, &rd, srnic_rx_actor);
 	local_bh_enable();
-	if (READ_ONCE(w->dead) || READ_ONCE(w->stopping))
-		return;
 	/* Stopped by the budget with data left: go on in process context. */
-	if (w->rx_inv_wait || (!w->rx_budget && tcp_inq(sk)))
+	if (!w->rx_budget && !READ_ONCE(w->dead) &&
+	    !READ_ONCE(w->stopping) && tcp_inq(sk))
 		queue_work(system_unbound_wq, &w->rx_work);
 }
 
@@ -86,50 +81,12 @@ static void srnic_sk_state_change(struct sock *sk)
 	rcu_read_unlock();
 }
 
-/*
- * Wait for a Send with Invalidate's drain; false if the wire stops first.
- * Without the socket's lock: an access it waits for may be this wire's
- * own Read Response, whose next FPDU goes out through the socket.
- */
-static bool srnic_rx_inv_drained(struct srnic_wire *w)
-{
-	struct srnic_stag_table *t = &to_sdev(w->qp->ibqp.device)->stags;
-
-	while (!srnic_access_drained(t, &w->rx_inv_drain)) {
-		if (READ_ONCE(w->stopping))
-			return false;
-		/* The last access wakes the record's address; stop may not. */
-		wait_var_event_timeout(w->rx_inv_drain.mem,
-				       srnic_access_drained(t, &w->rx_inv_drain) ||
-				       READ_ONCE(w->stopping), HZ / 10);
-	}
-	return true;
-}
-
 static void srnic_rx_work(struct work_struct *work)
 {
 	struct srnic_wire *w = container_of(work, struct srnic_wire, rx_work);
 	struct sock *sk = w->sock->sk;
 
-	/*
-	 * Only the receive path sets rx_inv_wait, and it receives nothing
-	 * more until this work clears it: read without the lock.
-	 */
-	if (READ_ONCE(w->rx_inv_wait) && !srnic_rx_inv_drained(w))
-		return;
 	lock_sock(sk);
-	if (w->rx_inv_wait && !READ_ONCE(w->stopping)) {
-		/*
-		 * Set after the look above: the receive path queued this
-		 * work again, and that run waits for the drain.
-		 */
-		if (!srnic_access_drained(&to_sdev(w->qp->ibqp.device)->stags,
-					  &w->rx_inv_drain)) {
-			release_sock(sk);
-			return;
-		}
-		srnic_rx_inv_done(w, false);
-	}
 	if (!READ_ONCE(w->dead) && !READ_ONCE(w->stopping))
 		srnic_wire_rx(w, sk);
 	release_sock(sk);

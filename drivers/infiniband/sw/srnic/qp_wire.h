@@ -101,17 +101,7 @@ struct srnic_rx_cur {
  * @ended: &srnic_wire_ops.ended was called or is queued
  * @why: what @end_work reports
  * @tx_work: sends; one at a time, on an unbound workqueue
- * @rx_work: continues receiving after a budget ran out, or after
- *	@rx_inv_wait
- * @rx_inv_wait: a Send with Invalidate invalidated its STag, but accesses
- *	to it are still in flight on another CPU: its receive completion
- *	waits for the drain, and receiving stops until @rx_work, which may
- *	sleep, saw the drain through (RFC 5042 6.2.2), without the socket's
- *	lock. Set under the socket's lock by the receive path; cleared
- *	under it by @rx_work, or by srnic_wire_stop() (flushed).
- * @rx_inv_se: with @rx_inv_wait, the Send was solicited
- * @rx_inv_drain: with @rx_inv_wait, what the invalidation waits for
- * @rx_inv_cqe: with @rx_inv_wait, the receive completion it holds
+ * @rx_work: continues receiving after a budget ran out
  * @end_work: calls &srnic_wire_ops.ended in process context
  * @tx: transmit state, only touched by @tx_work: the message being cut
  * @tx_kind: what @tx is: SRNIC_TX_*
@@ -139,10 +129,6 @@ struct srnic_wire {
 	struct srnic_rx_cur cur;
 	u32 rx_budget;
 	bool rtr_wait;
-	bool rx_inv_wait;
-	bool rx_inv_se;
-	struct srnic_access_drain rx_inv_drain;
-	struct srnic_cqe rx_inv_cqe;
 
 	spinlock_t lock; /* ird .. ended */
 	struct srnic_rd_credits ird;
@@ -187,7 +173,6 @@ void srnic_wire_fail(struct srnic_wire *w, struct srnic_term_code code,
 		     const struct srnic_ddp_seg *bad, const char *why);
 void srnic_wire_end(struct srnic_wire *w, enum srnic_wire_end why);
 void srnic_wire_tx_queue(struct srnic_wire *w);
-void srnic_rx_inv_done(struct srnic_wire *w, bool flush);
 
 /* qp_rx_place.c */
 extern const struct srnic_fpdu_rx_ops srnic_rx_place_ops;
