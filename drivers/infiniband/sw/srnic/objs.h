@@ -310,7 +310,8 @@ static inline struct srnic_mr *to_smr(struct ib_mr *mr)
 /* qp.c: what the data path asks of the QP; lock held where marked. */
 void srnic_qp_event(struct srnic_qp *qp, enum ib_event_type type);
 void srnic_qp_to_err(struct srnic_qp *qp);
-void srnic_qp_remote_term(struct srnic_qp *qp, struct srnic_term_code code);
+void srnic_qp_remote_term(struct srnic_qp *qp, struct srnic_term_code code,
+			  bool about_read);
 void srnic_qp_sq_done(struct srnic_qp *qp);
 void srnic_qp_sq_run(struct srnic_qp *qp);
 bool srnic_qp_rqe_take(struct srnic_qp *qp, struct srnic_rqe *rqe);

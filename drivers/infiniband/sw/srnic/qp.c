@@ -139,14 +139,18 @@ static enum ib_wc_status srnic_term_wc_status(struct srnic_term_code code)
  * srnic_qp_remote_term - the peer sent a Terminate: QP to ERR
  * @qp: the QP, lock held
  * @code: what the Terminate reported
+ * @about_read: the segment it quotes is one of our Read Requests
  *
- * The oldest WR the data path sent and that has not completed is the one
- * the peer refused (a peer checks what it receives in order); it completes
- * with the remote error the Terminate names (an RDMA Write or Read Request
- * the peer's access check refused: IB_WC_REM_ACCESS_ERR, a Send it had no
- * buffer for: IB_WC_REM_INV_REQ_ERR, ...). The others are flushed.
+ * Sends and RDMA Writes complete once they are sent, so the only WR the
+ * peer's Terminate can still fail is an RDMA Read waiting for its
+ * response. When the Terminate quotes a Read Request and the oldest WR on
+ * the wire is a Read (the peer checks Read Requests in order), that Read
+ * completes with the remote error the Terminate names (its source STag
+ * refused: IB_WC_REM_ACCESS_ERR; beyond the peer's IRD:
+ * IB_WC_REM_INV_REQ_ERR; ...). Everything else is flushed.
  */
-void srnic_qp_remote_term(struct srnic_qp *qp, struct srnic_term_code code)
+void srnic_qp_remote_term(struct srnic_qp *qp, struct srnic_term_code code,
+			  bool about_read)
 {
 	lockdep_assert_held(&qp->lock);
 	if (qp->state == IB_QPS_ERR || qp->state == IB_QPS_RESET)
@@ -155,7 +159,9 @@ void srnic_qp_remote_term(struct srnic_qp *qp, struct srnic_term_code code)
 	 * A finished WR at the head completes at once (srnic_qp_sq_done()),
 	 * unless it waits for an invalidation to drain: that one flushes.
 	 */
-	if (qp->sq_count && qp->sq_wire && !qp->sq_draining)
+	if (about_read && qp->sq_count && qp->sq_wire && !qp->sq_draining &&
+	    srnic_wr_is_read(qp->sq[qp->sq_head].opcode) &&
+	    !qp->sq[qp->sq_head].done)
 		srnic_sq_complete(qp, srnic_term_wc_status(code));
 	srnic_qp_to_err(qp);
 }

@@ -16,6 +16,7 @@
  * the socket lock held, which serialises everything on &srnic_wire.cur.
  */
 #include <linux/skbuff.h>
+#include <linux/unaligned.h>
 
 #include "qp_wire.h"
 
@@ -362,6 +363,19 @@ static int srnic_rx_rreq_end(struct srnic_wire *w, struct srnic_fpdu_rx *rx)
 	return 0;
 }
 
+/* Does the Terminate quote an untagged segment of queue 1, a Read Request? */
+static bool srnic_rx_term_about_read(const struct srnic_rdmap_term *t)
+{
+	const struct srnic_ddp_untagged_hdr *u;
+
+	if (!(t->hdrct & SRNIC_TERM_HDRCT_D) || !t->ddp_hdr ||
+	    t->ddp_hdr_len < sizeof(*u))
+		return false;
+	u = (const struct srnic_ddp_untagged_hdr *)t->ddp_hdr;
+	return !(u->ctrl.ddp & SRNIC_DDP_FLAG_TAGGED) &&
+	       get_unaligned_be32(&u->qn) == SRNIC_DDP_QN_READ_REQ;
+}
+
 static int srnic_rx_term_end(struct srnic_wire *w, struct srnic_fpdu_rx *rx)
 {
 	const struct srnic_rdmap_term *t = &rx->seg.term;
@@ -376,7 +390,7 @@ static int srnic_rx_term_end(struct srnic_wire *w, struct srnic_fpdu_rx *rx)
 	spin_lock_bh(&qp->lock);
 	fatal = qp->state != IB_QPS_ERR && qp->state != IB_QPS_RESET;
 	if (fatal)
-		srnic_qp_remote_term(qp, t->code);
+		srnic_qp_remote_term(qp, t->code, srnic_rx_term_about_read(t));
 	spin_unlock_bh(&qp->lock);
 	if (fatal)
 		srnic_qp_event(qp, IB_EVENT_QP_FATAL);

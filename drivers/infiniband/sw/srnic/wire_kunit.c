@@ -609,9 +609,10 @@ static void bad_crc_terminates_and_is_counted(struct kunit *test)
 }
 
 /*
- * The peer's Terminate for B's RDMA Read (its source STag refused): the
- * Read completes with IB_WC_REM_ACCESS_ERR, the Send behind it is
- * flushed, the QP goes to ERR, the stream ends, and it is counted.
+ * The peer's Terminate for B's RDMA Read, quoting its Read Request (the
+ * source STag refused): the Read completes with IB_WC_REM_ACCESS_ERR, the
+ * Send behind it is flushed, the QP goes to ERR, the stream ends, and it
+ * is counted.
  */
 static void terminate_from_peer_fails_the_wr_and_is_counted(struct kunit *test)
 {
@@ -629,11 +630,12 @@ static void terminate_from_peer_fails_the_wr_and_is_counted(struct kunit *test)
 	struct ib_send_wr swr = {};
 	struct ib_rdma_wr rd = {};
 	struct ib_qp_attr attr;
-	u8 u[SRNIC_DDP_TERM_MAX];
+	u8 u[SRNIC_DDP_TERM_MAX], qb[SRNIC_DDP_HDR_MAX];
+	struct srnic_ddp_seg q;
 	struct ib_sge sge;
 	struct ib_wc wc;
 	s64 rcvd, sent;
-	size_t len;
+	size_t len, qlen;
 	int i;
 
 	KUNIT_ASSERT_TRUE(test, dst && b && rx && k);
@@ -659,8 +661,17 @@ static void terminate_from_peer_fails_the_wr_and_is_counted(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, kw_raw_expect(rx, raw, SRNIC_RDMAP_READ_REQ, k));
 	rcvd = kw_count(&sd->terminate_received);
 	sent = kw_count(&sd->terminate_sent);
+	/*
+	 * Quote the Read Request as received; its bytes are rebuilt, as the
+	 * parser's header buffer has moved on to the Send behind it.
+	 */
+	q = k->seg[SRNIC_RDMAP_READ_REQ];
 	KUNIT_ASSERT_EQ(test, SRNIC_DDP_OK,
-			srnic_ddp_build_term(code, NULL, 1, u, sizeof(u), &len));
+			srnic_ddp_build(&q.h, qb, sizeof(qb), &qlen));
+	q.ulpdu = qb;
+	q.ulpdu_len = qlen;
+	KUNIT_ASSERT_EQ(test, SRNIC_DDP_OK,
+			srnic_ddp_build_term(code, &q, 1, u, sizeof(u), &len));
 	kw_raw_fpdu(test, raw, u, len, false);
 	for (i = 0; i < 100 && !atomic_read(&b->ended); i++)
 		msleep(20);
