@@ -23,7 +23,8 @@
  * @SRNIC_CNT_CM_BACKLOG_REFUSED: a TCP connection to a listener that had
  *	as many unanswered connections as its backlog, closed at once
  * @SRNIC_CNT_TERMINATE_SENT: a QP refused its peer's input (or lost a
- *	local buffer) and sent a Terminate (RFC 5040 7.2)
+ *	local buffer) and queued a Terminate for the peer (RFC 5040 7.2);
+ *	a stream the guard holds and that then ends never sends it
  * @SRNIC_CNT_TERMINATE_RECEIVED: a peer sent one of our QPs a Terminate
  * @SRNIC_CNT_CRC_ERRORS: an FPDU whose MPA CRC did not match (RFC 5044
  *	8), which ends the connection
