@@ -620,7 +620,7 @@ int srnic_cep_go(struct srnic_cep *cep)
 }
 
 /**
- * srnic_cep_log - one rate-limited line for a refused MPA frame
+ * srnic_cep_log - count a refused MPA frame and say why, rate-limited
  * @cep: the endpoint
  * @what: "request" or "reply"
  * @err: why
@@ -632,6 +632,7 @@ void srnic_cep_log(struct srnic_cep *cep, const char *what,
 {
 	struct sockaddr_storage peer = {};
 
+	atomic64_inc(&cep->sdev->mpa_refused);
 	if (cep->sock)
 		kernel_getpeername(cep->sock, (struct sockaddr *)&peer);
 	dev_info_ratelimited(&cep->sdev->ibdev.dev, "MPA %s from %pISpc refused: %s\n",

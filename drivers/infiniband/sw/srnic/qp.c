@@ -927,11 +927,13 @@ int srnic_fill_res_qp_entry(struct sk_buff *msg, struct ib_qp *ibqp)
 	struct nlattr *table;
 	u32 sq_used, rq_used;
 	const char *rtr;
+	int crc;
 
 	spin_lock_bh(&qp->lock);
 	sq_used = qp->sq_count;
 	rq_used = qp->rq_count;
 	rtr = srnic_qp_rtr_name(qp);
+	crc = srnic_wire_crc(qp);
 	spin_unlock_bh(&qp->lock);
 
 	table = nla_nest_start(msg, RDMA_NLDEV_ATTR_DRIVER);
@@ -943,7 +945,9 @@ int srnic_fill_res_qp_entry(struct sk_buff *msg, struct ib_qp *ibqp)
 	    rdma_nl_put_driver_u32(msg, "rq_used", rq_used) ||
 	    rdma_nl_put_driver_u32(msg, "ird", qp->ird) ||
 	    rdma_nl_put_driver_u32(msg, "ord", qp->ord) ||
-	    rdma_nl_put_driver_string(msg, "rtr", rtr)) {
+	    rdma_nl_put_driver_string(msg, "rtr", rtr) ||
+	    rdma_nl_put_driver_string(msg, "crc",
+				      crc < 0 ? "none" : crc ? "on" : "off")) {
 		nla_nest_cancel(msg, table);
 		return -EMSGSIZE;
 	}

@@ -296,6 +296,8 @@ int srnic_wire_start(struct srnic_qp *qp, struct socket *sock,
 	}
 	qp->wire = w;
 	spin_unlock_bh(&qp->lock);
+	if (!p->crc)
+		atomic64_inc(&to_sdev(qp->ibqp.device)->crc_skipped);
 
 	srnic_wire_hook(w, sock->sk);
 	/* Bytes that came behind the MPA frame before the hook. */
@@ -402,4 +404,19 @@ u8 srnic_wire_rtr(struct srnic_qp *qp)
 {
 	lockdep_assert_held(&qp->lock);
 	return qp->wire ? qp->wire->p.rtr_send | qp->wire->p.rtr_expect : 0;
+}
+
+/**
+ * srnic_wire_crc - whether the QP's stream carries MPA CRCs
+ * @qp: the QP, lock held
+ *
+ * Context: any; the QP's lock held.
+ * Return: 1 with CRCs, 0 without, -ENOTCONN when the QP has no stream.
+ */
+int srnic_wire_crc(struct srnic_qp *qp)
+{
+	lockdep_assert_held(&qp->lock);
+	if (!qp->wire)
+		return -ENOTCONN;
+	return qp->wire->p.crc;
 }

@@ -82,6 +82,8 @@ enum srnic_identity {
  * @crc_errors: FPDUs whose MPA CRC did not match (srnic_wire_fail())
  * @ird_exceeded: inbound Read Requests beyond the IRD negotiated for the
  *	connection (qp_rx_place.c)
+ * @crc_skipped: streams started without MPA CRCs (srnic_wire_start())
+ * @mpa_refused: MPA requests and replies refused (srnic_cep_log())
  */
 struct srnic_dev {
 	struct ib_device ibdev;
@@ -104,6 +106,8 @@ struct srnic_dev {
 	atomic64_t terminate_received;
 	atomic64_t crc_errors;
 	atomic64_t ird_exceeded;
+	atomic64_t crc_skipped;
+	atomic64_t mpa_refused;
 };
 
 static inline struct srnic_dev *to_sdev(struct ib_device *ibdev)

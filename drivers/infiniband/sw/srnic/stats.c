@@ -23,6 +23,8 @@ static const struct rdma_stat_desc srnic_counter_descs[SRNIC_CNT_MAX] = {
 	[SRNIC_CNT_TERMINATE_RECEIVED].name = "terminate_received",
 	[SRNIC_CNT_CRC_ERRORS].name = "crc_errors",
 	[SRNIC_CNT_IRD_EXCEEDED].name = "ird_exceeded",
+	[SRNIC_CNT_CRC_SKIPPED].name = "crc_skipped",
+	[SRNIC_CNT_MPA_REFUSED].name = "mpa_refused",
 };
 
 /* The access check's refusals, by the counter that shows each. */
@@ -90,6 +92,8 @@ int srnic_get_hw_stats(struct ib_device *ibdev, struct rdma_hw_stats *stats,
 		atomic64_read(&sdev->terminate_received);
 	v[SRNIC_CNT_CRC_ERRORS] = atomic64_read(&sdev->crc_errors);
 	v[SRNIC_CNT_IRD_EXCEEDED] = atomic64_read(&sdev->ird_exceeded);
+	v[SRNIC_CNT_CRC_SKIPPED] = atomic64_read(&sdev->crc_skipped);
+	v[SRNIC_CNT_MPA_REFUSED] = atomic64_read(&sdev->mpa_refused);
 	return SRNIC_CNT_MAX;
 }
 EXPORT_SYMBOL_IF_KUNIT(srnic_get_hw_stats);

@@ -30,6 +30,11 @@
  *	8), which ends the connection
  * @SRNIC_CNT_IRD_EXCEEDED: an RDMA Read Request beyond the IRD
  *	negotiated for its connection (RFC 5042 6.4.3.3)
+ * @SRNIC_CNT_CRC_SKIPPED: a connection that started without MPA CRCs,
+ *	because the guard let them go (NIC-offloaded ESP both ways, or
+ *	crc=never) and the peer agreed (RFC 3723 3.6.2, RFC 5044 7.1)
+ * @SRNIC_CNT_MPA_REFUSED: an MPA request or reply refused (bad frame,
+ *	CRC policy, RTR, IRD/ORD), with the reason in the kernel log
  * @SRNIC_CNT_MAX: number of counters
  *
  * Every counter is kept by the unit that refuses (access check,
@@ -53,6 +58,8 @@ enum srnic_counter {
 	SRNIC_CNT_TERMINATE_RECEIVED,
 	SRNIC_CNT_CRC_ERRORS,
 	SRNIC_CNT_IRD_EXCEEDED,
+	SRNIC_CNT_CRC_SKIPPED,
+	SRNIC_CNT_MPA_REFUSED,
 	SRNIC_CNT_MAX
 };
 

@@ -82,5 +82,6 @@ void srnic_wire_stop(struct srnic_qp *qp);
 void srnic_wire_hold(struct srnic_qp *qp, bool hold);
 void srnic_wire_kick(struct srnic_qp *qp);
 u8 srnic_wire_rtr(struct srnic_qp *qp);
+int srnic_wire_crc(struct srnic_qp *qp);
 
 #endif /* _SRNIC_WIRE_H */

@@ -196,8 +196,31 @@ static void kw_fill(u8 *p, u32 len, u8 seed)
 		p[i] = seed + i * 31;
 }
 
+/* A device counter (srnic.h), read the way "rdma statistic" reads it. */
+static s64 kw_count(atomic64_t *c)
+{
+	return atomic64_read(c);
+}
+
+/* The stream with MPA CRCs, and without (guard said skip, peer agreed). */
+static const bool kw_crc_cases[] = { true, false };
+
+static void kw_crc_desc(const bool *crc, char *desc)
+{
+	strscpy(desc, *crc ? "crc" : "no_crc", KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(kw_crc, kw_crc_cases, kw_crc_desc);
+
+/*
+ * Send, RDMA Write and RDMA Read between two QPs, with and without MPA
+ * CRCs; a stream without them is counted in crc_skipped, once per QP.
+ */
 static void send_write_read_end_to_end(struct kunit *test)
 {
+	const bool *crc = test->param_value;
+	struct srnic_wire_params wp = kw_params;
+	struct srnic_dev *sd = to_sdev(kw_dev);
 	u8 *src = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
 	u8 *dst = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
 	u8 *win = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
@@ -211,15 +234,20 @@ static void send_write_read_end_to_end(struct kunit *test)
 	struct ib_sge sge;
 	struct ib_mr *mr;
 	struct ib_wc wc;
+	s64 skipped;
 
 	KUNIT_ASSERT_TRUE(test, src && dst && win && a && b);
+	wp.crc = *crc;
 	KUNIT_ASSERT_EQ(test, 0, kw_pair(&sa, &sb));
 	kw_end_init(test, a, sa);
 	kw_end_init(test, b, sb);
-	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(a->qp), sa, &kw_params,
+	skipped = kw_count(&sd->crc_skipped);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(a->qp), sa, &wp,
 						  &kw_ops, a));
-	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb, &kw_params,
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb, &wp,
 						  &kw_ops, b));
+	KUNIT_EXPECT_EQ(test, skipped + (*crc ? 0 : 2),
+			kw_count(&sd->crc_skipped));
 
 	/* Send: B's receive gets every byte, A's WR completes. */
 	kw_fill(src, KW_LEN, 1);
@@ -421,12 +449,6 @@ static void kw_raw_send(struct kunit *test, struct socket *s,
 	KUNIT_ASSERT_LE(test, hl + len, sizeof(u));
 	memcpy(u + hl, pay, len);
 	kw_raw_fpdu(test, s, u, hl + len, false);
-}
-
-/* A device counter (srnic.h), read the way "rdma statistic" reads it. */
-static s64 kw_count(atomic64_t *c)
-{
-	return atomic64_read(c);
 }
 
 /* What the hostile peer read: counts and the last segment per opcode. */
@@ -1163,7 +1185,7 @@ static void srnic_wire_suite_exit(struct kunit_suite *suite)
 }
 
 static struct kunit_case srnic_wire_cases[] = {
-	KUNIT_CASE(send_write_read_end_to_end),
+	KUNIT_CASE_PARAM(send_write_read_end_to_end, kw_crc_gen_params),
 	KUNIT_CASE(read_with_invalidate_invalidates_the_sink),
 	KUNIT_CASE(write_without_write_rights_terminates),
 	KUNIT_CASE(read_request_over_ird_terminates),

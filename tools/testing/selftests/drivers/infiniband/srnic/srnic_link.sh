@@ -17,10 +17,10 @@ V=sg$$
 COUNTERS="invalid_stag stag_key_mismatch pd_mismatch rights_violation
 bounds_violation access_after_invalidate cq_overflow cq_admission_refused
 limit_refused cq_admission_overcommit cm_backlog_refused terminate_sent
-terminate_received crc_errors ird_exceeded"
+terminate_received crc_errors ird_exceeded crc_skipped mpa_refused"
 # What srnic cannot do has no counter and no knob: no QP-scoped STags, no
 # memory windows, no user queues.
-ABSENT_COUNTERS="scope_violation crc_skipped"
+ABSENT_COUNTERS="scope_violation"
 LIMITS="dev_pd user_pd dev_qp dev_cq dev_mr user_mr dev_srq dev_mr_bytes
 user_mr_bytes dev_ird"
 ABSENT_KNOBS="cq_admission limit_dev_mw limit_user_mw limit_user_qp
