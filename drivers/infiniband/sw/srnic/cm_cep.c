@@ -763,11 +763,28 @@ static void srnic_cep_refuse_request(struct srnic_cep *cep)
 	kfree(frame);
 }
 
+/*
+ * Passive: a request whose C flag our CRC policy cannot meet is refused
+ * here, with the reason in the reject, before the consumer hears of it;
+ * srnic_cep_build_reply() makes the same decision again on accept.
+ */
+static int srnic_cep_check_request(struct srnic_cep *cep)
+{
+	enum srnic_mpa_crc_policy pol = srnic_cep_crc_policy(cep->crc);
+	bool crc;
+
+	cep->f.err = srnic_mpa_crc_decide(pol, SRNIC_MPA_REQ, cep->f.p.crc,
+					  &crc);
+	return cep->f.err ? -EPROTO : 0;
+}
+
 static void srnic_cep_run_passive(struct srnic_cep *cep)
 {
 	int rv;
 
 	rv = srnic_cep_mpa_read(cep, SRNIC_MPA_REQ);
+	if (!rv)
+		rv = srnic_cep_check_request(cep);
 	if (rv == -EPROTO) {
 		srnic_cep_log(cep, "request", cep->f.err);
 		srnic_cep_refuse_request(cep);
