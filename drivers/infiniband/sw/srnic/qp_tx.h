@@ -9,6 +9,7 @@
 #ifndef _SRNIC_QP_TX_H
 #define _SRNIC_QP_TX_H
 
+#include <linux/sizes.h>
 #include <linux/types.h>
 
 #include "ddp.h"
@@ -19,6 +20,12 @@
 /* Bytes of the largest whole Terminate FPDU. */
 #define SRNIC_TX_TERM_MAX	(SRNIC_MPA_FPDU_HDR_SIZE + SRNIC_DDP_TERM_MAX + \
 				 SRNIC_TX_TAIL_MAX)
+/*
+ * Bytes of consecutive FPDUs the transmit work hands to TCP in one call:
+ * what one GSO segment can carry, so a long message leaves in few large
+ * segments rather than one segment per FPDU.
+ */
+#define SRNIC_TX_BATCH		SZ_64K
 
 /**
  * struct srnic_fpdu_tx - one message being cut into FPDUs

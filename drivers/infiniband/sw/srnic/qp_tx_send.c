@@ -7,7 +7,8 @@
  * then the SQ's WRs in order, RDMA Reads only while ORD allows. Each
  * message is cut into FPDUs (qp_tx.c); each FPDU is framed whole in the
  * wire's buffer with its payload copied from the granted buffer and its
- * CRC computed over the copy, then handed to TCP. A copy keeps the CRC
+ * CRC computed over the copy, and consecutive FPDUs of one message, up to
+ * %SRNIC_TX_BATCH bytes, are handed to TCP in one call. A copy keeps the CRC
  * right even if the consumer touches the buffer while TCP still holds
  * it. Nothing is sent while the connection manager says no (the guard
  * lost protection) or srnic_wire_hold() holds the stream.
@@ -20,8 +21,8 @@
 
 #include "qp_wire.h"
 
-/* FPDUs sent per work run before it yields to others. */
-#define SRNIC_TX_BUDGET	64
+/* Batches framed or pushes made per work run before it yields. */
+#define SRNIC_TX_BUDGET	16
 
 static bool srnic_tx_may_send(struct srnic_wire *w)
 {
@@ -33,7 +34,7 @@ static bool srnic_tx_may_send(struct srnic_wire *w)
 	return ok;
 }
 
-/* Hand what is left of the framed FPDU to TCP. */
+/* Hand what is left of the framed FPDUs to TCP. */
 static int srnic_tx_push(struct srnic_wire *w)
 {
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
@@ -97,11 +98,11 @@ static int srnic_tx_sge_copy(struct srnic_wire *w, u8 *to, u64 off, u32 len)
 	return len ? -EFAULT : 0;
 }
 
-/* Frame the current message's next FPDU into the buffer. */
+/* Frame the current message's next FPDU behind what the buffer holds. */
 static int srnic_tx_frame(struct srnic_wire *w)
 {
 	struct srnic_fpdu_seg seg;
-	u8 *p = w->tx_buf;
+	u8 *p = w->tx_buf + w->tx_len;
 	int rv;
 
 	rv = srnic_fpdu_tx_next(&w->tx, &seg);
@@ -123,8 +124,25 @@ static int srnic_tx_frame(struct srnic_wire *w)
 	}
 	p += srnic_fpdu_tx_tail(&w->tx, &seg, p);
 	w->tx_len = p - w->tx_buf;
-	w->tx_sent = 0;
 	return 0;
+}
+
+/*
+ * Frame the current message's next FPDUs, as many as the buffer takes, so
+ * that TCP gets them in one call and can cut them into large segments
+ * (GSO) instead of one call and one segment per FPDU. A batch never goes
+ * past the end of its message: the message completes only once all of
+ * it has been handed to TCP (srnic_tx_msg_done()).
+ */
+static int srnic_tx_frame_batch(struct srnic_wire *w)
+{
+	int rv;
+
+	do {
+		rv = srnic_tx_frame(w);
+	} while (!rv && !srnic_fpdu_tx_done(&w->tx) &&
+		 w->tx_cap - w->tx_len >= w->tx_fpdu_max);
+	return rv;
 }
 
 static u32 srnic_tx_wqe_len(const struct srnic_wqe *wqe)
@@ -381,7 +399,7 @@ static bool srnic_tx_start(struct srnic_wire *w)
 	return true;
 }
 
-/* Frame the next FPDU to send; false when there is nothing to send. */
+/* Frame the next FPDUs to send; false when there is nothing to send. */
 static bool srnic_tx_next(struct srnic_wire *w)
 {
 	bool dead;
@@ -401,13 +419,17 @@ static bool srnic_tx_next(struct srnic_wire *w)
 		return false;
 	if (w->tx_kind == SRNIC_TX_TERM)
 		return true;
-	rv = srnic_tx_frame(w);
+	rv = srnic_tx_frame_batch(w);
 	if (!rv) {
 		if (w->tx_kind == SRNIC_TX_RRESP && srnic_fpdu_tx_done(&w->tx))
 			srnic_tx_rresp_framed(w);
 		return true;
 	}
-	/* A local buffer went away under the WR: it fails, the QP too. */
+	/*
+	 * A local buffer went away under the WR: it fails, the QP too, and
+	 * none of its FPDUs framed in this batch goes out after its error.
+	 */
+	w->tx_len = 0;
 	if (w->tx_kind == SRNIC_TX_SQ)
 		srnic_tx_wqe_done(w, IB_WC_LOC_PROT_ERR);
 	w->tx_kind = SRNIC_TX_NONE;
@@ -425,7 +447,7 @@ static bool srnic_tx_next(struct srnic_wire *w)
  *
  * Stops when TCP has no room (the write-space callback queues it again),
  * when sending is held (srnic_wire_hold() queues it again), when nothing
- * is left, or after a budget of FPDUs (then queues itself again).
+ * is left, or after a budget of batches (then queues itself again).
  */
 void srnic_tx_work(struct work_struct *work)
 {

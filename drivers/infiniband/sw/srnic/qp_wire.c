@@ -219,8 +219,9 @@ static int srnic_wire_alloc(struct srnic_wire *w)
 {
 	u32 mulpdu = min_t(u32, w->p.mulpdu, U16_MAX);
 
-	w->tx_buf = kvmalloc(SRNIC_MPA_FPDU_HDR_SIZE + mulpdu +
-			     SRNIC_TX_TAIL_MAX, GFP_KERNEL);
+	w->tx_fpdu_max = SRNIC_MPA_FPDU_HDR_SIZE + mulpdu + SRNIC_TX_TAIL_MAX;
+	w->tx_cap = max_t(u32, w->tx_fpdu_max, SRNIC_TX_BATCH);
+	w->tx_buf = kvmalloc(w->tx_cap, GFP_KERNEL);
 	w->orq = kcalloc(max_t(u32, w->p.ord, 1), sizeof(*w->orq), GFP_KERNEL);
 	w->irq = kcalloc(max_t(u32, w->p.ird, 1), sizeof(*w->irq), GFP_KERNEL);
 	if (!w->tx_buf || !w->orq || !w->irq)

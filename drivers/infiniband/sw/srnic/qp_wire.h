@@ -110,7 +110,10 @@ struct srnic_rx_cur {
  * @tx_rr: with a Read Response, the request it answers
  * @tx_msn: next MSN to send on queues 0, 1 and 2
  * @rtr_todo: the RTR message still to send
- * @tx_buf: the FPDU being sent, framed whole
+ * @tx_buf: the FPDUs being sent, framed whole: consecutive FPDUs of one
+ *	message, handed to TCP in one call (srnic_tx_frame_batch())
+ * @tx_cap: bytes @tx_buf holds: at least one FPDU of MULPDU
+ * @tx_fpdu_max: the longest FPDU of this stream
  * @tx_len: bytes at @tx_buf
  * @tx_sent: bytes of @tx_buf already taken by TCP
  */
@@ -158,6 +161,8 @@ struct srnic_wire {
 	u32 tx_msn[3];
 	u8 rtr_todo;
 	u8 *tx_buf;
+	u32 tx_cap;
+	u32 tx_fpdu_max;
 	u32 tx_len;
 	u32 tx_sent;
 };

@@ -117,7 +117,7 @@ static void kw_end_init(struct kunit *test, struct kw_end *e,
 	struct ib_qp_init_attr qa = {
 		.send_cq = NULL,
 		.cap = { .max_send_wr = 8, .max_recv_wr = 8,
-			 .max_send_sge = 1, .max_recv_sge = 1 },
+			 .max_send_sge = 2, .max_recv_sge = 1 },
 		.sq_sig_type = IB_SIGNAL_REQ_WR,
 		.qp_type = IB_QPT_RC,
 	};
@@ -317,6 +317,67 @@ static void send_write_read_end_to_end(struct kunit *test)
 	srnic_wire_stop(to_sqp(b->qp));
 	ib_dereg_mr(mr);
 	ib_dma_unmap_sg(kw_dev, &sg, 1, DMA_BIDIRECTIONAL);
+	kw_end_fini(a);
+	kw_end_fini(b);
+}
+
+/*
+ * A Send longer than a transmit batch (%SRNIC_TX_BATCH) from two SGEs
+ * leaves in several batches of consecutive FPDUs, and arrives whole: the
+ * batch boundaries fall inside FPDU runs and across the SGE boundary.
+ */
+#define KW_LONG		(2 * SRNIC_TX_BATCH + 4321)
+
+static void long_send_leaves_in_several_batches(struct kunit *test)
+{
+	const bool *crc = test->param_value;
+	struct srnic_wire_params wp = kw_params;
+	u8 *src = kunit_kmalloc(test, KW_LONG, GFP_KERNEL);
+	u8 *dst = kunit_kzalloc(test, KW_LONG + 64, GFP_KERNEL);
+	struct kw_end *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct kw_end *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct ib_recv_wr rwr = {};
+	struct ib_send_wr swr = {};
+	struct socket *sa, *sb;
+	struct ib_sge rsge, ssge[2];
+	struct ib_wc wc;
+	u32 half = KW_LONG / 2 + 77;
+
+	KUNIT_ASSERT_TRUE(test, src && dst && a && b);
+	wp.crc = *crc;
+	KUNIT_ASSERT_EQ(test, 0, kw_pair(&sa, &sb));
+	kw_end_init(test, a, sa);
+	kw_end_init(test, b, sb);
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(a->qp), sa, &wp,
+						  &kw_ops, a));
+	KUNIT_ASSERT_EQ(test, 0, srnic_wire_start(to_sqp(b->qp), sb, &wp,
+						  &kw_ops, b));
+	kw_fill(src, KW_LONG, 9);
+	rsge = (struct ib_sge){ (uintptr_t)dst, KW_LONG + 64,
+				b->pd->local_dma_lkey };
+	rwr.wr_id = 21;
+	rwr.sg_list = &rsge;
+	rwr.num_sge = 1;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_recv(b->qp, &rwr, NULL));
+	ssge[0] = (struct ib_sge){ (uintptr_t)src, half, a->pd->local_dma_lkey };
+	ssge[1] = (struct ib_sge){ (uintptr_t)src + half, KW_LONG - half,
+				   a->pd->local_dma_lkey };
+	swr.wr_id = 22;
+	swr.opcode = IB_WR_SEND;
+	swr.send_flags = IB_SEND_SIGNALED;
+	swr.sg_list = ssge;
+	swr.num_sge = 2;
+	KUNIT_ASSERT_EQ(test, 0, ib_post_send(a->qp, &swr, NULL));
+	KUNIT_ASSERT_TRUE(test, kw_poll(a->cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, 22, wc.wr_id);
+	KUNIT_ASSERT_TRUE(test, kw_poll(b->cq, &wc));
+	KUNIT_EXPECT_EQ(test, IB_WC_SUCCESS, wc.status);
+	KUNIT_EXPECT_EQ(test, 21, wc.wr_id);
+	KUNIT_EXPECT_EQ(test, KW_LONG, wc.byte_len);
+	KUNIT_EXPECT_MEMEQ(test, dst, src, KW_LONG);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&a->ended));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&b->ended));
 	kw_end_fini(a);
 	kw_end_fini(b);
 }
@@ -1186,6 +1247,7 @@ static void srnic_wire_suite_exit(struct kunit_suite *suite)
 
 static struct kunit_case srnic_wire_cases[] = {
 	KUNIT_CASE_PARAM(send_write_read_end_to_end, kw_crc_gen_params),
+	KUNIT_CASE_PARAM(long_send_leaves_in_several_batches, kw_crc_gen_params),
 	KUNIT_CASE(read_with_invalidate_invalidates_the_sink),
 	KUNIT_CASE(write_without_write_rights_terminates),
 	KUNIT_CASE(read_request_over_ird_terminates),
