@@ -17,18 +17,13 @@
 # sanguard-timeout: 600
 
 . "$(dirname "$0")/../../../sanguard/lib.sh"
+. "$(dirname "$0")/srnic_nvme_lib.sh"
 
 XG=$SG_TOP/tools/xguard/xguard
 V=nv$$
 D=srnv0
 IP=10.99.8.1
 PORT=4420
-NQN=nqn.2026-12.org.sanguard.test:srnic-nvme
-HOSTID=5a1e0000-0000-4000-8000-00000000a001
-HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:$HOSTID
-CFS=/sys/kernel/config/nvmet
-SUB=$CFS/subsystems/$NQN
-PRT=$CFS/ports/1
 case "${SANGUARD_FLAVOUR:-}" in
 base) MIB=64 ;;
 *) MIB=4 ;;
@@ -41,33 +36,6 @@ if [ ! -x "$XG" ]; then
 	done_testing
 fi
 
-# nv_ctrl: the nvme controller connected to our subsystem (nvmeN), if any.
-nv_ctrl() {
-	local c n
-	for c in /sys/class/nvme/nvme*; do
-		[ -r "$c/subsysnqn" ] || continue
-		read -r n <"$c/subsysnqn"
-		[ "$n" = "$NQN" ] && { echo "${c##*/}"; return 0; }
-	done
-	return 1
-}
-# nv_disk: its namespace's block device (nvmeXnY; our kernels have no
-# NVMe multipath), once it exists.
-nv_disk() {
-	local c b
-	c=$(nv_ctrl) || return 1
-	for b in /sys/class/nvme/"$c"/"$c"n*; do
-		b=${b##*/}
-		[ -b "/dev/$b" ] && { echo "$b"; return 0; }
-	done
-	return 1
-}
-# nv_connect [OPTS...]: nvme connect to our subsystem.
-nv_connect() {
-	timeout 120 nvme connect -t rdma -a "$IP" -s "$PORT" -n "$NQN" \
-		--hostnqn="$HOSTNQN" --hostid="$HOSTID" "$@" 2>&1
-}
-nv_gone() { ! nv_ctrl >/dev/null; }
 # nv_iwarp_conns: connections xguard lists as owner iwarp to the port.
 nv_iwarp_conns() {
 	"$XG" conn show | grep -c "iwarp .* -> $IP:$PORT"
@@ -88,14 +56,6 @@ nv_esp_packets() {
 }
 dmesg_mark() { DMESG_MARK=$(dmesg | wc -l); }
 dmesg_since() { dmesg | tail -n +$((DMESG_MARK + 1)); }
-
-nv_target_down() {
-	rm -f "$PRT/subsystems/$NQN"
-	rmdir "$PRT" 2>/dev/null
-	[ -d "$SUB/namespaces/1" ] && echo 0 >"$SUB/namespaces/1/enable"
-	rmdir "$SUB/namespaces/1" 2>/dev/null
-	rmdir "$SUB" 2>/dev/null
-}
 
 modprobe -r srnic siw 2>/dev/null
 load_module null_blk nr_devices=1 memory_backed=1 gb=1 ||
@@ -118,18 +78,8 @@ at_exit "'$XG' profile set mode off"
 WARN0=$(dmesg | grep -c -E 'WARNING:|BUG:' || true)
 
 # --- the target: one subsystem, one namespace, one RDMA port -----------------
-step_target() {
-	mkdir "$SUB" && echo 1 >"$SUB/attr_allow_any_host" &&
-		mkdir "$SUB/namespaces/1" &&
-		echo /dev/nullb0 >"$SUB/namespaces/1/device_path" &&
-		echo 1 >"$SUB/namespaces/1/enable" &&
-		mkdir "$PRT" && echo rdma >"$PRT/addr_trtype" &&
-		echo ipv4 >"$PRT/addr_adrfam" && echo "$IP" >"$PRT/addr_traddr" &&
-		echo "$PORT" >"$PRT/addr_trsvcid" &&
-		ln -s "$SUB" "$PRT/subsystems/$NQN"
-}
 at_exit nv_target_down
-if ! out=$(step_target 2>&1); then
+if ! out=$(nv_target_up 2>&1); then
 	not_ok "nvmet-rdma serves a null_blk namespace on $IP:$PORT over $D" "$out"
 	done_testing
 fi
