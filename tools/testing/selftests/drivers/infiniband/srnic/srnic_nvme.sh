@@ -11,7 +11,9 @@
 # guard as owner iwarp. With policy enforce and no SA the connect is
 # refused: the reason in dmesg, no controller. With a transport-mode ESP
 # SA (lo made to take IPsec) every connection is protected and the same
-# I/O verifies. NV_MIB sets the data size:
+# I/O verifies. With srnic's peer-to-peer RTR on, every queue's
+# connection sends or takes its RTR and I/O verifies. NV_MIB sets the
+# data size:
 # 64 MiB on the base kernel, 4 MiB on the debug kernel.
 # sanguard-flavours: debug base
 # sanguard-timeout: 600
@@ -131,6 +133,32 @@ check "nvme disconnect" nvme disconnect -n "$NQN"
 check "the controller is gone" wait_cond 30 nv_gone
 check "its connections are gone from xguard" \
 	wait_cond 30 bash -c "[ \$('$XG' conn show | grep -c 'iwarp .* -> $IP:$PORT') -eq 0 ]"
+
+# --- peer-to-peer RTR under a kernel ULP ------------------------------------
+# nvme-rdma and nvmet-rdma know nothing of RTR: srnic's mpa_p2p makes the
+# host's side ask for it, the target's side picks the type (mpa_rtr any),
+# and every queue's first message must wait for it on both sides.
+PAR=/sys/module/srnic/parameters
+echo 1 >$PAR/mpa_p2p
+at_exit "echo 0 >$PAR/mpa_p2p"
+if out=$(nv_connect); then
+	ok "peer-to-peer RTR: nvme connect succeeds"
+	ctrl=$(nv_ctrl)
+	check "peer-to-peer RTR: its namespace appears" wait_cond 60 nv_disk
+	disk=$(nv_disk)
+	res=$(rdma -dd resource show qp link "$D" 2>&1)
+	rts=$(grep -c 'state RTS' <<<"$res")
+	check_eq "peer-to-peer RTR: each of the $rts QPs in RTS sent or took one" \
+		"$rts" "$(grep 'state RTS' <<<"$res" | grep -cE 'drv_rtr (read|write|send)')"
+	diag "RTR types: $(grep -oE 'drv_rtr [a-z]+' <<<"$res" | sort | uniq -c | tr '\n' ' ')"
+	nv_fio "peer-to-peer RTR: fio writes $((MIB / 4)) MiB at random and reads them back verified" \
+		--rw=randwrite --bs=4k --iodepth=16 --size=$((MIB / 4))M
+	check "peer-to-peer RTR: nvme disconnect" nvme disconnect -n "$NQN"
+	check "peer-to-peer RTR: the controller is gone" wait_cond 30 nv_gone
+else
+	not_ok "peer-to-peer RTR: nvme connect succeeds" "$out"
+fi
+echo 0 >$PAR/mpa_p2p
 
 # --- enforce without an SA: refused ----------------------------------------
 "$XG" profile set mode enforce >/dev/null
