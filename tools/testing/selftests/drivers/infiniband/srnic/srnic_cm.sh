@@ -43,20 +43,7 @@ for v in 0 3 x; do
 	check_fails "mpa_rev refuses $v" sh -c "echo $v >$PAR/mpa_rev"
 done
 check_eq "mpa_rev is still 2" 2 "$(cat $PAR/mpa_rev)"
-ns_add a
-ns_add b
-# shellcheck disable=SC2154 # NS_a and NS_b: set by ns_add (lib.sh)
-ns_writer a "$NS_a" "$CTL" && ns_writer b "$NS_b" "$CTL" ||
-	{ not_ok "writers of the consumer's control file in a and b"; done_testing; }
-veth_link a $A/24 b $B/24
-check "a srnic device in each namespace" \
-	nsenter --net="/run/netns/$NS_a" rdma link add cma0 type srnic netdev veth-b
-at_exit "rdma link delete cma0"
-check "and in b" \
-	nsenter --net="/run/netns/$NS_b" rdma link add cmb0 type srnic netdev veth-a
-at_exit "rdma link delete cmb0"
-xg "$NS_a" profile set mode off >/dev/null
-xg "$NS_b" profile set mode off >/dev/null
+cm_pair_up $A $B cma0 cmb0
 WARN0=$(dmesg | grep -c -E 'WARNING:|BUG:' || true)
 
 # --- connect, accept, data, disconnect (MPA revision 2) ----------------------

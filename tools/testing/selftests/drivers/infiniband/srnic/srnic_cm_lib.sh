@@ -110,3 +110,22 @@ esp_pol() {
 	ip -n "$1" xfrm policy add src "$2" dst "$3" proto tcp dir "$4" \
 		tmpl src "$2" dst "$3" proto esp reqid 1 mode transport
 }
+# cm_pair_up ADDR_A ADDR_B DEV_A DEV_B: namespaces a and b (NS_a, NS_b), a
+# writer of the consumer's control file in each, a veth between them with
+# ADDR_A and ADDR_B, an srnic device on each end (DEV_A in a, DEV_B in b),
+# the guard off in both; records each step, and ends the test if one
+# fails.
+cm_pair_up() {
+	ns_add a && ns_add b && ns_writer a "$NS_a" "$CTL" &&
+		ns_writer b "$NS_b" "$CTL" ||
+		{ not_ok "namespaces a and b, a writer of the consumer's control file in each"; done_testing; }
+	veth_link a "$1/24" b "$2/24"
+	check "a srnic device in each namespace" \
+		nsenter --net="/run/netns/$NS_a" rdma link add "$3" type srnic netdev veth-b
+	at_exit "rdma link delete $3"
+	check "and in b" \
+		nsenter --net="/run/netns/$NS_b" rdma link add "$4" type srnic netdev veth-a
+	at_exit "rdma link delete $4"
+	xg "$NS_a" profile set mode off >/dev/null
+	xg "$NS_b" profile set mode off >/dev/null
+}

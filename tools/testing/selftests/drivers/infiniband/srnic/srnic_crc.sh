@@ -56,19 +56,7 @@ modprobe -r srnic siw 2>/dev/null
 load_module rdma_cm || { not_ok "rdma_cm loads"; done_testing; }
 load_module srnic || { not_ok "srnic loads"; done_testing; }
 load_module srnic_cmulp || { not_ok "srnic_cmulp loads"; done_testing; }
-ns_add a
-ns_add b
-ns_writer a "$NS_a" "$CTL" && ns_writer b "$NS_b" "$CTL" ||
-	{ not_ok "writers of the consumer's control file in a and b"; done_testing; }
-veth_link a $A/24 b $B/24
-check "a srnic device in each namespace" \
-	nsenter --net="/run/netns/$NS_a" rdma link add cra0 type srnic netdev veth-b
-at_exit "rdma link delete cra0"
-check "and in b" \
-	nsenter --net="/run/netns/$NS_b" rdma link add crb0 type srnic netdev veth-a
-at_exit "rdma link delete crb0"
-xg "$NS_a" profile set mode off >/dev/null
-xg "$NS_b" profile set mode off >/dev/null
+cm_pair_up $A $B cra0 crb0
 WARN0=$(dmesg | grep -c -E 'WARNING:|BUG:' || true)
 check "b listens" ub listen L $B 4791 accept from-b
 
